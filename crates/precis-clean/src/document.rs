@@ -1,0 +1,153 @@
+//! The cleaned article: what every cleaning pipeline (plain text or HTML)
+//! produces and every later stage (summarizers, translators, the CLI) reads.
+
+use serde::{Deserialize, Serialize};
+
+/// A cleaned article.
+///
+/// `title`, `headings` and `paragraphs` are what was kept; `removed` is what
+/// was dropped. Together they account for all of the input's text, so a
+/// reader can always check what the cleaner threw away.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// The article's title, when one was found.
+    pub title: Option<String>,
+    /// In-body section headings, in reading order.
+    pub headings: Vec<String>,
+    /// Body paragraphs, in reading order.
+    pub paragraphs: Vec<Paragraph>,
+    /// Facts about the article that the source states (HTML meta tags, JSON-LD).
+    pub metadata: Metadata,
+    /// Every piece of the input that was dropped, with the reason.
+    pub removed: Vec<Removed>,
+    /// Things the user should know about the input or the cleaning
+    /// (lossy decoding, nothing kept, …). Never silently swallowed.
+    pub warnings: Vec<String>,
+}
+
+/// One body paragraph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paragraph {
+    /// The paragraph's normalized text.
+    pub text: String,
+    /// The heading of the section the paragraph belongs to, if any.
+    pub heading: Option<String>,
+}
+
+/// A piece of the input that the cleaner dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    /// The dropped text, normalized like kept text.
+    pub text: String,
+    /// Why it was dropped.
+    pub reason: Reason,
+}
+
+/// Why a piece of the input was dropped, in words a person understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// A site banner or slogan ("Support The Moscow Times!").
+    Banner,
+    /// A request for money or subscriptions.
+    DonationAppeal,
+    /// A caption under a photo or video.
+    PhotoCaption,
+    /// A photo or video credit ("Dimitar Dilkoff / AFP").
+    PhotoCredit,
+    /// Menus, breadcrumbs, pagination, skip links.
+    Navigation,
+    /// Cookie and privacy consent notices.
+    CookieNotice,
+    /// "Read more", "Share", "Subscribe to our newsletter", …
+    CallToAction,
+    /// Links to other articles ("Related", "Most read").
+    RelatedLinks,
+    /// Comments sections and their furniture.
+    Comments,
+    /// Advertising.
+    Advertisement,
+    /// Copyright lines, imprint, contact details at the page's end.
+    Footer,
+    /// Author, date and reading-time lines (kept as metadata where possible).
+    Byline,
+    /// Text already kept once.
+    Duplicate,
+    /// A line repeated across several articles of the same site.
+    RepeatedAcrossArticles,
+    /// Content outside the article's main text (sidebars, teasers, widgets).
+    OutsideMainContent,
+    /// Markup-only content that carries no text for a reader (scripts, styles, forms).
+    NonText,
+}
+
+impl Reason {
+    /// The reason as a short phrase, as it appears in reports ("donation appeal").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Banner => "banner",
+            Reason::DonationAppeal => "donation appeal",
+            Reason::PhotoCaption => "photo caption",
+            Reason::PhotoCredit => "photo credit",
+            Reason::Navigation => "navigation",
+            Reason::CookieNotice => "cookie notice",
+            Reason::CallToAction => "call to action",
+            Reason::RelatedLinks => "related links",
+            Reason::Comments => "comments",
+            Reason::Advertisement => "advertisement",
+            Reason::Footer => "footer",
+            Reason::Byline => "byline",
+            Reason::Duplicate => "duplicate",
+            Reason::RepeatedAcrossArticles => "repeated across articles",
+            Reason::OutsideMainContent => "outside main content",
+            Reason::NonText => "non-text",
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Facts the source states about the article. Every field is optional: only
+/// what the page actually says is filled in, nothing is guessed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    /// Publication date as the source gives it (ISO 8601 where the source does).
+    pub date: Option<String>,
+    pub site_name: Option<String>,
+    /// BCP 47 language tag ("en", "pt-BR").
+    pub language: Option<String>,
+    pub canonical_url: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Document {
+    /// The kept text as a reader sees it: title, then headings and paragraphs
+    /// in reading order, separated by blank lines. This is `--format text`.
+    pub fn to_text(&self) -> String {
+        let mut blocks: Vec<&str> = Vec::new();
+        if let Some(title) = &self.title {
+            blocks.push(title);
+        }
+        let mut current_heading: Option<&str> = None;
+        for paragraph in &self.paragraphs {
+            let heading = paragraph.heading.as_deref();
+            if heading.is_some() && heading != current_heading {
+                blocks.push(heading.unwrap_or_default());
+            }
+            current_heading = heading;
+            blocks.push(&paragraph.text);
+        }
+        blocks.join("\n\n")
+    }
+
+    /// Whether the cleaner kept any body text at all.
+    pub fn is_empty(&self) -> bool {
+        self.paragraphs.is_empty()
+    }
+}

@@ -1,0 +1,9 @@
+//! precis-infer runs small seq2seq summarizers and translators on a local CPU
+//! with candle: model loading (catalog preset, Hugging Face repo or local
+//! folder), tokenization and a generation engine shared by every family.
+
+mod error;
+mod task;
+
+pub use error::InferError;
+pub use task::{ModelInfo, Summarize, Summary, Translate, Translation};
