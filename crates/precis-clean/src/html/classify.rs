@@ -1,0 +1,204 @@
+//! Stage 4, classify: decide for every element whether it is boilerplate
+//! (and why), then for every block whether it is kept or dropped.
+//!
+//! Inside the main content, class/id hints and link density prune
+//! subtrees; outside it everything is dropped, with the most specific
+//! reason the markup gives ("navigation", "footer", …) and "outside main
+//! content" otherwise.
+
+use std::collections::HashSet;
+
+use super::candidate::MainContent;
+use super::patterns::{self, Strength};
+use super::tree::{BlockKind, Page};
+use crate::normalize::normalize_inline;
+use crate::Reason;
+
+/// What happens to one block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Decision {
+    Keep,
+    Drop(Reason),
+}
+
+/// An element may be pruned by a hint only while it holds less than this
+/// share of the text around it: a wrapper of the whole article that
+/// happens to carry a word like `meta` or `slide` must not take it along.
+const GUARD_SHARE: f32 = 0.5;
+
+/// Non-link characters of an element.
+fn prose_chars(page: &Page, element: usize) -> usize {
+    let (chars, links) = page.element_stats(element);
+    chars - links.min(chars)
+}
+
+/// Why each element is boilerplate, inherited by its descendants (an inner
+/// reason wins: it is the more specific one). Without `main`, hints are
+/// guarded against the whole page's text; this is what scoring uses.
+pub(super) fn element_reasons(page: &Page, main: Option<&MainContent>) -> Vec<Option<Reason>> {
+    let mut protected = vec![false; page.elements.len()];
+    let mut inside = vec![false; page.elements.len()];
+    let mut reference = prose_chars(page, 0).max(1);
+    if let Some(main) = main {
+        for &element in &main.elements {
+            let mut current = Some(element);
+            while let Some(index) = current {
+                if let Some(flag) = protected.get_mut(index) {
+                    *flag = true;
+                }
+                current = page.elements.get(index).and_then(|e| e.parent);
+            }
+        }
+        reference = main.elements.iter().map(|&e| prose_chars(page, e)).sum::<usize>().max(1);
+    }
+    let mut reasons: Vec<Option<Reason>> = vec![None; page.elements.len()];
+    for index in 0..page.elements.len() {
+        let Some(element) = page.elements.get(index) else { continue };
+        let parent = element.parent;
+        let parent_inside = parent.is_some_and(|p| inside.get(p).copied().unwrap_or(false));
+        let is_main = main.is_some_and(|m| m.elements.contains(&index));
+        if let Some(flag) = inside.get_mut(index) {
+            *flag = is_main || parent_inside;
+        }
+        let inherited = parent.and_then(|p| reasons.get(p).copied().flatten());
+        let own = if protected.get(index).copied().unwrap_or(false) {
+            None
+        } else {
+            let share = prose_chars(page, index) as f32 / reference as f32;
+            match patterns::boilerplate(element) {
+                Some((reason, Strength::Markup)) if main.is_some() || share < GUARD_SHARE => Some(reason),
+                Some((reason, Strength::Name)) if (main.is_some() && !parent_inside) || share < GUARD_SHARE => {
+                    Some(reason)
+                }
+                _ if parent_inside => link_heavy(page, index),
+                _ => None,
+            }
+        };
+        if let Some(slot) = reasons.get_mut(index) {
+            *slot = own.or(inherited);
+        }
+    }
+    reasons
+}
+
+/// Lists, tables and boxes inside the article that are mostly links: a
+/// "related articles" box, a tag cloud, a table of contents of the site.
+fn link_heavy(page: &Page, element: usize) -> Option<Reason> {
+    let e = page.elements.get(element)?;
+    let (limit, farm) = match e.tag.as_str() {
+        "p" => (60, false),
+        "ul" | "ol" | "dl" | "div" | "section" | "table" => (300, true),
+        _ => return None,
+    };
+    let blocks = page.blocks.get(e.blocks.clone())?;
+    let links: usize = blocks.iter().map(|b| b.links).sum();
+    if links == 0 {
+        return None;
+    }
+    let (chars, link_chars) = page.element_stats(element);
+    let density = link_chars as f32 / chars.max(1) as f32;
+    // A list of documents, each link alone in a long paragraph, is content.
+    let listing = blocks.iter().all(|b| b.links <= 1 && b.chars > 100);
+    let heavy = (chars < limit && density > 0.8) || (farm && links > 4 && density > 0.5 && !listing);
+    heavy.then_some(Reason::RelatedLinks)
+}
+
+/// Short lines that are site furniture in any article, by their words.
+fn cue_reason(text: &str) -> Option<Reason> {
+    let lower = text.to_lowercase();
+    let lower = lower.trim_end_matches([':', '.', '!', '»', '›', '>', ' ']);
+    const CALLS: &[&str] = &[
+        "share", "share this", "share this article", "tweet", "print", "email", "e-mail", "teilen", "drucken",
+        "artikel teilen", "read more", "weiterlesen", "mehr lesen", "mehr", "more", "subscribe", "abonnieren",
+        "follow us", "folgen sie uns", "zum artikel", "jetzt abonnieren", "newsletter", "back to top",
+        "nach oben", "top", "reply", "antworten", "like", "gefällt mir",
+    ];
+    const ADS: &[&str] = &["advertisement", "anzeige", "werbung", "sponsored", "publicité", "publicidad"];
+    const COMMENTS: &[&str] = &["comments", "kommentare", "leave a comment", "leave a reply", "kommentar schreiben"];
+    const RELATED: &[&str] =
+        &["related", "related articles", "related posts", "mehr zum thema", "lesen sie auch", "auch interessant", "das könnte sie auch interessieren", "you may also like", "read also", "see also"];
+    if CALLS.contains(&lower) {
+        Some(Reason::CallToAction)
+    } else if ADS.contains(&lower) {
+        Some(Reason::Advertisement)
+    } else if COMMENTS.contains(&lower) || lower.starts_with("comments (") || lower.ends_with(" comments") {
+        Some(Reason::Comments)
+    } else if RELATED.contains(&lower) {
+        Some(Reason::RelatedLinks)
+    } else {
+        None
+    }
+}
+
+/// Decides every block. `title_block` is the block used as the title: kept,
+/// but not as a paragraph.
+pub(super) fn decide(
+    page: &Page,
+    main: Option<&MainContent>,
+    reasons: &[Option<Reason>],
+    title_block: Option<usize>,
+) -> Vec<Decision> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut decisions = Vec::with_capacity(page.blocks.len());
+    for (index, block) in page.blocks.iter().enumerate() {
+        let inherited = reasons.get(block.owner).copied().flatten();
+        let in_main = main.is_some_and(|m| m.contains_block(page, index));
+        let decision = if Some(index) == title_block {
+            Decision::Keep
+        } else if let Some(reason) = inherited {
+            Decision::Drop(reason)
+        } else if !in_main {
+            Decision::Drop(Reason::OutsideMainContent)
+        } else if let Some(reason) = cue_reason(&block.text).filter(|_| block.chars < 60) {
+            Decision::Drop(reason)
+        } else if block.chars < 60 && block.link_density() > 0.8 && block.kind != BlockKind::Heading(1) {
+            Decision::Drop(if block.kind == BlockKind::Paragraph { Reason::CallToAction } else { Reason::RelatedLinks })
+        } else if matches!(block.kind, BlockKind::Heading(_)) && block.link_density() > 0.5 {
+            Decision::Drop(Reason::RelatedLinks)
+        } else if !seen.insert(normalize_inline(&block.text)) {
+            Decision::Drop(Reason::Duplicate)
+        } else {
+            Decision::Keep
+        };
+        decisions.push(decision);
+    }
+    drop_empty_sections(page, &mut decisions, title_block);
+    decisions
+}
+
+/// A heading with no kept text under it (before the next heading or the
+/// end) introduces something that was dropped: "Comments", "Related".
+fn drop_empty_sections(page: &Page, decisions: &mut [Decision], title_block: Option<usize>) {
+    let mut has_body = false;
+    for index in (0..decisions.len()).rev() {
+        let Some(block) = page.blocks.get(index) else { continue };
+        if decisions.get(index) != Some(&Decision::Keep) || Some(index) == title_block {
+            continue;
+        }
+        if let BlockKind::Heading(_) = block.kind {
+            if !has_body {
+                if let Some(decision) = decisions.get_mut(index) {
+                    *decision = Decision::Drop(cue_reason(&block.text).unwrap_or(Reason::OutsideMainContent));
+                }
+            }
+            has_body = false;
+        } else {
+            has_body = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cue_phrases_in_two_languages() {
+        assert_eq!(cue_reason("Share this article"), Some(Reason::CallToAction));
+        assert_eq!(cue_reason("Weiterlesen »"), Some(Reason::CallToAction));
+        assert_eq!(cue_reason("Anzeige"), Some(Reason::Advertisement));
+        assert_eq!(cue_reason("Kommentare"), Some(Reason::Comments));
+        assert_eq!(cue_reason("Mehr zum Thema:"), Some(Reason::RelatedLinks));
+        assert_eq!(cue_reason("The share price fell."), None);
+    }
+}

@@ -1,0 +1,39 @@
+//! HTML main-content extraction: from a whole web page to the article's
+//! title, headings and paragraphs, with every other piece of text recorded
+//! in `removed` with the reason it was dropped.
+//!
+//! Stages, each testable on its own:
+//! [`tree::parse`] (page → blocks and elements) →
+//! [`patterns`] + [`classify::element_reasons`] (prune boilerplate subtrees) →
+//! [`candidate`] (score elements, choose the main content) →
+//! [`classify::decide`] (keep or drop each block) → [`assemble`] (the [`Document`]).
+
+mod assemble;
+mod candidate;
+mod classify;
+mod patterns;
+mod tree;
+
+use scraper::Html;
+
+use crate::{metadata, CleanError, CleanOptions, Document};
+
+/// Extracts the article from an HTML page.
+///
+/// Never fails on odd HTML (html5ever repairs anything); a page with no
+/// article text gives an empty [`Document`] with a warning saying why.
+pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, CleanError> {
+    let html = Html::parse_document(input);
+    let metadata = metadata::extract(&html);
+    let page = tree::parse(&html);
+    drop(html);
+
+    let before = classify::element_reasons(&page, None);
+    let excluded: Vec<bool> = page.blocks.iter().map(|b| before.get(b.owner).copied().flatten().is_some()).collect();
+    let scores = candidate::scores(&page, &excluded);
+    let main = candidate::choose(&page, &scores);
+    let reasons = classify::element_reasons(&page, main.as_ref());
+    let title = assemble::title_block(&page, main.as_ref(), &reasons, &metadata);
+    let decisions = classify::decide(&page, main.as_ref(), &reasons, title);
+    Ok(assemble::document(&page, &decisions, title, metadata, main.is_some()))
+}

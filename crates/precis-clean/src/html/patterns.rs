@@ -1,0 +1,155 @@
+//! Stage 2, prune: which elements hold boilerplate, and why — told by tag
+//! (`nav`, `footer`, `form`, …), ARIA role, visibility, and the words that
+//! sites put in `class` and `id` (`related-posts`, `cookie-banner`,
+//! `comment-list`, `share-buttons`, …).
+//!
+//! Tag, role and visibility rules are reliable anywhere on the page. Class
+//! and id words are hints that sites also put on wrappers of real content,
+//! so the caller applies them only inside the main content and with a guard
+//! against pruning most of it.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::tree::Element;
+use crate::Reason;
+
+/// How trustworthy a rule is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Strength {
+    /// Tag, role or hidden: what the page's author said the element is.
+    Markup,
+    /// A class or id word: a hint.
+    Name,
+}
+
+/// Why `element` (with everything inside it) is boilerplate, if it is.
+pub(super) fn boilerplate(element: &Element) -> Option<(Reason, Strength)> {
+    markup_reason(element)
+        .map(|r| (r, Strength::Markup))
+        .or_else(|| name_reason(&element.class_id).map(|r| (r, Strength::Name)))
+}
+
+fn markup_reason(element: &Element) -> Option<Reason> {
+    if element.hidden {
+        return Some(Reason::NonText);
+    }
+    let by_tag = match element.tag.as_str() {
+        "nav" | "menu" => Some(Reason::Navigation),
+        "footer" => Some(Reason::Footer),
+        "aside" => Some(Reason::OutsideMainContent),
+        "form" | "button" | "select" | "option" | "input" | "textarea" | "label" | "fieldset"
+        | "legend" | "dialog" => Some(Reason::NonText),
+        "figure" | "figcaption" => Some(Reason::PhotoCaption),
+        _ => None,
+    };
+    by_tag.or(match element.role.as_str() {
+        "navigation" | "menu" | "menubar" => Some(Reason::Navigation),
+        "contentinfo" => Some(Reason::Footer),
+        "complementary" => Some(Reason::OutsideMainContent),
+        "search" | "dialog" | "alertdialog" => Some(Reason::NonText),
+        _ => None,
+    })
+}
+
+/// Class/id words and the reason they stand for, most specific first.
+/// Matched against the lower-cased `class id` string; `\b`-like edges are
+/// spelled out because `-` and `_` join words in class names.
+static NAME_RULES: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
+    let rules: &[(&str, Reason)] = &[
+        (r"cookie|consent|gdpr|onetrust|didomi|usercentrics|borlabs|cmp-|privacy-(?:banner|notice)", Reason::CookieNotice),
+        (r"comment|disqus|(?:^|[^a-z])respond|(?:^|[^a-z])repl(?:y|ies)|kommentar|discussion", Reason::Comments),
+        (r"donat|spende|(?:^|[^a-z])support-us|membership|paywall", Reason::DonationAppeal),
+        (
+            r"shar(?:e|ing|iff)|social|sociable|addthis|addtoany|(?:^|[^a-z])(?:tweet|facebook|whatsapp|print|follow)(?:$|[^a-z])|newsletter|subscri|signup|sign-up|(?:^|[^a-z])abo(?:$|[^a-z])|(?:^|[^a-z])cta(?:$|[^a-z])|syndication|viral",
+            Reason::CallToAction,
+        ),
+        (
+            r"related|recommend|more-?(?:stories|articles|news)|popular|most-?read|trending|teaser|further|read-?more|also-?read|outbrain|taboola|plista|ligatus|next-?post|prev(?:ious)?-?post|post-?nav|yarpp|(?:^|[^a-z])crp|elated|weitere|empfehl|-stories",
+            Reason::RelatedLinks,
+        ),
+        (
+            r"(?:^|[^a-z])(?:ads?|adv|advert\w*|adsense|adslot|adunit|ad-\w+|\w+-ads?|sponsor\w*|promo\w*|werbung|anzeige|commercial|banner-?ad)(?:$|[^a-z])|adsbygoogle|dfp-|gpt-ad",
+            Reason::Advertisement,
+        ),
+        (
+            r"breadcrumb|paginat|pager|(?:^|[^a-z])nav|navbar|navigation|menu|skip-?link|(?:^|[^a-z])toolbar|(?:^|[^a-z])tags?(?:$|[^a-z])|tag-?(?:list|cloud)|categor|keywords|schlagw",
+            Reason::Navigation,
+        ),
+        (r"footer|colophon|impressum|copyright|site-?info", Reason::Footer),
+        (r"sidebar|widget|(?:^|[^a-z])(?:aside|rail|sidebox)(?:$|[^a-z])|marginal", Reason::OutsideMainContent),
+        (
+            r"byline|author|(?:^|[^a-z])(?:meta|date|dateline|timestamp|time|posted|published|entry-meta|post-meta|article-info|reading-?time|article-?(?:header-)?meta)(?:$|[^a-z])|post-?info|entry-?info",
+            Reason::Byline,
+        ),
+        (r"caption|bildunterschrift|(?:^|[^a-z])credit|gallery|slideshow|carousel|lightbox", Reason::PhotoCaption),
+        (
+            r"(?:^|[^a-z])(?:hidden|hide|sr-only|screen-reader-text|visually-hidden|visuallyhidden|invisible|d-none|noprint)(?:$|[^a-z])",
+            Reason::NonText,
+        ),
+        (r"(?:^|[^a-z])(?:banner|popup|modal|overlay|topbar)(?:$|[^a-z])", Reason::Banner),
+    ];
+    rules
+        .iter()
+        .filter_map(|(pattern, reason)| Regex::new(pattern).ok().map(|re| (re, *reason)))
+        .collect()
+});
+
+/// Class/id words that mark the article's own text: they override any
+/// boilerplate word in the same attribute (`article-body comments-enabled`).
+static CONTENT_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:article|entry|post|story|text|page|main|blog|single|news)[-_]?(?:body|content|text|inner)|articlebody|article__body|article__content|post-?entry|body-?text|content-?(?:main|body)|main-?content|fulltext|(?:^|[^a-z])(?:article|story)(?:$|[^a-z-])",
+    )
+    .ok()
+});
+
+/// Why an element with these class/id words is boilerplate, if it is.
+pub(super) fn name_reason(class_id: &str) -> Option<Reason> {
+    if class_id.trim().is_empty() || is_content_name(class_id) {
+        return None;
+    }
+    NAME_RULES
+        .iter()
+        .find(|(re, _)| re.is_match(class_id))
+        .map(|(_, reason)| *reason)
+}
+
+/// Whether the class/id words say "this is the article text".
+pub(super) fn is_content_name(class_id: &str) -> bool {
+    CONTENT_NAME.as_ref().is_some_and(|re| re.is_match(class_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_words_give_reasons() {
+        let cases = [
+            ("cookie-banner", Some(Reason::CookieNotice)),
+            ("comment-list", Some(Reason::Comments)),
+            ("share-buttons", Some(Reason::CallToAction)),
+            ("related-posts", Some(Reason::RelatedLinks)),
+            ("ad-slot", Some(Reason::Advertisement)),
+            ("google ads", Some(Reason::Advertisement)),
+            ("breadcrumb", Some(Reason::Navigation)),
+            ("site-footer", Some(Reason::Footer)),
+            ("sidebar", Some(Reason::OutsideMainContent)),
+            ("post-meta", Some(Reason::Byline)),
+            ("wp-caption-text", Some(Reason::PhotoCaption)),
+            ("sr-only", Some(Reason::NonText)),
+        ];
+        for (class, reason) in cases {
+            assert_eq!(name_reason(class), reason, "{class}");
+        }
+    }
+
+    #[test]
+    fn content_words_and_lookalikes_are_not_boilerplate() {
+        for class in ["article-body", "entry-content", "header", "shadow", "download", "loaded", "headline", ""] {
+            assert_eq!(name_reason(class), None, "{class}");
+        }
+    }
+}
