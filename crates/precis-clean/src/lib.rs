@@ -1,7 +1,166 @@
 //! precis-clean turns a scraped article — plain text or HTML — into clean,
 //! structured text: title, headings, paragraphs and sentences, together with
 //! a record of every piece of the input that was dropped and why.
+//!
+//! The plain-text pipeline runs as named stages, each testable on its own:
+//! [`decode`] → [`normalize`](crate::normalize) → segment into blocks →
+//! classify blocks → assemble the [`Document`].
+//!
+//! ```
+//! use precis_clean::{clean, CleanOptions};
+//!
+//! let page = "Support Our Newsroom!\n\nA Ferry Returns\n\nThe ferry crossed the river on Monday, the first time in a year.\n\nRead more";
+//! let document = clean(page, &CleanOptions::default())?;
+//! assert_eq!(document.title.as_deref(), Some("A Ferry Returns"));
+//! assert_eq!(document.paragraphs.len(), 1);
+//! assert!(document.removed.iter().any(|r| r.text == "Read more"));
+//! # Ok::<(), precis_clean::CleanError>(())
+//! ```
 
+mod decode;
 mod document;
+mod error;
+pub mod eval;
+pub(crate) mod normalize;
+mod sentences;
+mod text;
 
+pub use decode::{decode, Decoded};
 pub use document::{Document, Metadata, Paragraph, Reason, Removed};
+pub use error::CleanError;
+pub use sentences::{sentence_spans, sentences};
+
+/// What kind of input [`clean`] gets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InputKind {
+    /// Decide from the input itself (see [`looks_like_html`]).
+    #[default]
+    Auto,
+    /// Plain text: what a scraper's text output or a copy-paste gives.
+    Text,
+    /// An HTML page.
+    Html,
+}
+
+/// How to clean.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CleanOptions {
+    /// The kind of input; [`InputKind::Auto`] sniffs it.
+    pub input: InputKind,
+}
+
+/// Cleans one article.
+///
+/// Fails only when there is nothing to clean (empty or whitespace-only
+/// input) or the input kind is unsupported; an article whose every line is
+/// boilerplate gives an empty [`Document`] with a warning saying so.
+pub fn clean(input: &str, options: &CleanOptions) -> Result<Document, CleanError> {
+    let mut documents = clean_batch(&[input], options);
+    documents.pop().unwrap_or(Err(CleanError::Empty))
+}
+
+/// Cleans several articles of one site together. Besides what [`clean`]
+/// does for each, lines that recur across articles (site slogans, footers,
+/// appeals) are dropped as [`Reason::RepeatedAcrossArticles`].
+pub fn clean_batch(inputs: &[&str], options: &CleanOptions) -> Vec<Result<Document, CleanError>> {
+    let segmented: Vec<Result<Option<Vec<text::Block>>, CleanError>> = inputs
+        .iter()
+        .map(|input| {
+            if input.is_empty() {
+                return Err(CleanError::Empty);
+            }
+            if normalize::is_blank(input) {
+                return Err(CleanError::WhitespaceOnly);
+            }
+            let is_html = match options.input {
+                InputKind::Auto => looks_like_html(input),
+                InputKind::Text => false,
+                InputKind::Html => true,
+            };
+            Ok((!is_html).then(|| text::segment(input)))
+        })
+        .collect();
+    let text_articles: Vec<&[text::Block]> = segmented
+        .iter()
+        .filter_map(|article| article.as_ref().ok()?.as_deref())
+        .collect();
+    let repeated = text::RepeatedLines::learn(&text_articles);
+    segmented
+        .into_iter()
+        .map(|article| match article? {
+            Some(blocks) => Ok(text::extract(blocks, &repeated)),
+            None => Err(CleanError::HtmlUnsupported),
+        })
+        .collect()
+}
+
+/// Cleans bytes read from a file or stdin: [`decode`], then [`clean`];
+/// decoding warnings end up in [`Document::warnings`].
+pub fn clean_bytes(bytes: &[u8], options: &CleanOptions) -> Result<Document, CleanError> {
+    let decoded = decode(bytes)?;
+    let mut document = clean(&decoded.text, options)?;
+    document.warnings.splice(0..0, decoded.warnings);
+    Ok(document)
+}
+
+/// Whether `input` is HTML rather than plain text: it opens with a doctype,
+/// `<html>`, `<head>` or `<body>`, or tags make up much of its first 4 KB.
+pub fn looks_like_html(input: &str) -> bool {
+    let head: String = input.trim_start().chars().take(4096).collect();
+    let lower = head.to_ascii_lowercase();
+    if ["<!doctype html", "<html", "<head", "<body", "<?xml"]
+        .iter()
+        .any(|prefix| lower.starts_with(prefix))
+    {
+        return true;
+    }
+    static TAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"</?(?:p|div|span|a|br|li|ul|h[1-6]|table|tr|td|img|section|article|meta|link|script)\b[^<>]*>")
+            .unwrap_or_else(|e| unreachable!("static regex: {e}"))
+    });
+    let tags = TAG.find_iter(&lower).count();
+    let tag_bytes: usize = TAG.find_iter(&lower).map(|m| m.len()).sum();
+    tags >= 3 && tag_bytes * 10 >= lower.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_html() {
+        assert!(looks_like_html(
+            "  <!DOCTYPE html><html><body>x</body></html>"
+        ));
+        assert!(looks_like_html(
+            "<div><p>Hello</p><p>World</p><a href=x>y</a></div>"
+        ));
+        assert!(!looks_like_html("Use <b> for bold, says the guide. A long line of prose follows here, much longer than the tag."));
+        assert!(!looks_like_html("Plain text.\n\nMore text."));
+    }
+
+    #[test]
+    fn empty_input_is_an_error() {
+        assert!(matches!(
+            clean("", &CleanOptions::default()),
+            Err(CleanError::Empty)
+        ));
+        assert!(matches!(
+            clean(" \u{a0}\n", &CleanOptions::default()),
+            Err(CleanError::WhitespaceOnly)
+        ));
+    }
+
+    #[test]
+    fn clean_bytes_carries_decoding_warnings() {
+        let document = clean_bytes(
+            b"A caf\xE9 opened on Monday in the old town square.",
+            &CleanOptions::default(),
+        )
+        .unwrap();
+        assert!(document
+            .warnings
+            .iter()
+            .any(|w| w.contains("not valid UTF-8")));
+    }
+}

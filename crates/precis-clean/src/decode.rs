@@ -1,0 +1,157 @@
+//! Stage 1, decode: turn the bytes a user hands us into text, or refuse
+//! with a clear reason. Text that had to be repaired says so in `warnings`.
+
+use crate::CleanError;
+
+/// Text decoded from bytes, with what the user should know about the decoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The decoded text, without a byte-order mark.
+    pub text: String,
+    /// Repairs made while decoding (invalid UTF-8 replaced, …).
+    pub warnings: Vec<String>,
+}
+
+/// Magic numbers of binary formats users are likely to pass by mistake.
+const MAGIC: &[(&[u8], &str)] = &[
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xFF\xD8\xFF", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a DOCX/EPUB document)"),
+    (b"\x1F\x8B", "a gzip-compressed file"),
+    (b"\x7FELF", "an executable"),
+    (b"RIFF", "a RIFF media file"),
+];
+
+/// Decodes UTF-8 (with or without BOM) or UTF-16 with a BOM.
+///
+/// Invalid UTF-8 is decoded lossily (U+FFFD) with a warning rather than
+/// refused, because scraped pages often carry a few stray Latin-1 bytes in
+/// otherwise good text. Binary data, empty and whitespace-only input are
+/// refused.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, CleanError> {
+    if bytes.is_empty() {
+        return Err(CleanError::Empty);
+    }
+    let mut warnings = Vec::new();
+    let text = if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        decode_utf16(rest, u16::from_le_bytes)?
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        decode_utf16(rest, u16::from_be_bytes)?
+    } else {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        reject_binary(bytes)?;
+        match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_owned(),
+            Err(_) => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                let replaced = text.matches('\u{FFFD}').count();
+                warnings.push(format!(
+                    "the input is not valid UTF-8: {replaced} invalid byte sequence(s) were replaced by U+FFFD; re-save the file as UTF-8 to keep those characters"
+                ));
+                text
+            }
+        }
+    };
+    if text.is_empty() {
+        return Err(CleanError::Empty);
+    }
+    if crate::normalize::is_blank(&text) {
+        return Err(CleanError::WhitespaceOnly);
+    }
+    Ok(Decoded { text, warnings })
+}
+
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, CleanError> {
+    let pairs = bytes.chunks_exact(2);
+    if !pairs.remainder().is_empty() {
+        return Err(CleanError::InvalidUtf16 {
+            detail: "odd number of bytes".into(),
+        });
+    }
+    let units = pairs.map(|pair| unit([pair[0], pair[1]]));
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map_err(|e| CleanError::InvalidUtf16 {
+            detail: format!("unpaired surrogate {:#06x}", e.unpaired_surrogate()),
+        })
+}
+
+fn reject_binary(bytes: &[u8]) -> Result<(), CleanError> {
+    if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return Err(CleanError::Binary {
+            what: (*what).to_owned(),
+        });
+    }
+    // Text never contains NUL; UTF-16 without a BOM and binaries do.
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(CleanError::Binary {
+            what: format!("a NUL byte at offset {offset}"),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_bom_is_stripped() {
+        let decoded = decode(b"\xEF\xBB\xBFHello").unwrap();
+        assert_eq!(decoded.text, "Hello");
+        assert!(decoded.warnings.is_empty());
+    }
+
+    #[test]
+    fn utf16_with_bom_decodes() {
+        let le: Vec<u8> = b"\xFF\xFE"
+            .iter()
+            .copied()
+            .chain("Grüß".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = b"\xFE\xFF"
+            .iter()
+            .copied()
+            .chain("Grüß".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode(&le).unwrap().text, "Grüß");
+        assert_eq!(decode(&be).unwrap().text, "Grüß");
+    }
+
+    #[test]
+    fn odd_utf16_is_refused() {
+        assert!(matches!(
+            decode(b"\xFF\xFEa\x00b"),
+            Err(CleanError::InvalidUtf16 { .. })
+        ));
+    }
+
+    #[test]
+    fn invalid_utf8_is_lossy_with_warning() {
+        let decoded = decode(b"caf\xE9 au lait").unwrap();
+        assert_eq!(decoded.text, "caf\u{FFFD} au lait");
+        assert_eq!(decoded.warnings.len(), 1);
+        assert!(decoded.warnings[0].contains("1 invalid"));
+    }
+
+    #[test]
+    fn binary_is_refused_with_what_it_is() {
+        let err = decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err();
+        assert!(err.to_string().contains("PNG image"), "{err}");
+        let err = decode(b"text\0more").unwrap_err();
+        assert!(err.to_string().contains("offset 4"), "{err}");
+    }
+
+    #[test]
+    fn empty_and_blank_are_refused() {
+        assert!(matches!(decode(b""), Err(CleanError::Empty)));
+        assert!(matches!(decode(b"\xEF\xBB\xBF"), Err(CleanError::Empty)));
+        assert!(matches!(
+            decode(" \n\t\u{a0}\u{200b}".as_bytes()),
+            Err(CleanError::WhitespaceOnly)
+        ));
+    }
+}

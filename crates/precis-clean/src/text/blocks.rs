@@ -1,0 +1,119 @@
+//! Stage 3, segment: cut plain text into blocks — the units that are kept or
+//! dropped as a whole. Blank lines separate blocks; inside a run of lines,
+//! hard-wrapped prose is re-joined into one block while lines of a list,
+//! menu or one-line-per-paragraph scrape stay separate blocks.
+
+use crate::normalize::{self, Vocabulary};
+
+/// A unit of the input: a paragraph, a heading, a menu entry, a caption…
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Block {
+    /// Normalized text, never empty.
+    pub text: String,
+    /// Whether a blank line (or the document start) precedes the block.
+    pub after_blank: bool,
+}
+
+/// Cuts `input` into normalized, non-empty blocks in reading order.
+pub(crate) fn segment(input: &str) -> Vec<Block> {
+    let vocabulary = Vocabulary::from_text(input);
+    let mut blocks = Vec::new();
+    for run in normalize::lines(input).split(|line| normalize::is_blank(line)) {
+        if run.is_empty() {
+            continue;
+        }
+        let mut after_blank = true;
+        for paragraph in wrapped_paragraphs(run) {
+            let text = normalize::join_wrapped(paragraph, &vocabulary);
+            if !text.is_empty() {
+                blocks.push(Block { text, after_blank });
+                after_blank = false;
+            }
+        }
+    }
+    blocks
+}
+
+/// Hard-wrapped text has lines of nearly the same width; a line well short
+/// of that width ends its paragraph.
+const MIN_WRAP_WIDTH: usize = 30;
+const MAX_WRAP_WIDTH: usize = 100;
+
+/// Groups a run of non-blank lines into paragraphs: a line continues the
+/// previous one when the previous one was filled up to the wrap width.
+fn wrapped_paragraphs<'a>(run: &'a [&'a str]) -> Vec<&'a [&'a str]> {
+    let widths: Vec<usize> = run
+        .iter()
+        .map(|line| line.trim_end().chars().count())
+        .collect();
+    let width = widths.iter().copied().max().unwrap_or(0);
+    let wrapped = run.len() > 1 && (MIN_WRAP_WIDTH..=MAX_WRAP_WIDTH).contains(&width) && {
+        // Most lines except the last are filled to near the width.
+        let filled = widths[..widths.len() - 1]
+            .iter()
+            .filter(|&&w| w * 4 >= width * 3)
+            .count();
+        filled * 2 >= widths.len() - 1
+    };
+    if !wrapped {
+        return run.chunks(1).collect();
+    }
+    let mut paragraphs = Vec::new();
+    let mut start = 0;
+    for (i, &w) in widths.iter().enumerate() {
+        let is_last = i + 1 == widths.len();
+        if is_last || w * 4 < width * 3 {
+            paragraphs.push(&run[start..=i]);
+            start = i + 1;
+        }
+    }
+    paragraphs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(input: &str) -> Vec<String> {
+        segment(input).into_iter().map(|b| b.text).collect()
+    }
+
+    #[test]
+    fn blank_lines_separate_blocks() {
+        assert_eq!(
+            texts("One\u{a0}two.\n\n\n  Three.  \n"),
+            ["One two.", "Three."]
+        );
+    }
+
+    #[test]
+    fn one_line_per_block_scrapes_stay_separate() {
+        assert_eq!(
+            texts("Home\nNews\nSport\nA long paragraph of body text that goes on for quite a while, as articles do.\nShort line."),
+            ["Home", "News", "Sport", "A long paragraph of body text that goes on for quite a while, as articles do.", "Short line."]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_prose_is_rejoined() {
+        let input = "The ferry crossed the river on Monday morning, the first\n\
+                     crossing in a year, carrying forty passengers and infor-\n\
+                     mation about the state of the road.\n\
+                     A second paragraph starts here and runs on for a while\n\
+                     longer.\n";
+        assert_eq!(
+            texts(input),
+            [
+                "The ferry crossed the river on Monday morning, the first crossing in a year, carrying forty passengers and information about the state of the road.",
+                "A second paragraph starts here and runs on for a while longer."
+            ]
+        );
+    }
+
+    #[test]
+    fn after_blank_marks_block_starts() {
+        let blocks = segment("Menu\nHome\n\nBody.");
+        let starts: Vec<bool> = blocks.iter().map(|b| b.after_blank).collect();
+        assert_eq!(starts, [true, false, true]);
+    }
+}
