@@ -19,6 +19,7 @@
 
 mod decode;
 mod document;
+pub mod eval;
 mod error;
 pub mod eval;
 pub(crate) mod normalize;

@@ -3,6 +3,7 @@
 //! folder), tokenization and a generation engine shared by every family.
 
 mod error;
+pub mod eval;
 mod task;
 
 pub use error::InferError;
