@@ -19,7 +19,6 @@
 
 mod decode;
 mod document;
-pub mod eval;
 mod error;
 pub mod eval;
 pub(crate) mod normalize;
