@@ -4,6 +4,9 @@
 
 mod error;
 pub mod eval;
+pub mod generate;
+pub mod models;
+pub mod quantize;
 mod task;
 
 pub use error::InferError;
