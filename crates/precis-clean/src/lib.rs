@@ -17,12 +17,16 @@
 //! # Ok::<(), precis_clean::CleanError>(())
 //! ```
 
+mod cues;
 mod decode;
 mod document;
 mod error;
 pub mod eval;
+mod html;
+mod metadata;
 pub(crate) mod normalize;
 mod sentences;
+mod stopwords;
 mod text;
 
 pub use decode::{decode, Decoded};
@@ -87,9 +91,10 @@ pub fn clean_batch(inputs: &[&str], options: &CleanOptions) -> Vec<Result<Docume
     let repeated = text::RepeatedLines::learn(&text_articles);
     segmented
         .into_iter()
-        .map(|article| match article? {
+        .zip(inputs)
+        .map(|(article, input)| match article? {
             Some(blocks) => Ok(text::extract(blocks, &repeated)),
-            None => Err(CleanError::HtmlUnsupported),
+            None => html::extract(input, options),
         })
         .collect()
 }

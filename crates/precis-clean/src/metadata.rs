@@ -29,14 +29,31 @@ pub(crate) fn extract(html: &Html) -> Metadata {
         .and_then(|a| ld_text(a.get("publisher")?))
         .or_else(|| tag(&["og:site_name", "application-name", "twitter:site:name"]));
     let title = ld("headline")
-        .or_else(|| tag(&["og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline"]))
+        .or_else(|| {
+            tag(&[
+                "og:title",
+                "twitter:title",
+                "dc.title",
+                "dcterms.title",
+                "title",
+                "headline",
+            ])
+        })
         .or_else(|| title_element(html).map(|t| strip_site_name(&t, site_name.as_deref())));
     let author = article
         .as_ref()
         .and_then(|a| ld_names(a.get("author")?))
         .or_else(|| {
-            tag(&["author", "article:author", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author", "byl"])
-                .filter(|a| !a.starts_with("http"))
+            tag(&[
+                "author",
+                "article:author",
+                "dc.creator",
+                "dcterms.creator",
+                "parsely-author",
+                "sailthru.author",
+                "byl",
+            ])
+            .filter(|a| !a.starts_with("http"))
         });
     let date = ld("datePublished").or_else(|| {
         tag(&[
@@ -58,8 +75,17 @@ pub(crate) fn extract(html: &Html) -> Metadata {
         .or_else(|| tag(&["content-language", "dc.language", "language"]))
         .or_else(|| ld("inLanguage"))
         .or_else(|| tag(&["og:locale"]).map(|l| l.replace('_', "-")));
-    let canonical_url = link_href(html, "canonical").or_else(|| tag(&["og:url"])).or_else(|| ld("url"));
-    let description = ld("description").or_else(|| tag(&["og:description", "description", "twitter:description", "dc.description"]));
+    let canonical_url = link_href(html, "canonical")
+        .or_else(|| tag(&["og:url"]))
+        .or_else(|| ld("url"));
+    let description = ld("description").or_else(|| {
+        tag(&[
+            "og:description",
+            "description",
+            "twitter:description",
+            "dc.description",
+        ])
+    });
 
     Metadata {
         title,
@@ -86,15 +112,21 @@ static JSON_LD: LazyLock<Option<Selector>> = LazyLock::new(|| selector("script[t
 /// `http-equiv`; the first non-empty value of each key wins.
 fn meta_tags(html: &Html) -> HashMap<String, String> {
     let mut tags = HashMap::new();
-    let Some(meta) = META.as_ref() else { return tags };
+    let Some(meta) = META.as_ref() else {
+        return tags;
+    };
     for element in html.select(meta) {
-        let value = element.attr("content").map(normalize_inline).unwrap_or_default();
+        let value = element
+            .attr("content")
+            .map(normalize_inline)
+            .unwrap_or_default();
         if value.is_empty() {
             continue;
         }
         for key in ["property", "name", "itemprop", "http-equiv"] {
             if let Some(key) = element.attr(key) {
-                tags.entry(key.trim().to_lowercase()).or_insert_with(|| value.clone());
+                tags.entry(key.trim().to_lowercase())
+                    .or_insert_with(|| value.clone());
             }
         }
     }
@@ -114,14 +146,19 @@ fn html_lang(html: &Html) -> Option<String> {
 
 fn link_href(html: &Html, rel: &str) -> Option<String> {
     html.select(LINK.as_ref()?)
-        .find(|l| l.attr("rel").is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case(rel))))
+        .find(|l| {
+            l.attr("rel")
+                .is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case(rel)))
+        })
         .and_then(|l| l.attr("href"))
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())
 }
 
 /// Separators between a headline and the site's name in `<title>`.
-const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » ", " / "];
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » ", " / ",
+];
 
 /// "Headline | Site" → "Headline": drops the part naming the site, or,
 /// when the site's name is unknown, keeps the longest part.
@@ -129,14 +166,27 @@ pub(crate) fn strip_site_name(title: &str, site_name: Option<&str>) -> String {
     let Some(separator) = TITLE_SEPARATORS.iter().find(|s| title.contains(**s)) else {
         return title.to_owned();
     };
-    let parts: Vec<&str> = title.split(separator).map(str::trim).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = title
+        .split(separator)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     if let Some(site) = site_name {
-        let rest: Vec<&str> = parts.iter().copied().filter(|p| !p.eq_ignore_ascii_case(site)).collect();
+        let rest: Vec<&str> = parts
+            .iter()
+            .copied()
+            .filter(|p| !p.eq_ignore_ascii_case(site))
+            .collect();
         if !rest.is_empty() && rest.len() < parts.len() {
             return rest.join(separator);
         }
     }
-    parts.iter().copied().max_by_key(|p| p.chars().count()).unwrap_or(title).to_owned()
+    parts
+        .iter()
+        .copied()
+        .max_by_key(|p| p.chars().count())
+        .unwrap_or(title)
+        .to_owned()
 }
 
 /// JSON-LD types that describe the article itself, best first.
@@ -158,13 +208,18 @@ const ARTICLE_TYPES: &[&str] = &[
 fn json_ld_article(html: &Html) -> Option<Value> {
     let mut objects = Vec::new();
     for script in html.select(JSON_LD.as_ref()?) {
-        if !script.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) {
+        if !script
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+        {
             continue;
         }
         let text: String = script.text().collect();
         // Sites leave stray control characters and trailing semicolons.
         let text = text.trim().trim_end_matches(';');
-        let Ok(value) = serde_json::from_str::<Value>(text) else { continue };
+        let Ok(value) = serde_json::from_str::<Value>(text) else {
+            continue;
+        };
         collect_objects(value, &mut objects);
     }
     let rank = |object: &Value| {
@@ -173,7 +228,9 @@ fn json_ld_article(html: &Html) -> Option<Value> {
             Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };
-        ARTICLE_TYPES.iter().position(|a| types.iter().any(|t| t == a))
+        ARTICLE_TYPES
+            .iter()
+            .position(|a| types.iter().any(|t| t == a))
     };
     objects
         .into_iter()
@@ -203,7 +260,12 @@ fn collect_objects(value: Value, out: &mut Vec<Value>) {
 fn ld_text(value: &Value) -> Option<String> {
     let text = match value {
         Value::String(s) => s.clone(),
-        Value::Object(map) => return map.get("name").or_else(|| map.get("@value")).and_then(ld_text),
+        Value::Object(map) => {
+            return map
+                .get("name")
+                .or_else(|| map.get("@value"))
+                .and_then(ld_text)
+        }
         Value::Array(items) => return items.iter().find_map(ld_text),
         _ => return None,
     };
@@ -243,14 +305,26 @@ mod tests {
         assert_eq!(meta.date.as_deref(), Some("2024-05-02T08:00:00+02:00"));
         assert_eq!(meta.site_name.as_deref(), Some("Flussbote"));
         assert_eq!(meta.language.as_deref(), Some("de"));
-        assert_eq!(meta.canonical_url.as_deref(), Some("https://example.org/faehre"));
-        assert_eq!(meta.description.as_deref(), Some("Ein Fährmann und sein Fluss."));
+        assert_eq!(
+            meta.canonical_url.as_deref(),
+            Some("https://example.org/faehre")
+        );
+        assert_eq!(
+            meta.description.as_deref(),
+            Some("Ein Fährmann und sein Fluss.")
+        );
     }
 
     #[test]
     fn title_element_loses_site_name() {
-        assert_eq!(strip_site_name("A Ferry Returns | River Post", Some("River Post")), "A Ferry Returns");
-        assert_eq!(strip_site_name("A Ferry Returns to the Town - RP", None), "A Ferry Returns to the Town");
+        assert_eq!(
+            strip_site_name("A Ferry Returns | River Post", Some("River Post")),
+            "A Ferry Returns"
+        );
+        assert_eq!(
+            strip_site_name("A Ferry Returns to the Town - RP", None),
+            "A Ferry Returns to the Town"
+        );
         assert_eq!(strip_site_name("Plain title", None), "Plain title");
     }
 

@@ -23,7 +23,12 @@ pub(super) fn title_block(
     };
     let headings = || {
         (0..page.blocks.len())
-            .filter(move |&i| matches!(page.blocks.get(i).map(|b| b.kind), Some(BlockKind::Heading(_))))
+            .filter(move |&i| {
+                matches!(
+                    page.blocks.get(i).map(|b| b.kind),
+                    Some(BlockKind::Heading(_))
+                )
+            })
             .filter(usable)
     };
     if let Some(title) = metadata.title.as_deref().map(str::to_lowercase) {
@@ -37,9 +42,18 @@ pub(super) fn title_block(
             return similar;
         }
     }
-    let main_start = main.and_then(|m| m.ranges(page).map(|r| r.start).min()).unwrap_or(usize::MAX);
-    let h1 = || headings().filter(|&i| page.blocks.get(i).is_some_and(|b| b.kind == BlockKind::Heading(1)));
-    h1().find(|&i| main.is_some_and(|m| m.contains_block(page, i))).or_else(|| h1().find(|&i| i < main_start))
+    let main_start = main
+        .and_then(|m| m.ranges(page).map(|r| r.start).min())
+        .unwrap_or(usize::MAX);
+    let h1 = || {
+        headings().filter(|&i| {
+            page.blocks
+                .get(i)
+                .is_some_and(|b| b.kind == BlockKind::Heading(1))
+        })
+    };
+    h1().find(|&i| main.is_some_and(|m| m.contains_block(page, i)))
+        .or_else(|| h1().find(|&i| i < main_start))
 }
 
 /// Builds the document from the decisions.
@@ -94,7 +108,10 @@ pub(super) fn document(
                 continue;
             }
         };
-        document.removed.push(Removed { text, reason: *reason });
+        document.removed.push(Removed {
+            text,
+            reason: *reason,
+        });
     }
     if page.code_elements > 0 {
         document.removed.push(Removed {

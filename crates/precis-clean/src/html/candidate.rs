@@ -32,6 +32,9 @@ impl MainContent {
 /// Minimum length of a block that counts as prose for scoring.
 const MIN_PROSE_CHARS: usize = 25;
 
+/// Most commas one block is credited for.
+const MAX_COMMAS: usize = 10;
+
 fn tag_weight(tag: &str) -> f32 {
     match tag {
         "div" | "article" | "main" | "section" => 5.0,
@@ -43,7 +46,9 @@ fn tag_weight(tag: &str) -> f32 {
 }
 
 fn name_weight(page: &Page, element: usize) -> f32 {
-    let Some(e) = page.elements.get(element) else { return 0.0 };
+    let Some(e) = page.elements.get(element) else {
+        return 0.0;
+    };
     if e.article_body {
         return 50.0;
     }
@@ -70,14 +75,22 @@ pub(super) fn scores(page: &Page, excluded: &[bool]) -> Vec<f32> {
         {
             continue;
         }
-        let commas = block.text.matches([',', '،', '、', '，']).count() as f32;
+        // Capped: a list of names is all commas and would outvote the article.
+        let commas = block
+            .text
+            .matches([',', '،', '、', '，'])
+            .count()
+            .min(MAX_COMMAS) as f32;
         let vote = 1.0 + commas + (block.chars as f32 / 100.0).floor().min(3.0);
         let mut ancestor = page.elements.get(block.owner).and_then(|e| e.parent);
         for level in 0..5 {
             let Some(element) = ancestor else { break };
             if !initialized[element] {
                 initialized[element] = true;
-                scores[element] = page.elements.get(element).map_or(0.0, |e| tag_weight(&e.tag))
+                scores[element] = page
+                    .elements
+                    .get(element)
+                    .map_or(0.0, |e| tag_weight(&e.tag))
                     + name_weight(page, element);
             }
             let divider = match level {
@@ -101,14 +114,19 @@ pub(super) fn scores(page: &Page, excluded: &[bool]) -> Vec<f32> {
 
 /// Picks the main content from the scores, or `None` when nothing on the
 /// page looks like prose.
-pub(super) fn choose(page: &Page, scores: &[f32]) -> Option<MainContent> {
-    let (top, &top_score) = scores
+pub(super) fn choose(page: &Page, scores: &[f32], excluded: &[bool]) -> Option<MainContent> {
+    let (mut top, &top_score) = scores
         .iter()
         .enumerate()
         .filter(|(_, s)| **s > 0.0)
         .max_by(|a, b| a.1.total_cmp(b.1))?;
+    top = common_ancestor(page, scores, top, top_score).unwrap_or(top);
+    top = widen(page, excluded, top);
+    let top_score = scores.get(top).copied().unwrap_or(top_score);
     let Some(parent) = page.elements.get(top).and_then(|e| e.parent) else {
-        return Some(MainContent { elements: vec![top] });
+        return Some(MainContent {
+            elements: vec![top],
+        });
     };
     let threshold = (top_score * 0.2).max(10.0);
     let mut elements = Vec::new();
@@ -116,23 +134,127 @@ pub(super) fn choose(page: &Page, scores: &[f32]) -> Option<MainContent> {
         if element.parent != Some(parent) {
             continue;
         }
-        if index == top || scores.get(index).is_some_and(|&s| s >= threshold) || is_prose(page, index) {
+        if index == top
+            || scores.get(index).is_some_and(|&s| s >= threshold)
+            || is_prose(page, index)
+        {
             elements.push(index);
         }
     }
     Some(MainContent { elements })
 }
 
+/// When the article is cut into several parts that score alike (text
+/// between ads, one `div` per section), the element holding at least three
+/// of them is the article.
+fn common_ancestor(page: &Page, scores: &[f32], top: usize, top_score: f32) -> Option<usize> {
+    let mut ranked: Vec<(usize, f32)> = scores
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|&(e, s)| e != top && s >= top_score * 0.75)
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranked.truncate(MAX_ALTERNATIVES);
+    if ranked.len() < MIN_ALTERNATIVES {
+        return None;
+    }
+    let mut ancestor = page.elements.get(top)?.parent;
+    while let Some(candidate) = ancestor {
+        let range = page.elements.get(candidate)?.blocks.clone();
+        let depth = page.elements.get(candidate)?.depth;
+        let inside = ranked
+            .iter()
+            .filter(|(e, _)| {
+                page.elements.get(*e).is_some_and(|a| {
+                    a.depth > depth && range.start <= a.blocks.start && a.blocks.end <= range.end
+                })
+            })
+            .count();
+        if inside >= MIN_ALTERNATIVES {
+            return Some(candidate);
+        }
+        ancestor = page.elements.get(candidate)?.parent;
+    }
+    None
+}
+
+/// Prose and other text of every element, from running totals over blocks.
+struct Mass {
+    /// (prose, other) characters before each block.
+    prefix: Vec<(usize, usize)>,
+}
+
+impl Mass {
+    fn new(page: &Page, excluded: &[bool]) -> Self {
+        let mut total = (0, 0);
+        let mut prefix = vec![total];
+        for (index, block) in page.blocks.iter().enumerate() {
+            if !excluded.get(index).copied().unwrap_or(true) {
+                if block.chars >= MIN_PROSE_CHARS && block.link_density() < 0.33 {
+                    total.0 += block.chars - block.link_chars;
+                } else {
+                    total.1 += block.chars;
+                }
+            }
+            prefix.push(total);
+        }
+        Mass { prefix }
+    }
+
+    fn of(&self, page: &Page, element: usize) -> (usize, usize) {
+        let Some(range) = page.elements.get(element).map(|e| e.blocks.clone()) else {
+            return (0, 0);
+        };
+        let at = |i: usize| self.prefix.get(i).copied().unwrap_or_default();
+        let (start, end) = (at(range.start), at(range.end));
+        (end.0 - start.0.min(end.0), end.1 - start.1.min(end.1))
+    }
+}
+
+/// Climbs from the winner to an ancestor while that brings in more prose
+/// than other text: the article's text often sits in several containers.
+fn widen(page: &Page, excluded: &[bool], top: usize) -> usize {
+    let mass = Mass::new(page, excluded);
+    let mut current = top;
+    while let Some(parent) = page.elements.get(current).and_then(|e| e.parent) {
+        let (prose, other) = mass.of(page, current);
+        let (parent_prose, parent_other) = mass.of(page, parent);
+        let gain = parent_prose - prose.min(parent_prose);
+        let cost = parent_other - other.min(parent_other);
+        if gain < MIN_GAIN || gain < 2 * cost {
+            break;
+        }
+        current = parent;
+    }
+    current
+}
+
+/// Least prose (characters) that makes climbing to a parent worth it.
+const MIN_GAIN: usize = 100;
+
+/// How many runner-up candidates are compared with the winner.
+const MAX_ALTERNATIVES: usize = 4;
+/// How many of them an ancestor must hold to replace the winner.
+const MIN_ALTERNATIVES: usize = 3;
+
 /// A sibling paragraph that reads like body text.
 fn is_prose(page: &Page, element: usize) -> bool {
-    let Some(e) = page.elements.get(element) else { return false };
+    let Some(e) = page.elements.get(element) else {
+        return false;
+    };
     if e.tag != "p" {
         return false;
     }
     let (chars, links) = page.element_stats(element);
     let density = links as f32 / chars.max(1) as f32;
     (chars > 80 && density < 0.25)
-        || (chars > 0 && links == 0 && page.blocks.get(e.blocks.clone()).is_some_and(|b| b.iter().any(|b| b.text.ends_with('.'))))
+        || (chars > 0
+            && links == 0
+            && page
+                .blocks
+                .get(e.blocks.clone())
+                .is_some_and(|b| b.iter().any(|b| b.text.ends_with('.'))))
 }
 
 #[cfg(test)]
@@ -143,23 +265,32 @@ mod tests {
     use crate::html::tree::parse;
 
     #[test]
-    fn prose_beats_link_lists_and_joins_siblings() {
+    fn prose_beats_link_lists_and_gathers_a_split_article() {
         let prose = "The council met on Tuesday, and after a long debate, it voted to keep the library open, funding it from the parks budget.";
         let html = format!(
             "<body><div id=menu><ul><li><a href=/>Home</a></li><li><a href=/a>A long link to another page of the site</a></li></ul></div>\
-             <div id=wrap><div id=lead><p>{prose}</p></div><div id=body><p>{prose}</p><p>{prose}</p><p>{prose}</p></div></div></body>"
+             <div id=wrap><div id=lead><p>{prose} It was the third vote this year, and the closest one.</p></div><div id=body><p>{prose}</p><p>{prose}</p><p>{prose}</p></div></div></body>"
         );
         let page = parse(&Html::parse_document(&html));
         let scores = scores(&page, &vec![false; page.blocks.len()]);
-        let main = choose(&page, &scores).expect("main content");
-        let ids: Vec<&str> = main.elements.iter().map(|&e| page.elements[e].class_id.trim()).collect();
-        assert_eq!(ids, ["lead", "body"]);
+        let main = choose(&page, &scores, &vec![false; page.blocks.len()]).expect("main content");
+        let ids: Vec<&str> = main
+            .elements
+            .iter()
+            .map(|&e| page.elements[e].class_id.trim())
+            .collect();
+        assert_eq!(ids, ["wrap"]);
     }
 
     #[test]
     fn no_prose_no_main_content() {
-        let page = parse(&Html::parse_document("<body><a href=/>Home</a> <a href=/b>About</a></body>"));
+        let page = parse(&Html::parse_document(
+            "<body><a href=/>Home</a> <a href=/b>About</a></body>",
+        ));
         let scores = scores(&page, &vec![false; page.blocks.len()]);
-        assert_eq!(choose(&page, &scores), None);
+        assert_eq!(
+            choose(&page, &scores, &vec![false; page.blocks.len()]),
+            None
+        );
     }
 }

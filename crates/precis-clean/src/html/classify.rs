@@ -49,11 +49,18 @@ pub(super) fn element_reasons(page: &Page, main: Option<&MainContent>) -> Vec<Op
                 current = page.elements.get(index).and_then(|e| e.parent);
             }
         }
-        reference = main.elements.iter().map(|&e| prose_chars(page, e)).sum::<usize>().max(1);
+        reference = main
+            .elements
+            .iter()
+            .map(|&e| prose_chars(page, e))
+            .sum::<usize>()
+            .max(1);
     }
     let mut reasons: Vec<Option<Reason>> = vec![None; page.elements.len()];
     for index in 0..page.elements.len() {
-        let Some(element) = page.elements.get(index) else { continue };
+        let Some(element) = page.elements.get(index) else {
+            continue;
+        };
         let parent = element.parent;
         let parent_inside = parent.is_some_and(|p| inside.get(p).copied().unwrap_or(false));
         let is_main = main.is_some_and(|m| m.elements.contains(&index));
@@ -66,8 +73,12 @@ pub(super) fn element_reasons(page: &Page, main: Option<&MainContent>) -> Vec<Op
         } else {
             let share = prose_chars(page, index) as f32 / reference as f32;
             match patterns::boilerplate(element) {
-                Some((reason, Strength::Markup)) if main.is_some() || share < GUARD_SHARE => Some(reason),
-                Some((reason, Strength::Name)) if (main.is_some() && !parent_inside) || share < GUARD_SHARE => {
+                Some((reason, Strength::Markup)) if main.is_some() || share < GUARD_SHARE => {
+                    Some(reason)
+                }
+                Some((reason, Strength::Name))
+                    if (main.is_some() && !parent_inside) || share < GUARD_SHARE =>
+                {
                     Some(reason)
                 }
                 _ if parent_inside => link_heavy(page, index),
@@ -99,7 +110,8 @@ fn link_heavy(page: &Page, element: usize) -> Option<Reason> {
     let density = link_chars as f32 / chars.max(1) as f32;
     // A list of documents, each link alone in a long paragraph, is content.
     let listing = blocks.iter().all(|b| b.links <= 1 && b.chars > 100);
-    let heavy = (chars < limit && density > 0.8) || (farm && links > 4 && density > 0.5 && !listing);
+    let heavy =
+        (chars < limit && density > 0.8) || (farm && links > 4 && density > 0.5 && !listing);
     heavy.then_some(Reason::RelatedLinks)
 }
 
@@ -108,20 +120,71 @@ fn cue_reason(text: &str) -> Option<Reason> {
     let lower = text.to_lowercase();
     let lower = lower.trim_end_matches([':', '.', '!', '»', '›', '>', ' ']);
     const CALLS: &[&str] = &[
-        "share", "share this", "share this article", "tweet", "print", "email", "e-mail", "teilen", "drucken",
-        "artikel teilen", "read more", "weiterlesen", "mehr lesen", "mehr", "more", "subscribe", "abonnieren",
-        "follow us", "folgen sie uns", "zum artikel", "jetzt abonnieren", "newsletter", "back to top",
-        "nach oben", "top", "reply", "antworten", "like", "gefällt mir",
+        "share",
+        "share this",
+        "share this article",
+        "tweet",
+        "print",
+        "email",
+        "e-mail",
+        "teilen",
+        "drucken",
+        "artikel teilen",
+        "read more",
+        "weiterlesen",
+        "mehr lesen",
+        "mehr",
+        "more",
+        "subscribe",
+        "abonnieren",
+        "follow us",
+        "folgen sie uns",
+        "zum artikel",
+        "jetzt abonnieren",
+        "newsletter",
+        "back to top",
+        "nach oben",
+        "top",
+        "reply",
+        "antworten",
+        "like",
+        "gefällt mir",
     ];
-    const ADS: &[&str] = &["advertisement", "anzeige", "werbung", "sponsored", "publicité", "publicidad"];
-    const COMMENTS: &[&str] = &["comments", "kommentare", "leave a comment", "leave a reply", "kommentar schreiben"];
-    const RELATED: &[&str] =
-        &["related", "related articles", "related posts", "mehr zum thema", "lesen sie auch", "auch interessant", "das könnte sie auch interessieren", "you may also like", "read also", "see also"];
+    const ADS: &[&str] = &[
+        "advertisement",
+        "anzeige",
+        "werbung",
+        "sponsored",
+        "publicité",
+        "publicidad",
+    ];
+    const COMMENTS: &[&str] = &[
+        "comments",
+        "kommentare",
+        "leave a comment",
+        "leave a reply",
+        "kommentar schreiben",
+    ];
+    const RELATED: &[&str] = &[
+        "related",
+        "related articles",
+        "related posts",
+        "mehr zum thema",
+        "lesen sie auch",
+        "auch interessant",
+        "das könnte sie auch interessieren",
+        "you may also like",
+        "read also",
+        "see also",
+    ];
     if CALLS.contains(&lower) {
         Some(Reason::CallToAction)
     } else if ADS.contains(&lower) {
         Some(Reason::Advertisement)
-    } else if COMMENTS.contains(&lower) || lower.starts_with("comments (") || lower.ends_with(" comments") {
+    } else if COMMENTS.contains(&lower)
+        || lower.starts_with("comments (")
+        || lower.ends_with(" comments")
+    {
         Some(Reason::Comments)
     } else if RELATED.contains(&lower) {
         Some(Reason::RelatedLinks)
@@ -151,8 +214,15 @@ pub(super) fn decide(
             Decision::Drop(Reason::OutsideMainContent)
         } else if let Some(reason) = cue_reason(&block.text).filter(|_| block.chars < 60) {
             Decision::Drop(reason)
-        } else if block.chars < 60 && block.link_density() > 0.8 && block.kind != BlockKind::Heading(1) {
-            Decision::Drop(if block.kind == BlockKind::Paragraph { Reason::CallToAction } else { Reason::RelatedLinks })
+        } else if block.chars < 60
+            && block.link_density() > 0.8
+            && block.kind != BlockKind::Heading(1)
+        {
+            Decision::Drop(if block.kind == BlockKind::Paragraph {
+                Reason::CallToAction
+            } else {
+                Reason::RelatedLinks
+            })
         } else if matches!(block.kind, BlockKind::Heading(_)) && block.link_density() > 0.5 {
             Decision::Drop(Reason::RelatedLinks)
         } else if !seen.insert(normalize_inline(&block.text)) {
@@ -171,14 +241,18 @@ pub(super) fn decide(
 fn drop_empty_sections(page: &Page, decisions: &mut [Decision], title_block: Option<usize>) {
     let mut has_body = false;
     for index in (0..decisions.len()).rev() {
-        let Some(block) = page.blocks.get(index) else { continue };
+        let Some(block) = page.blocks.get(index) else {
+            continue;
+        };
         if decisions.get(index) != Some(&Decision::Keep) || Some(index) == title_block {
             continue;
         }
         if let BlockKind::Heading(_) = block.kind {
             if !has_body {
                 if let Some(decision) = decisions.get_mut(index) {
-                    *decision = Decision::Drop(cue_reason(&block.text).unwrap_or(Reason::OutsideMainContent));
+                    *decision = Decision::Drop(
+                        cue_reason(&block.text).unwrap_or(Reason::OutsideMainContent),
+                    );
                 }
             }
             has_body = false;

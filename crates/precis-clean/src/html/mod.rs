@@ -29,11 +29,21 @@ pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, 
     drop(html);
 
     let before = classify::element_reasons(&page, None);
-    let excluded: Vec<bool> = page.blocks.iter().map(|b| before.get(b.owner).copied().flatten().is_some()).collect();
+    let excluded: Vec<bool> = page
+        .blocks
+        .iter()
+        .map(|b| before.get(b.owner).copied().flatten().is_some())
+        .collect();
     let scores = candidate::scores(&page, &excluded);
-    let main = candidate::choose(&page, &scores);
+    let main = candidate::choose(&page, &scores, &excluded);
     let reasons = classify::element_reasons(&page, main.as_ref());
     let title = assemble::title_block(&page, main.as_ref(), &reasons, &metadata);
     let decisions = classify::decide(&page, main.as_ref(), &reasons, title);
-    Ok(assemble::document(&page, &decisions, title, metadata, main.is_some()))
+    Ok(assemble::document(
+        &page,
+        &decisions,
+        title,
+        metadata,
+        main.is_some(),
+    ))
 }

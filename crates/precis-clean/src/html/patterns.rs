@@ -54,41 +54,65 @@ fn markup_reason(element: &Element) -> Option<Reason> {
 }
 
 /// Class/id words and the reason they stand for, most specific first.
-/// Matched against the lower-cased `class id` string; `\b`-like edges are
-/// spelled out because `-` and `_` join words in class names.
+/// Each is matched against one lower-cased class or id token; edges are
+/// spelled out because `-` and `_` join words in class names, and weak
+/// words (`hidden`, `widget`, `meta`) only count as a whole token or its
+/// first word, since frameworks use them as modifiers (`hidden-xs`,
+/// `elementor-widget-text-editor`).
 static NAME_RULES: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
     let rules: &[(&str, Reason)] = &[
-        (r"cookie|consent|gdpr|onetrust|didomi|usercentrics|borlabs|cmp-|privacy-(?:banner|notice)", Reason::CookieNotice),
-        (r"comment|disqus|(?:^|[^a-z])respond|(?:^|[^a-z])repl(?:y|ies)|kommentar|discussion", Reason::Comments),
-        (r"donat|spende|(?:^|[^a-z])support-us|membership|paywall", Reason::DonationAppeal),
         (
-            r"shar(?:e|ing|iff)|social|sociable|addthis|addtoany|(?:^|[^a-z])(?:tweet|facebook|whatsapp|print|follow)(?:$|[^a-z])|newsletter|subscri|signup|sign-up|(?:^|[^a-z])abo(?:$|[^a-z])|(?:^|[^a-z])cta(?:$|[^a-z])|syndication|viral",
+            r"cookie|consent|gdpr|onetrust|didomi|usercentrics|borlabs|^cmp-|privacy-(?:banner|notice)",
+            Reason::CookieNotice,
+        ),
+        (
+            r"comment|disqus|^respond$|^repl(?:y|ies)\b|kommentar|^discussion",
+            Reason::Comments,
+        ),
+        (
+            r"donat|spende|^support-us|^membership|paywall",
+            Reason::DonationAppeal,
+        ),
+        (
+            r"shar(?:e|ing|iff)(?:$|[^a-z])|sharedaddy|social|sociable|addthis|addtoany|^(?:tweet|facebook|whatsapp|print|follow)(?:$|[^a-z])|newsletter|subscri|signup|sign-up|^abo(?:$|[^a-z])|^cta(?:$|[^a-z])|syndication|viral",
             Reason::CallToAction,
         ),
         (
-            r"related|recommend|more-?(?:stories|articles|news)|popular|most-?read|trending|teaser|further|read-?more|also-?read|outbrain|taboola|plista|ligatus|next-?post|prev(?:ious)?-?post|post-?nav|yarpp|(?:^|[^a-z])crp|elated|weitere|empfehl|-stories",
+            r"related|recommend|more-?(?:stories|articles|news)|popular|most-?read|trending|teaser|^further|read-?more|also-?read|outbrain|taboola|plista|ligatus|next-?post|prev(?:ious)?-?post|post-?nav|yarpp|^crp|-stories|^weitere",
             Reason::RelatedLinks,
         ),
         (
-            r"(?:^|[^a-z])(?:ads?|adv|advert\w*|adsense|adslot|adunit|ad-\w+|\w+-ads?|sponsor\w*|promo\w*|werbung|anzeige|commercial|banner-?ad)(?:$|[^a-z])|adsbygoogle|dfp-|gpt-ad",
+            r"^(?:ads?|adv|advert\w*|adsense|adslot|adunit|ad-\w+|sponsor\w*|promo\w*|werbung|anzeige|commercial)(?:$|[^a-z])|[^a-z]ads?$|adsbygoogle|^dfp-|gpt-ad|banner-?ad",
             Reason::Advertisement,
         ),
         (
-            r"breadcrumb|paginat|pager|(?:^|[^a-z])nav|navbar|navigation|menu|skip-?link|(?:^|[^a-z])toolbar|(?:^|[^a-z])tags?(?:$|[^a-z])|tag-?(?:list|cloud)|categor|keywords|schlagw",
+            r"breadcrumb|paginat|^pager|^nav|navbar|navigation|^menu|-menu$|skip-?link|^toolbar|^tags?$|tag-?(?:list|cloud)|^categor|^keywords|schlagw",
             Reason::Navigation,
         ),
-        (r"footer|colophon|impressum|copyright|site-?info", Reason::Footer),
-        (r"sidebar|widget|(?:^|[^a-z])(?:aside|rail|sidebox)(?:$|[^a-z])|marginal", Reason::OutsideMainContent),
         (
-            r"byline|author|(?:^|[^a-z])(?:meta|date|dateline|timestamp|time|posted|published|entry-meta|post-meta|article-info|reading-?time|article-?(?:header-)?meta)(?:$|[^a-z])|post-?info|entry-?info",
+            r"footer|colophon|impressum|copyright|^site-?info",
+            Reason::Footer,
+        ),
+        (
+            r"sidebar|^widget|^(?:aside|rail|sidebox)(?:$|[^a-z])|marginal",
+            Reason::OutsideMainContent,
+        ),
+        (
+            r"byline|^author|^(?:meta|date|dateline|timestamp|time|posted-on|published|entry-meta|post-meta|article-info|reading-?time|article-?(?:header-)?meta|post-?info|entry-?info)$",
             Reason::Byline,
         ),
-        (r"caption|bildunterschrift|(?:^|[^a-z])credit|gallery|slideshow|carousel|lightbox", Reason::PhotoCaption),
         (
-            r"(?:^|[^a-z])(?:hidden|hide|sr-only|screen-reader-text|visually-hidden|visuallyhidden|invisible|d-none|noprint)(?:$|[^a-z])",
+            r"caption|bildunterschrift|^credit|^gallery|slideshow|carousel|lightbox",
+            Reason::PhotoCaption,
+        ),
+        (
+            r"^(?:hidden|hide|sr-only|screen-reader-text|visually-?hidden|invisible|d-none|noprint|element-invisible)$",
             Reason::NonText,
         ),
-        (r"(?:^|[^a-z])(?:banner|popup|modal|overlay|topbar)(?:$|[^a-z])", Reason::Banner),
+        (
+            r"^(?:banner|popup|modal|overlay|topbar)(?:$|[^a-z])",
+            Reason::Banner,
+        ),
     ];
     rules
         .iter()
@@ -97,28 +121,55 @@ static NAME_RULES: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
 });
 
 /// Class/id words that mark the article's own text: they override any
-/// boilerplate word in the same attribute (`article-body comments-enabled`).
+/// boilerplate word on the same element (`article-body comments-enabled`).
 static CONTENT_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?:article|entry|post|story|text|page|main|blog|single|news)[-_]?(?:body|content|text|inner)|articlebody|article__body|article__content|post-?entry|body-?text|content-?(?:main|body)|main-?content|fulltext|(?:^|[^a-z])(?:article|story)(?:$|[^a-z-])",
+        r"(?:article|entry|post|story|text|page|main|blog|single|news)[-_]?(?:body|content|text|inner)|articlebody|article__body|article__content|post-?entry|body-?text|content-?(?:main|body)|main-?content|fulltext|^(?:article|story|hentry|post|entry)$",
     )
     .ok()
 });
 
+/// Tokens that name what a post is about rather than what the element is
+/// (WordPress puts `category-news tag-comments post-12` on the article).
+fn is_taxonomy(token: &str) -> bool {
+    let prefixed = |p: &str| token.strip_prefix(p).is_some_and(|rest| !rest.is_empty());
+    [
+        "category-",
+        "type-",
+        "status-",
+        "format-",
+        "postid-",
+        "author-",
+        "cat-",
+    ]
+    .iter()
+    .any(|p| prefixed(p))
+        || (prefixed("tag-") && !matches!(token, "tag-cloud" | "tag-list"))
+        || token
+            .strip_prefix("post-")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+fn tokens(class_id: &str) -> impl Iterator<Item = &str> {
+    class_id.split_whitespace().filter(|t| !is_taxonomy(t))
+}
+
 /// Why an element with these class/id words is boilerplate, if it is.
 pub(super) fn name_reason(class_id: &str) -> Option<Reason> {
-    if class_id.trim().is_empty() || is_content_name(class_id) {
+    if is_content_name(class_id) {
         return None;
     }
     NAME_RULES
         .iter()
-        .find(|(re, _)| re.is_match(class_id))
+        .find(|(re, _)| tokens(class_id).any(|t| re.is_match(t)))
         .map(|(_, reason)| *reason)
 }
 
 /// Whether the class/id words say "this is the article text".
 pub(super) fn is_content_name(class_id: &str) -> bool {
-    CONTENT_NAME.as_ref().is_some_and(|re| re.is_match(class_id))
+    CONTENT_NAME
+        .as_ref()
+        .is_some_and(|re| tokens(class_id).any(|t| re.is_match(t)))
 }
 
 #[cfg(test)]
@@ -148,7 +199,19 @@ mod tests {
 
     #[test]
     fn content_words_and_lookalikes_are_not_boilerplate() {
-        for class in ["article-body", "entry-content", "header", "shadow", "download", "loaded", "headline", ""] {
+        for class in [
+            "article-body",
+            "entry-content",
+            "header",
+            "shadow",
+            "download",
+            "loaded",
+            "headline",
+            "hidden-xs",
+            "elementor-widget-text-editor",
+            "post-12 post category-comments tag-share",
+            "",
+        ] {
             assert_eq!(name_reason(class), None, "{class}");
         }
     }

@@ -281,10 +281,13 @@ impl Builder {
         let index = self.page.elements.len();
         let start = self.page.blocks.len();
         self.page.elements.push(Element {
-            role: element.attr("role").unwrap_or_default().to_ascii_lowercase(),
-            article_body: element
-                .attr("itemprop")
-                .is_some_and(|p| p.eq_ignore_ascii_case("articleBody") || p.eq_ignore_ascii_case("text")),
+            role: element
+                .attr("role")
+                .unwrap_or_default()
+                .to_ascii_lowercase(),
+            article_body: element.attr("itemprop").is_some_and(|p| {
+                p.eq_ignore_ascii_case("articleBody") || p.eq_ignore_ascii_case("text")
+            }),
             hidden: is_hidden(element),
             parent,
             depth: self.open.len(),
@@ -308,7 +311,9 @@ impl Builder {
 
     fn close(&mut self) {
         let Some(index) = self.open.pop() else { return };
-        let Some(element) = self.page.elements.get(index) else { return };
+        let Some(element) = self.page.elements.get(index) else {
+            return;
+        };
         let block = is_block(&element.tag);
         let tag = element.tag.clone();
         if block {
@@ -431,7 +436,9 @@ impl Page {
 
     /// Characters and link characters inside `element`.
     pub fn element_stats(&self, element: usize) -> (usize, usize) {
-        self.elements.get(element).map_or((0, 0), |e| self.text_stats(e.blocks.clone()))
+        self.elements
+            .get(element)
+            .map_or((0, 0), |e| self.text_stats(e.blocks.clone()))
     }
 }
 
@@ -454,7 +461,17 @@ mod tests {
              <div>Loose <b>bold</b> text<p>A <a href=x>link</a> here.</p>tail</div>\
              <h2>Head</h2><ul><li>one</li><li>two</li></ul></body></html>",
         );
-        assert_eq!(texts(&page), ["Loose bold text", "A link here.", "tail", "Head", "one", "two"]);
+        assert_eq!(
+            texts(&page),
+            [
+                "Loose bold text",
+                "A link here.",
+                "tail",
+                "Head",
+                "one",
+                "two"
+            ]
+        );
         assert_eq!(page.blocks[1].kind, BlockKind::Paragraph);
         assert_eq!(page.blocks[1].link_chars, 4);
         assert_eq!(page.blocks[1].links, 1);
@@ -466,9 +483,17 @@ mod tests {
     #[test]
     fn element_ranges_cover_their_blocks() {
         let page = page("<body><div id=a><p>one</p><span>two</span></div><p>three</p></body>");
-        let div = page.elements.iter().position(|e| e.class_id == " a").expect("div");
+        let div = page
+            .elements
+            .iter()
+            .position(|e| e.class_id == " a")
+            .expect("div");
         assert_eq!(page.elements[div].blocks, 0..2);
-        let span = page.elements.iter().position(|e| e.tag == "span").expect("span");
+        let span = page
+            .elements
+            .iter()
+            .position(|e| e.tag == "span")
+            .expect("span");
         assert_eq!(page.elements[span].blocks, 1..2);
     }
 
@@ -493,7 +518,11 @@ mod tests {
     #[test]
     fn deep_nesting_does_not_overflow() {
         let depth = 10_000;
-        let html = format!("{}deep text{}", "<div>".repeat(depth), "</div>".repeat(depth));
+        let html = format!(
+            "{}deep text{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
         let page = page(&html);
         assert_eq!(texts(&page), ["deep text"]);
     }
