@@ -17,7 +17,6 @@
 //! # Ok::<(), precis_clean::CleanError>(())
 //! ```
 
-mod cues;
 mod decode;
 mod document;
 mod error;
@@ -26,7 +25,6 @@ mod html;
 mod metadata;
 pub(crate) mod normalize;
 mod sentences;
-mod stopwords;
 mod text;
 
 pub use decode::{decode, Decoded};
