@@ -1,0 +1,432 @@
+//! Generation settings: Hugging Face's `GenerationConfig` fields with its
+//! defaults, loaded from a model's `generation_config.json` / `config.json`
+//! (plus `task_specific_params`), overridden by the caller, validated, and
+//! resolved against a model's special tokens into the plan the search
+//! strategies run.
+
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+use super::model::SpecialTokens;
+use super::processors::LogitsProcessorList;
+use crate::InferError;
+
+/// Upper bound on the decoder length (decoder start token included), whatever
+/// a config asks for, so that generation always terminates in reasonable
+/// time. Outputs cut by it are reported as unfinished.
+pub const MAX_LENGTH_LIMIT: usize = 4096;
+
+/// New tokens generated when neither `max_length` nor `max_new_tokens` is
+/// set anywhere (transformers 5: "by default generate 20 new tokens").
+pub const DEFAULT_NEW_TOKENS: usize = 20;
+
+/// When beam search stops, as HF's `early_stopping`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EarlyStopping {
+    /// `true`: stop as soon as `num_beams` hypotheses are finished.
+    Enabled,
+    /// `false` (HF's default): stop when the best running beam, scored at
+    /// its current length, cannot beat the worst finished hypothesis.
+    #[default]
+    Heuristic,
+    /// `"never"`: stop only when no running beam can beat the finished ones
+    /// at any length up to `max_length` (exact search).
+    Never,
+}
+
+impl Serialize for EarlyStopping {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Enabled => serializer.serialize_bool(true),
+            Self::Heuristic => serializer.serialize_bool(false),
+            Self::Never => serializer.serialize_str("never"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EarlyStopping {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Flag(bool),
+            Word(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Flag(true) => Ok(Self::Enabled),
+            Raw::Flag(false) => Ok(Self::Heuristic),
+            Raw::Word(word) if word == "never" => Ok(Self::Never),
+            Raw::Word(word) => Err(serde::de::Error::custom(format!(
+                "early_stopping must be true, false or \"never\", not \"{word}\""
+            ))),
+        }
+    }
+}
+
+/// HF writes token-id fields such as `eos_token_id` as one id or a list.
+fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<u32>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        One(u32),
+        Many(Vec<u32>),
+    }
+    Ok(
+        Option::<Raw>::deserialize(deserializer)?.map(|raw| match raw {
+            Raw::One(id) => vec![id],
+            Raw::Many(ids) => ids,
+        }),
+    )
+}
+
+/// How to generate: HF's `GenerationConfig` fields (same names, same
+/// defaults, same meaning). Lengths count decoder tokens *including* the
+/// decoder start token, as in HF (`max_length: 20` allows 19 new tokens);
+/// `max_new_tokens` / `min_new_tokens` count generated tokens only and win
+/// over `max_length` / `min_length`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GenerationConfig {
+    /// `None`: [`DEFAULT_NEW_TOKENS`] new tokens.
+    pub max_length: Option<usize>,
+    pub max_new_tokens: Option<usize>,
+    pub min_length: usize,
+    pub min_new_tokens: Option<usize>,
+    pub num_beams: usize,
+    pub num_return_sequences: usize,
+    /// Beam scores are divided by `length ** length_penalty`; > 0 favours
+    /// longer outputs, < 0 shorter ones.
+    pub length_penalty: f64,
+    pub early_stopping: EarlyStopping,
+    pub do_sample: bool,
+    pub temperature: f64,
+    /// 0 disables top-k (HF default 50, used only when sampling).
+    pub top_k: usize,
+    pub top_p: f64,
+    /// Not an HF field: seeds sampling so that outputs are reproducible.
+    pub seed: u64,
+    pub no_repeat_ngram_size: usize,
+    pub repetition_penalty: f64,
+    pub bad_words_ids: Option<Vec<Vec<u32>>>,
+    pub forced_bos_token_id: Option<u32>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub forced_eos_token_id: Option<Vec<u32>>,
+    /// `None`: the model's.
+    pub decoder_start_token_id: Option<u32>,
+    /// `None`: the model's.
+    #[serde(deserialize_with = "one_or_many")]
+    pub eos_token_id: Option<Vec<u32>>,
+    /// Read for compatibility only: the engine returns unpadded sequences,
+    /// so it never writes padding.
+    pub pad_token_id: Option<u32>,
+}
+
+impl Default for GenerationConfig {
+    fn default() -> Self {
+        Self {
+            max_length: None,
+            max_new_tokens: None,
+            min_length: 0,
+            min_new_tokens: None,
+            num_beams: 1,
+            num_return_sequences: 1,
+            length_penalty: 1.0,
+            early_stopping: EarlyStopping::Heuristic,
+            do_sample: false,
+            temperature: 1.0,
+            top_k: 50,
+            top_p: 1.0,
+            seed: 0,
+            no_repeat_ngram_size: 0,
+            repetition_penalty: 1.0,
+            bad_words_ids: None,
+            forced_bos_token_id: None,
+            forced_eos_token_id: None,
+            decoder_start_token_id: None,
+            eos_token_id: None,
+            pad_token_id: None,
+        }
+    }
+}
+
+/// Settings to change on top of a [`GenerationConfig`]: every field that is
+/// `Some` replaces the config's value. Deserializes from HF JSON files (and
+/// from catalog TOML) with the same field names; unknown keys and `null`s are
+/// ignored, as HF does.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GenerationOverrides {
+    pub max_length: Option<usize>,
+    pub max_new_tokens: Option<usize>,
+    pub min_length: Option<usize>,
+    pub min_new_tokens: Option<usize>,
+    pub num_beams: Option<usize>,
+    pub num_return_sequences: Option<usize>,
+    pub length_penalty: Option<f64>,
+    pub early_stopping: Option<EarlyStopping>,
+    pub do_sample: Option<bool>,
+    pub temperature: Option<f64>,
+    pub top_k: Option<usize>,
+    pub top_p: Option<f64>,
+    pub seed: Option<u64>,
+    pub no_repeat_ngram_size: Option<usize>,
+    pub repetition_penalty: Option<f64>,
+    pub bad_words_ids: Option<Vec<Vec<u32>>>,
+    pub forced_bos_token_id: Option<u32>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub forced_eos_token_id: Option<Vec<u32>>,
+    pub decoder_start_token_id: Option<u32>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub eos_token_id: Option<Vec<u32>>,
+    pub pad_token_id: Option<u32>,
+}
+
+impl GenerationOverrides {
+    /// Reads the generation fields of an HF JSON object (`config.json`,
+    /// `generation_config.json`, a `task_specific_params` entry). The error
+    /// names the offending field.
+    pub fn from_json(fields: &Value) -> Result<Self, String> {
+        Self::deserialize(fields).map_err(|err| {
+            let culprit = fields.as_object().and_then(|map| {
+                map.iter().find(|(key, value)| {
+                    Self::deserialize(&serde_json::json!({ key.as_str(): value })).is_err()
+                })
+            });
+            match culprit {
+                Some((key, value)) => format!("field `{key}` = {value}: {err}"),
+                None => err.to_string(),
+            }
+        })
+    }
+}
+
+macro_rules! overlay {
+    ($config:ident, $overrides:ident; values: $($value:ident),*; options: $($option:ident),*) => {
+        $(if let Some(v) = &$overrides.$value { $config.$value = v.clone(); })*
+        $(if let Some(v) = &$overrides.$option { $config.$option = Some(v.clone()); })*
+    };
+}
+
+/// A model's generation defaults for one task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskDefaults {
+    pub generation: GenerationConfig,
+    /// Text to put before the input, e.g. t5-small's "summarize: ".
+    pub prefix: Option<String>,
+}
+
+impl GenerationConfig {
+    /// `self` with every `Some` field of `overrides` applied.
+    pub fn with(mut self, overrides: &GenerationOverrides) -> Self {
+        let config = &mut self;
+        overlay!(config, overrides;
+            values: min_length, num_beams, num_return_sequences, length_penalty, early_stopping,
+                do_sample, temperature, top_k, top_p, seed, no_repeat_ngram_size, repetition_penalty;
+            options: max_length, max_new_tokens, min_new_tokens, bad_words_ids, forced_bos_token_id,
+                forced_eos_token_id, decoder_start_token_id, eos_token_id, pad_token_id);
+        self
+    }
+
+    /// A model's defaults as transformers computes them: the fields of
+    /// `generation_config.json` when the model has one, else the generation
+    /// fields of `config.json`; then, when `task` is given (e.g.
+    /// "summarization", "translation_en_to_de"), `config.json`'s
+    /// `task_specific_params[task]` on top, as HF pipelines do. A task the
+    /// model has no entry for changes nothing.
+    pub fn from_hf_json(
+        config_json: &Value,
+        generation_config_json: Option<&Value>,
+        task: Option<&str>,
+    ) -> Result<TaskDefaults, String> {
+        let base = GenerationOverrides::from_json(generation_config_json.unwrap_or(config_json))?;
+        let mut generation = Self::default().with(&base);
+        let mut prefix = None;
+        let task_params = task.and_then(|task| config_json.get("task_specific_params")?.get(task));
+        if let Some(params) = task_params {
+            let overrides = GenerationOverrides::from_json(params).map_err(|err| {
+                format!("task_specific_params.{}: {err}", task.unwrap_or_default())
+            })?;
+            generation = generation.with(&overrides);
+            prefix = params
+                .get("prefix")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+        }
+        Ok(TaskDefaults { generation, prefix })
+    }
+
+    /// [`Self::from_hf_json`] on the files of a model folder.
+    pub fn from_model_dir(dir: &Path, task: Option<&str>) -> Result<TaskDefaults, InferError> {
+        let read = |name: &str| -> Result<Option<(std::path::PathBuf, Value)>, InferError> {
+            let path = dir.join(name);
+            if !path.is_file() {
+                return Ok(None);
+            }
+            let text = std::fs::read_to_string(&path).map_err(|source| InferError::Io {
+                context: format!("reading {}", path.display()),
+                source,
+            })?;
+            let value = serde_json::from_str(&text).map_err(|err| InferError::BadConfig {
+                path: path.clone(),
+                detail: err.to_string(),
+            })?;
+            Ok(Some((path, value)))
+        };
+        let Some((config_path, config)) = read("config.json")? else {
+            return Err(InferError::MissingFile {
+                path: dir.to_path_buf(),
+                file: "config.json".into(),
+                fix: "point at a complete Hugging Face model folder".into(),
+            });
+        };
+        let generation = read("generation_config.json")?;
+        let path = generation
+            .as_ref()
+            .map_or(config_path, |(path, _)| path.clone());
+        Self::from_hf_json(&config, generation.as_ref().map(|(_, value)| value), task)
+            .map_err(|detail| InferError::BadConfig { path, detail })
+    }
+
+    /// Checks that do not need the model; [`generate`](super::generate) also
+    /// runs them.
+    pub fn validate(&self) -> Result<(), InferError> {
+        let invalid = |message: String| Err(InferError::InvalidSettings(message));
+        if self.num_beams == 0 {
+            return invalid(
+                "num_beams is 0; use 1 for greedy search or sampling, more for beam search".into(),
+            );
+        }
+        if self.num_return_sequences == 0 {
+            return invalid("num_return_sequences is 0; it must be at least 1".into());
+        }
+        if self.num_return_sequences > 1 && self.num_beams == 1 && !self.do_sample {
+            return invalid(format!(
+                "greedy search returns one sequence, but num_return_sequences is {}; use num_beams >= {0} or do_sample",
+                self.num_return_sequences
+            ));
+        }
+        if self.num_beams > 1 && self.num_return_sequences > self.num_beams {
+            return invalid(format!(
+                "num_return_sequences ({}) is larger than num_beams ({}); raise num_beams or return fewer sequences",
+                self.num_return_sequences, self.num_beams
+            ));
+        }
+        if self.max_new_tokens == Some(0) {
+            return invalid("max_new_tokens is 0; it must be at least 1".into());
+        }
+        if !self.length_penalty.is_finite() {
+            return invalid(format!(
+                "length_penalty must be a finite number, not {}",
+                self.length_penalty
+            ));
+        }
+        if !(self.repetition_penalty > 0.0 && self.repetition_penalty.is_finite()) {
+            return invalid(format!(
+                "repetition_penalty must be a positive number (1.0 = off), not {}",
+                self.repetition_penalty
+            ));
+        }
+        if self.do_sample && !(self.temperature > 0.0 && self.temperature.is_finite()) {
+            return invalid(format!(
+                "temperature must be a positive number when sampling, not {}; for greedy output set do_sample to false",
+                self.temperature
+            ));
+        }
+        if self.do_sample && !(0.0..=1.0).contains(&self.top_p) {
+            return invalid(format!("top_p must be between 0 and 1, not {}", self.top_p));
+        }
+        if self
+            .bad_words_ids
+            .as_ref()
+            .is_some_and(|words| words.iter().any(Vec::is_empty))
+        {
+            return invalid("bad_words_ids contains an empty sequence; remove it".into());
+        }
+        Ok(())
+    }
+
+    /// Validates and resolves the settings for `model`'s special tokens.
+    pub(crate) fn plan(&self, special: &SpecialTokens) -> Result<Plan, InferError> {
+        self.validate()?;
+        let max_length = match (self.max_new_tokens, self.max_length) {
+            (Some(new), _) => new.saturating_add(1),
+            (None, Some(max_length)) => max_length,
+            (None, None) => DEFAULT_NEW_TOKENS + 1,
+        };
+        if max_length <= 1 {
+            return Err(InferError::InvalidSettings(format!(
+                "max_length is {max_length}, which the decoder start token alone fills; set max_new_tokens instead"
+            )));
+        }
+        let max_length = max_length.min(MAX_LENGTH_LIMIT);
+        let eos = self
+            .eos_token_id
+            .clone()
+            .unwrap_or_else(|| special.eos.clone());
+        let decoder_start = self.decoder_start_token_id.unwrap_or(special.decoder_start);
+
+        let vocab = special.vocab_size;
+        let mut ids: Vec<(&str, u32)> = vec![("decoder_start_token_id", decoder_start)];
+        ids.extend(eos.iter().map(|&id| ("eos_token_id", id)));
+        ids.extend(
+            self.forced_bos_token_id
+                .iter()
+                .map(|&id| ("forced_bos_token_id", id)),
+        );
+        ids.extend(
+            self.forced_eos_token_id
+                .iter()
+                .flatten()
+                .map(|&id| ("forced_eos_token_id", id)),
+        );
+        ids.extend(
+            self.bad_words_ids
+                .iter()
+                .flatten()
+                .flatten()
+                .map(|&id| ("bad_words_ids", id)),
+        );
+        if let Some((field, id)) = ids.into_iter().find(|&(_, id)| id as usize >= vocab) {
+            return Err(InferError::InvalidSettings(format!(
+                "{field} contains token id {id}, but the model's vocabulary has only {vocab} ids (0..{vocab}); \
+                 fix the id or use the tokenizer of this model"
+            )));
+        }
+
+        // As transformers' `_prepare_generated_length`: min_new_tokens also
+        // sets min_length.
+        let mut resolved = self.clone();
+        if let Some(min_new) = self.min_new_tokens {
+            resolved.min_length = min_new.saturating_add(1);
+        }
+        let processors = LogitsProcessorList::from_config(&resolved, &eos, max_length);
+        Ok(Plan {
+            config: resolved,
+            max_length,
+            eos,
+            decoder_start,
+            vocab_size: vocab,
+            processors,
+        })
+    }
+}
+
+/// Settings resolved for one model: what the strategies read.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub config: GenerationConfig,
+    /// Decoder length limit, decoder start token included, capped.
+    pub max_length: usize,
+    pub eos: Vec<u32>,
+    pub decoder_start: u32,
+    pub vocab_size: usize,
+    pub processors: LogitsProcessorList,
+}
+
+impl Plan {
+    pub fn is_eos(&self, token: u32) -> bool {
+        self.eos.contains(&token)
+    }
+}
