@@ -228,13 +228,17 @@ def generate_cases(model, tok, ids_list):
         return seqs
 
     greedy_first = add("greedy", one, max_new_tokens=16)
-    add("greedy_long_input", two, max_new_tokens=16)
+    greedy_long = add("greedy_long_input", two, max_new_tokens=16)
     add("greedy_min_length", one, max_new_tokens=16, min_length=12)
     add("greedy_min_new_tokens", two, max_new_tokens=16, min_new_tokens=10)
     add("greedy_max_length", one, max_length=7)
     add("greedy_repetition_penalty", one, max_new_tokens=16, repetition_penalty=1.8)
     add("greedy_no_repeat_ngram", two, max_new_tokens=16, no_repeat_ngram_size=2)
-    banned = [[t] for t in greedy_first[0][1:3] if t != EOS] + [greedy_first[0][3:5]]
+    # Ban what greedy picked: its first token outright, and a two-token
+    # sequence (blocked only at its second token).
+    first = [t for t in greedy_first[0][1:] if t != EOS] or [3]
+    long = [t for t in greedy_long[0][1:] if t != EOS] + [4, 5, 6]
+    banned = [[first[0]], long[1:3]]
     add("greedy_bad_words", one, max_new_tokens=16, bad_words_ids=banned)
     add("greedy_batch", batch, max_new_tokens=16)
     add("beam4", one, max_new_tokens=16, num_beams=4)

@@ -7,7 +7,6 @@
 //! keys/values once per input and lets beam search reorder its cache: it is
 //! written to the [`Seq2SeqModel`] trait.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use candle_core::{DType, Device, Module, Tensor};
@@ -56,10 +55,6 @@ pub struct Config {
     /// positions accept longer inputs, but quality drops beyond it.
     #[serde(default)]
     pub n_positions: Option<usize>,
-    /// Per-task settings, e.g. `summarization` → prefix "summarize: ",
-    /// beam settings. Kept as JSON for the generation engine to read.
-    #[serde(default)]
-    pub task_specific_params: HashMap<String, serde_json::Value>,
 }
 
 fn default_num_buckets() -> usize {
