@@ -17,6 +17,7 @@
 //! # Ok::<(), precis_clean::CleanError>(())
 //! ```
 
+mod cues;
 mod decode;
 mod document;
 mod error;
@@ -25,6 +26,7 @@ mod html;
 mod metadata;
 pub(crate) mod normalize;
 mod sentences;
+mod stopwords;
 mod text;
 
 pub use decode::{decode, Decoded};

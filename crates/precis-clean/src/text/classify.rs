@@ -1,11 +1,26 @@
 //! Stage 4, classify: decide for every block whether it is the title, a
 //! heading, body text, or boilerplate to drop (and why).
+//!
+//! Four passes, each a function below:
+//! 1. [`initial`]: each block on its own — cue phrases, photo credits,
+//!    cross-article repeats, and its shape (length, function-word density,
+//!    sentence punctuation), as in jusText: good, near-good, short or bad.
+//! 2. [`resolve_by_context`]: short and near-good blocks take the class of
+//!    their neighbours, so a short line inside the article stays and a short
+//!    line inside a menu goes; an appeal swallows the paragraphs that
+//!    continue it.
+//! 3. [`main_region`]: the article is the densest stretch of good text;
+//!    good-looking text far from it (teasers, comments) goes.
+//! 4. [`structure`]: the title (the last title-shaped block before the
+//!    article), in-body headings (short, unpunctuated, followed by body
+//!    text), duplicates.
 
 use std::collections::HashSet;
 
 use super::blocks::Block;
 use super::RepeatedLines;
-use crate::Reason;
+use crate::cues::{self, Cue};
+use crate::{stopwords, Reason};
 
 /// What a block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,20 +31,307 @@ pub(crate) enum Label {
     Drop(Reason),
 }
 
-/// Labels every block (one label per block, same order).
-pub(crate) fn classify(blocks: &[Block], repeated: &RepeatedLines) -> Vec<Label> {
-    let mut labels = vec![Label::Body; blocks.len()];
-    let mut seen = HashSet::new();
-    for (block, label) in blocks.iter().zip(labels.iter_mut()) {
-        if repeated.contains(&block.text) {
-            *label = Label::Drop(Reason::RepeatedAcrossArticles);
-        } else if !seen.insert(block.text.as_str()) {
-            *label = Label::Drop(Reason::Duplicate);
+/// A block's class while classifying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Article prose.
+    Good,
+    /// Prose-like, but too short or too sparse in function words to be sure.
+    NearGood,
+    /// Too short to tell on its own.
+    Short,
+    /// Boilerplate, for this reason.
+    Bad(Reason),
+}
+
+/// Blocks shorter than this (in characters) cannot be judged on their own.
+const SHORT_CHARS: usize = 70;
+/// Blocks at least this long with dense function words are surely prose.
+const LONG_CHARS: usize = 200;
+/// Function-word density of prose: above `HIGH` surely, below `LOW` not.
+const DENSITY_LOW: f32 = 0.20;
+const DENSITY_HIGH: f32 = 0.25;
+/// A short block this close (in characters) before good text may be its heading.
+const HEADING_DISTANCE: usize = 200;
+
+/// What the classifier needs to know about one block.
+#[derive(Debug)]
+struct Shape {
+    words: usize,
+    chars: usize,
+    density: f32,
+    /// Ends like a sentence (`.`, `!`, `?`, `…`, possibly before a closing quote).
+    sentence_end: bool,
+    /// Reads like a heading: starts with a capital or digit, no sentence end,
+    /// no trailing comma or colon.
+    heading_like: bool,
+    cue: Option<Cue>,
+    credit: bool,
+    lowercase: String,
+}
+
+impl Shape {
+    fn of(text: &str) -> Shape {
+        let lowercase = text.to_lowercase();
+        let trimmed = text.trim_end_matches(['"', '\'', '”', '’', '»', ')', ' ']);
+        let sentence_end = trimmed.ends_with(['.', '!', '?', '…']);
+        let words = text.split_whitespace().count();
+        let first = text
+            .trim_start_matches(['"', '\'', '“', '‘', '„', '«', '('])
+            .chars()
+            .next();
+        let heading_like = !sentence_end
+            && !trimmed.ends_with([',', ';', ':', '-', '–', '—', '/', '|'])
+            && first.is_some_and(|c| c.is_uppercase() || c.is_numeric())
+            && (1..=15).contains(&words);
+        Shape {
+            words,
+            chars: text.chars().count(),
+            density: stopwords::density(text),
+            sentence_end,
+            heading_like,
+            cue: cues::cue(text, &lowercase),
+            credit: cues::has_credit(text),
+            lowercase,
         }
     }
-    if let Some(title) = blocks.iter().position(|b| !b.text.ends_with('.')) {
-        if let Some(label) = labels.get_mut(title) {
-            *label = Label::Title;
+
+    /// A complete sentence: several words, sentence punctuation, not a
+    /// list of names.
+    fn sentence_like(&self) -> bool {
+        self.sentence_end && self.words >= 5 && self.density >= DENSITY_LOW / 2.0
+    }
+}
+
+/// Labels every block (one label per block, same order).
+pub(crate) fn classify(blocks: &[Block], repeated: &RepeatedLines) -> Vec<Label> {
+    let shapes: Vec<Shape> = blocks.iter().map(|b| Shape::of(&b.text)).collect();
+    let mut classes: Vec<Class> = blocks
+        .iter()
+        .zip(&shapes)
+        .map(|(block, shape)| {
+            if repeated.contains(&block.text) {
+                Class::Bad(Reason::RepeatedAcrossArticles)
+            } else {
+                initial(shape)
+            }
+        })
+        .collect();
+    promote_headings(&shapes, &mut classes);
+    resolve_by_context(&shapes, &mut classes);
+    if let Some(region) = main_region(&shapes, &classes) {
+        for (i, class) in classes.iter_mut().enumerate() {
+            if !region.contains(&i) && *class == Class::Good {
+                *class = Class::Bad(Reason::OutsideMainContent);
+            }
+        }
+    }
+    structure(blocks, &shapes, &classes)
+}
+
+/// Pass 1: the class of a block judged on its own.
+fn initial(shape: &Shape) -> Class {
+    if shape.credit && shape.words <= 60 {
+        // "Caption. Name / AGENCY" or the credit alone.
+        return Class::Bad(if shape.words <= 6 {
+            Reason::PhotoCredit
+        } else {
+            Reason::PhotoCaption
+        });
+    }
+    if let Some(cue) = shape.cue.filter(|cue| shape.words <= cue.max_words) {
+        return Class::Bad(cue.reason);
+    }
+    if shape.chars < SHORT_CHARS {
+        return if shape.sentence_like() {
+            Class::NearGood
+        } else {
+            Class::Short
+        };
+    }
+    if shape.density >= DENSITY_HIGH && shape.chars >= LONG_CHARS {
+        Class::Good
+    } else if shape.density >= DENSITY_LOW || shape.sentence_like() {
+        Class::NearGood
+    } else {
+        Class::Bad(if shape.words <= 8 {
+            Reason::Navigation
+        } else {
+            Reason::OutsideMainContent
+        })
+    }
+}
+
+/// Short heading-like blocks shortly before good text are treated as
+/// near-good, so that the context pass keeps them (as jusText does for
+/// `<h1>`–`<h6>`).
+fn promote_headings(shapes: &[Shape], classes: &mut [Class]) {
+    for i in 0..classes.len() {
+        if classes[i] != Class::Short || !shapes[i].heading_like {
+            continue;
+        }
+        let mut distance = 0;
+        for (shape, class) in shapes.iter().zip(classes.iter()).skip(i + 1) {
+            if *class == Class::Good {
+                classes[i] = Class::NearGood;
+                break;
+            }
+            distance += shape.chars;
+            if distance > HEADING_DISTANCE || matches!(class, Class::Bad(_)) {
+                break;
+            }
+        }
+    }
+}
+
+/// The class of the nearest block before (`step < 0`) or after `i` that is
+/// neither short nor (when `skip_near_good`) near-good; the document's
+/// edges count as bad.
+fn neighbour(classes: &[Class], i: usize, forward: bool, skip_near_good: bool) -> Class {
+    let skip = |c: &&Class| **c == Class::Short || (skip_near_good && **c == Class::NearGood);
+    let found = if forward {
+        classes.iter().skip(i + 1).find(|c| !skip(c))
+    } else {
+        classes.iter().take(i).rev().find(|c| !skip(c))
+    };
+    found.copied().unwrap_or(Class::Bad(Reason::Navigation))
+}
+
+/// Pass 2: short and near-good blocks take the class of their context;
+/// appeals swallow the paragraphs that continue them.
+fn resolve_by_context(shapes: &[Shape], classes: &mut [Class]) {
+    let is_good = |c: Class| c == Class::Good;
+    let context_reason = |shape: &Shape| {
+        if shape.words <= 8 {
+            Reason::Navigation
+        } else {
+            Reason::OutsideMainContent
+        }
+    };
+    let before = classes.to_vec();
+    for (i, shape) in shapes.iter().enumerate() {
+        if before[i] != Class::Short {
+            continue;
+        }
+        let previous = neighbour(&before, i, false, true);
+        let next = neighbour(&before, i, true, true);
+        let keep = match (is_good(previous), is_good(next)) {
+            (true, true) => true,
+            (false, false) => false,
+            _ => {
+                neighbour(&before, i, false, false) == Class::NearGood
+                    || neighbour(&before, i, true, false) == Class::NearGood
+            }
+        };
+        classes[i] = if keep {
+            Class::NearGood
+        } else {
+            Class::Bad(context_reason(shape))
+        };
+    }
+    let before = classes.to_vec();
+    let any_good = before.iter().any(|&c| is_good(c));
+    for (i, shape) in shapes.iter().enumerate() {
+        if before[i] != Class::NearGood {
+            continue;
+        }
+        // Without any good block (a short note, a one-paragraph article),
+        // near-good is the best there is.
+        let keep = !any_good
+            || is_good(neighbour(&before, i, false, true))
+            || is_good(neighbour(&before, i, true, true));
+        classes[i] = if keep {
+            Class::Good
+        } else {
+            Class::Bad(context_reason(shape))
+        };
+    }
+    // A multi-paragraph appeal goes as a whole: what follows its opener
+    // and speaks of support, journalism, readers… belongs to it.
+    for i in 1..classes.len() {
+        if classes[i - 1] == Class::Bad(Reason::DonationAppeal)
+            && cues::is_appeal_like(&shapes[i].lowercase)
+        {
+            classes[i] = Class::Bad(Reason::DonationAppeal);
+        }
+    }
+}
+
+/// Pass 3: the indices of the densest stretch of good text — the maximum
+/// sum subarray with good blocks weighing by length and bad ones against.
+fn main_region(shapes: &[Shape], classes: &[Class]) -> Option<std::ops::Range<usize>> {
+    let weight = |shape: &Shape, class: &Class| match class {
+        Class::Good => 1.0 + (shape.chars.min(1000) as f32) / 200.0,
+        _ => -1.0,
+    };
+    let mut best: Option<(f32, std::ops::Range<usize>)> = None;
+    let mut sum = 0.0;
+    let mut start = 0;
+    for (i, (shape, class)) in shapes.iter().zip(classes).enumerate() {
+        if sum <= 0.0 {
+            sum = 0.0;
+            start = i;
+        }
+        sum += weight(shape, class);
+        if best.as_ref().is_none_or(|(b, _)| sum > *b) {
+            best = Some((sum, start..i + 1));
+        }
+    }
+    best.filter(|(sum, _)| *sum > 0.0).map(|(_, region)| region)
+}
+
+/// Pass 4: title, headings, body and duplicates from the final classes.
+fn structure(blocks: &[Block], shapes: &[Shape], classes: &[Class]) -> Vec<Label> {
+    let mut labels: Vec<Label> = classes
+        .iter()
+        .map(|class| match class {
+            Class::Bad(reason) => Label::Drop(*reason),
+            _ => Label::Body,
+        })
+        .collect();
+    let first_body = labels.iter().position(|l| *l == Label::Body);
+    // The title: the last title-shaped block before the article starts,
+    // looking past captions, bylines and short furniture.
+    if let Some(first_body) = first_body {
+        let title = (0..=first_body).rev().take(8).find(|&i| {
+            shapes[i].heading_like
+                && shapes[i].words >= 2
+                && !shapes[i].credit
+                && shapes[i].cue.is_none_or(|c| shapes[i].words > c.max_words)
+        });
+        if let Some(title) = title {
+            labels[title] = Label::Title;
+        }
+    }
+    // Headings: kept heading-like blocks followed by kept body text.
+    for i in 0..labels.len() {
+        if labels[i] != Label::Body || !shapes[i].heading_like {
+            continue;
+        }
+        let next_kept = labels
+            .iter()
+            .skip(i + 1)
+            .position(|l| matches!(l, Label::Body | Label::Heading))
+            .map(|offset| i + 1 + offset);
+        if next_kept.is_some_and(|j| labels[j] == Label::Body && !shapes[j].heading_like) {
+            labels[i] = Label::Heading;
+        }
+    }
+    // Banners: furniture before the title.
+    if let Some(title) = labels.iter().position(|l| *l == Label::Title) {
+        for label in labels.iter_mut().take(title) {
+            if matches!(
+                label,
+                Label::Drop(Reason::DonationAppeal | Reason::CallToAction)
+            ) {
+                *label = Label::Drop(Reason::Banner);
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    for (block, label) in blocks.iter().zip(labels.iter_mut()) {
+        if !matches!(label, Label::Drop(_)) && !seen.insert(block.text.as_str()) {
+            *label = Label::Drop(Reason::Duplicate);
         }
     }
     labels

@@ -1,0 +1,80 @@
+//! The seed case of issue 3: `../shared/articles/bakhmut-raw.txt` cleaned as
+//! `bakhmut-expected.json` says. Skipped with a notice when `../shared` is
+//! absent (a clone outside the project's machines).
+
+use std::path::PathBuf;
+
+use precis_clean::{clean_bytes, CleanOptions, Document};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Expected {
+    title: String,
+    headings: Vec<String>,
+    with: Vec<String>,
+    without: Vec<String>,
+    body_paragraphs: usize,
+}
+
+fn shared_articles() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/articles");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipping: {} is absent (the seed case needs ../shared)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Whitespace-normalized, as the expected snippets are.
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn load() -> Option<(Document, Expected)> {
+    let dir = shared_articles()?;
+    let raw = std::fs::read(dir.join("bakhmut-raw.txt")).ok()?;
+    let expected: Expected =
+        serde_json::from_slice(&std::fs::read(dir.join("bakhmut-expected.json")).ok()?).ok()?;
+    let document = clean_bytes(&raw, &CleanOptions::default()).ok()?;
+    Some((document, expected))
+}
+
+#[test]
+fn seed_case_keeps_and_drops_what_it_should() {
+    let Some((document, expected)) = load() else {
+        return;
+    };
+    let text = squash(&document.to_text());
+    for snippet in &expected.with {
+        assert!(text.contains(&squash(snippet)), "missing {snippet:?}");
+    }
+    for snippet in &expected.without {
+        assert!(!text.contains(&squash(snippet)), "kept {snippet:?}");
+    }
+}
+
+#[test]
+fn seed_case_structure() {
+    let Some((document, expected)) = load() else {
+        return;
+    };
+    assert_eq!(document.title.as_deref(), Some(expected.title.as_str()));
+    assert_eq!(document.headings, expected.headings);
+    assert_eq!(document.paragraphs.len(), expected.body_paragraphs);
+    for heading in &expected.headings {
+        assert!(
+            !document.paragraphs.iter().any(|p| &p.text == heading),
+            "heading {heading:?} kept as a paragraph"
+        );
+    }
+    // The second heading's section runs to the article's end.
+    let last = document
+        .paragraphs
+        .last()
+        .and_then(|p| p.heading.as_deref());
+    assert_eq!(last, expected.headings.last().map(String::as_str));
+}
