@@ -4,6 +4,7 @@
 
 mod error;
 pub mod eval;
+pub mod extractive;
 pub mod generate;
 pub mod models;
 pub mod quantize;

@@ -1,0 +1,186 @@
+//! `textrank`: model-free extractive summaries (Mihalcea & Tarau, 2004).
+//!
+//! Sentences are nodes of a graph whose edges weigh how many (stemmed,
+//! TF-IDF weighted) words two sentences share; PageRank over that graph,
+//! with the random jumps biased toward the article's opening (news puts
+//! the key facts first), scores how central each sentence is. Length and
+//! quote priors then adjust the scores, and MMR selects within the budget.
+
+use std::collections::HashMap;
+
+use precis_clean::Document;
+
+use super::{built_in, position_weight, prior, select, sentences, summary, Budget};
+use crate::eval::rouge;
+use crate::{InferError, ModelInfo, Summarize, Summary};
+
+const DAMPING: f64 = 0.85;
+const ITERATIONS: usize = 50;
+
+/// The `textrank` summarizer.
+pub struct TextRank {
+    info: ModelInfo,
+    budget: Budget,
+}
+
+impl Default for TextRank {
+    fn default() -> Self {
+        TextRank {
+            info: built_in("textrank"),
+            budget: Budget::Sentences(3),
+        }
+    }
+}
+
+impl TextRank {
+    /// Sets the summary length.
+    pub fn with_budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
+        self
+    }
+}
+
+impl Summarize for TextRank {
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
+        let sentences = sentences(document);
+        let vectors = tf_idf(sentences.iter().map(|s| s.text.as_str()));
+        let similarity = |i: usize, j: usize| cosine(&vectors[i], &vectors[j]);
+        let jumps: Vec<f64> = sentences
+            .iter()
+            .map(|s| position_weight(s.position))
+            .collect();
+        let ranks = pagerank(sentences.len(), &similarity, &jumps);
+        let relevance: Vec<f64> = ranks
+            .iter()
+            .zip(&sentences)
+            .map(|(rank, s)| rank * prior(s))
+            .collect();
+        let lengths: Vec<usize> = sentences.iter().map(|s| s.words).collect();
+        let picked = select(
+            &relevance,
+            &lengths,
+            &similarity,
+            0.5 * max(&relevance),
+            self.budget,
+        );
+        summary(&sentences, picked, &self.info)
+    }
+}
+
+fn max(values: &[f64]) -> f64 {
+    values.iter().copied().fold(0.0, f64::max)
+}
+
+/// Sparse TF-IDF vectors of stemmed words (ROUGE's tokenizer stems them), L2-normalized,
+/// with IDF computed over the article's own sentences.
+fn tf_idf<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<HashMap<String, f64>> {
+    let counts: Vec<HashMap<String, f64>> = texts
+        .map(|text| {
+            let mut tf = HashMap::new();
+            for word in rouge::tokenize(text) {
+                *tf.entry(word).or_insert(0.0) += 1.0;
+            }
+            tf
+        })
+        .collect();
+    let mut df: HashMap<&str, f64> = HashMap::new();
+    for tf in &counts {
+        for word in tf.keys() {
+            *df.entry(word).or_insert(0.0) += 1.0;
+        }
+    }
+    let n = counts.len() as f64;
+    counts
+        .iter()
+        .map(|tf| {
+            let mut vector: HashMap<String, f64> = tf
+                .iter()
+                .map(|(word, count)| {
+                    let idf = (1.0 + n / df.get(word.as_str()).copied().unwrap_or(1.0)).ln();
+                    (word.clone(), count * idf)
+                })
+                .collect();
+            let norm = vector
+                .values()
+                .map(|x| x * x)
+                .sum::<f64>()
+                .sqrt()
+                .max(1e-12);
+            vector.values_mut().for_each(|x| *x /= norm);
+            vector
+        })
+        .collect()
+}
+
+fn cosine(a: &HashMap<String, f64>, b: &HashMap<String, f64>) -> f64 {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    small
+        .iter()
+        .map(|(word, x)| x * large.get(word).copied().unwrap_or(0.0))
+        .sum()
+}
+
+/// Personalized PageRank over the weighted sentence graph: `jumps` (any
+/// positive weights) says where the random surfer restarts.
+fn pagerank(n: usize, similarity: &dyn Fn(usize, usize) -> f64, jumps: &[f64]) -> Vec<f64> {
+    let weights: Vec<Vec<f64>> = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| if i == j { 0.0 } else { similarity(i, j) })
+                .collect()
+        })
+        .collect();
+    let out_weight: Vec<f64> = weights.iter().map(|row| row.iter().sum()).collect();
+    let jump_total: f64 = jumps.iter().sum::<f64>().max(1e-12);
+    let restart: Vec<f64> = jumps.iter().map(|j| j / jump_total).collect();
+    let mut rank = restart.clone();
+    for _ in 0..ITERATIONS {
+        rank = (0..n)
+            .map(|i| {
+                let inflow: f64 = (0..n)
+                    .filter(|&j| out_weight[j] > 0.0)
+                    .map(|j| weights[j][i] / out_weight[j] * rank[j])
+                    .sum();
+                // A sentence sharing no word with any other passes its rank on by restarting.
+                let dangling: f64 = (0..n)
+                    .filter(|&j| out_weight[j] == 0.0)
+                    .map(|j| rank[j])
+                    .sum();
+                (1.0 - DAMPING) * restart[i] + DAMPING * (inflow + dangling * restart[i])
+            })
+            .collect();
+    }
+    rank
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagerank_favours_the_hub_and_sums_to_one() {
+        // Sentence 0 shares words with 1 and 2, which share nothing with each other.
+        let similarity = |i: usize, j: usize| if i == 0 || j == 0 { 0.5 } else { 0.0 };
+        let ranks = pagerank(3, &similarity, &[1.0, 1.0, 1.0]);
+        assert!(ranks[0] > ranks[1] && ranks[0] > ranks[2], "{ranks:?}");
+        assert!((ranks.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn tf_idf_matches_stemmed_words() {
+        let v = tf_idf(
+            [
+                "Rivers flooded the town.",
+                "The river floods again.",
+                "Nothing else.",
+            ]
+            .into_iter(),
+        );
+        assert!(cosine(&v[0], &v[1]) > 0.3);
+        assert_eq!(cosine(&v[0], &v[2]), 0.0);
+    }
+}
