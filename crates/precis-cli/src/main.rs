@@ -1,1 +1,106 @@
-fn main() {}
+//! `precis`: clean, summarize and translate news articles on a local CPU.
+//!
+//! This crate only wires the libraries together: it parses the command
+//! line, reads inputs, picks models, runs the pipeline stages and renders
+//! results. Every failure ends in [`failure::report`], which prints the
+//! error with its causes and picks the exit code.
+
+mod cli;
+mod eval;
+mod failure;
+mod input;
+mod models;
+mod pipeline;
+mod record;
+mod render;
+mod translate;
+mod ui;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::{CommandFactory, Parser};
+
+use cli::{Cli, Command};
+use failure::Failure;
+use pipeline::Stages;
+use render::View;
+use ui::Ui;
+
+fn main() -> ExitCode {
+    // clap exits with 2 on usage errors and 0 for --help/--version.
+    let cli = Cli::parse();
+    let mut ui = Ui::new(cli.global.quiet, cli.global.verbose);
+    match run(cli.command, &mut ui) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `precis run … | head` closes the pipe early; that is not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            ui.finish();
+            failure::report(&error)
+        }
+    }
+}
+
+fn run(command: Command, ui: &mut Ui) -> Result<()> {
+    match command {
+        Command::Run(args) => {
+            models::apply_source_options(&args.summary.source);
+            let stages = Stages {
+                summary: Some(&args.summary),
+                translation: Some(&args.translation),
+                translate_all: args.translate_all,
+                timeout: timeout(args.timeout)?,
+            };
+            pipeline::run(&args.input, &args.output, View::Summary, stages, ui)
+        }
+        Command::Clean(args) => {
+            let stages = Stages {
+                summary: None,
+                translation: None,
+                translate_all: false,
+                timeout: None,
+            };
+            pipeline::run(&args.input, &args.output, View::Clean, stages, ui)
+        }
+        Command::Summarize(args) => {
+            models::apply_source_options(&args.summary.source);
+            let stages = Stages {
+                summary: Some(&args.summary),
+                translation: None,
+                translate_all: false,
+                timeout: timeout(args.timeout)?,
+            };
+            pipeline::run(&args.input, &args.output, View::Summary, stages, ui)
+        }
+        Command::Translate(args) => translate::run(&args, ui),
+        Command::Models(command) => models::command(command, ui),
+        Command::Eval(command) => eval::run(command, ui),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "precis", &mut std::io::stdout());
+            Ok(())
+        }
+    }
+}
+
+fn timeout(seconds: Option<f64>) -> Result<Option<Duration>> {
+    seconds
+        .map(|s| {
+            Duration::try_from_secs_f64(s)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    Failure::usage(format!("--timeout {s} is not a positive number of seconds"))
+                        .into()
+                })
+        })
+        .transpose()
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,205 @@
+//! The result for one article, as every output format sees it: what the
+//! cleaner kept and dropped, the summary, the translation, how long each
+//! stage took and everything the user should be warned about. `--format
+//! json` prints it as is.
+
+use precis_clean::{Document, Metadata, Paragraph, Reason, Removed};
+use precis_infer::{ModelInfo, Summary};
+use serde::Serialize;
+
+/// One article after the stages that ran on it.
+#[derive(Debug)]
+pub struct Article {
+    /// The file the article came from, or `<stdin>`.
+    pub source: String,
+    pub document: Document,
+    pub summary: Option<Summary>,
+    pub translation: Option<TranslationRecord>,
+    pub timings: Timings,
+}
+
+/// The translation of the summary and, with `--translate-all`, of the
+/// whole cleaned article, one line per line of the original.
+#[derive(Debug, Serialize)]
+pub struct TranslationRecord {
+    pub from: String,
+    pub to: String,
+    pub model: ModelInfo,
+    pub summary: Option<Vec<String>>,
+    pub article: Option<Vec<String>>,
+    pub warnings: Vec<String>,
+}
+
+/// Milliseconds per stage; a stage that did not run is absent.
+#[derive(Debug, Default, Serialize)]
+pub struct Timings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clean_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summarize_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translate_ms: Option<f64>,
+}
+
+/// `elapsed` in milliseconds, to 0.1 ms.
+pub fn millis(elapsed: std::time::Duration) -> f64 {
+    (elapsed.as_secs_f64() * 1e4).round() / 10.0
+}
+
+/// The JSON record of `precis run` and `precis summarize`.
+#[derive(Debug, Serialize)]
+pub struct Record<'a> {
+    pub source: &'a str,
+    pub title: Option<&'a str>,
+    pub metadata: &'a Metadata,
+    pub cleaning: Cleaning<'a>,
+    pub summary: Option<&'a Summary>,
+    pub translation: Option<&'a TranslationRecord>,
+    pub timings: &'a Timings,
+    /// Every stage's warnings, prefixed with the stage, and what cleaning
+    /// dropped: nothing is lost without the output saying so.
+    pub warnings: Vec<String>,
+}
+
+/// What cleaning kept and dropped.
+#[derive(Debug, Serialize)]
+pub struct Cleaning<'a> {
+    pub headings: &'a [String],
+    pub paragraphs: &'a [Paragraph],
+    pub removed: &'a [Removed],
+    pub warnings: &'a [String],
+}
+
+/// The JSON record of `precis clean`: the cleaned document and its source.
+#[derive(Debug, Serialize)]
+pub struct CleanRecord<'a> {
+    pub source: &'a str,
+    #[serde(flatten)]
+    pub document: &'a Document,
+}
+
+impl Article {
+    pub fn new(source: String, document: Document) -> Self {
+        Article {
+            source,
+            document,
+            summary: None,
+            translation: None,
+            timings: Timings::default(),
+        }
+    }
+
+    pub fn record(&self) -> Record<'_> {
+        let document = &self.document;
+        Record {
+            source: &self.source,
+            title: document.title.as_deref(),
+            metadata: &document.metadata,
+            cleaning: Cleaning {
+                headings: &document.headings,
+                paragraphs: &document.paragraphs,
+                removed: &document.removed,
+                warnings: &document.warnings,
+            },
+            summary: self.summary.as_ref(),
+            translation: self.translation.as_ref(),
+            timings: &self.timings,
+            warnings: self
+                .warnings()
+                .into_iter()
+                .chain(self.dropped().map(|d| format!("cleaning: {d}")))
+                .collect(),
+        }
+    }
+
+    pub fn clean_record(&self) -> CleanRecord<'_> {
+        CleanRecord {
+            source: &self.source,
+            document: &self.document,
+        }
+    }
+
+    /// Every stage's warnings, prefixed with the stage.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings: Vec<String> = self
+            .document
+            .warnings
+            .iter()
+            .map(|w| format!("cleaning: {w}"))
+            .collect();
+        if let Some(summary) = &self.summary {
+            warnings.extend(summary.warnings.iter().map(|w| format!("summary: {w}")));
+        }
+        if let Some(translation) = &self.translation {
+            warnings.extend(
+                translation
+                    .warnings
+                    .iter()
+                    .map(|w| format!("translation: {w}")),
+            );
+        }
+        warnings
+    }
+
+    /// What cleaning dropped, in one line, if anything.
+    pub fn dropped(&self) -> Option<String> {
+        removed_summary(&self.document.removed)
+    }
+}
+
+/// "removed 5 blocks: 3 donation appeal, 1 banner, 1 photo caption", or
+/// `None` when nothing was removed. Reasons are listed most frequent first.
+pub fn removed_summary(removed: &[Removed]) -> Option<String> {
+    if removed.is_empty() {
+        return None;
+    }
+    let mut counts: Vec<(Reason, usize)> = Vec::new();
+    for item in removed {
+        match counts.iter_mut().find(|(reason, _)| *reason == item.reason) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((item.reason, 1)),
+        }
+    }
+    // Stable: equal counts keep first-seen order.
+    counts.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    let reasons: Vec<String> = counts
+        .iter()
+        .map(|(reason, n)| format!("{n} {reason}"))
+        .collect();
+    let blocks = if removed.len() == 1 {
+        "block"
+    } else {
+        "blocks"
+    };
+    Some(format!(
+        "removed {} {blocks}: {}",
+        removed.len(),
+        reasons.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn removed(reason: Reason) -> Removed {
+        Removed {
+            text: "x".into(),
+            reason,
+        }
+    }
+
+    #[test]
+    fn removed_summary_counts_reasons() {
+        let list = [
+            removed(Reason::Banner),
+            removed(Reason::DonationAppeal),
+            removed(Reason::DonationAppeal),
+        ];
+        assert_eq!(
+            removed_summary(&list).as_deref(),
+            Some("removed 3 blocks: 2 donation appeal, 1 banner")
+        );
+        assert_eq!(removed_summary(&[]), None);
+    }
+}

@@ -1,0 +1,74 @@
+//! `precis translate`: translate a text line by line, so the output has
+//! exactly one line per input line (and can be scored line by line).
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use precis_clean::decode;
+use serde::Serialize;
+
+use crate::cli::{LinesFormat, TranslateArgs};
+use crate::input::{self, Source};
+use crate::models;
+use crate::record::millis;
+use crate::ui::Ui;
+
+/// The JSON output of `precis translate`.
+#[derive(Serialize)]
+struct Record<'a> {
+    source: String,
+    from: &'a str,
+    to: &'a str,
+    lines: &'a [String],
+    model: &'a precis_infer::ModelInfo,
+    warnings: Vec<String>,
+    translate_ms: f64,
+}
+
+pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
+    models::apply_source_options(&args.source);
+    let source = match &args.input {
+        Some(path) if path.as_os_str() != "-" => Source::File(path.clone()),
+        _ => Source::Stdin,
+    };
+    let decoded = decode(&input::read(&source)?).with_context(|| format!("cannot use {source}"))?;
+    let lines: Vec<&str> = decoded.text.lines().collect();
+    let translator = models::load_translator(&args.from, &args.to, args.model.as_deref(), ui)?;
+    ui.spinner(format!("translating {} line(s)", lines.len()));
+    let started = Instant::now();
+    let translation = translator
+        .translate_lines(&lines)
+        .with_context(|| format!("cannot translate {source}"));
+    ui.finish();
+    ui.timing("translating", started.elapsed());
+    let translation = translation?;
+    let warnings: Vec<String> = decoded
+        .warnings
+        .iter()
+        .chain(&translation.warnings)
+        .cloned()
+        .collect();
+    for warning in &warnings {
+        ui.warning(&format!("{source}: {warning}"));
+    }
+    let text = match args.format {
+        LinesFormat::Json => {
+            let record = Record {
+                source: source.to_string(),
+                from: &args.from,
+                to: &args.to,
+                lines: &translation.lines,
+                model: &translation.model,
+                warnings,
+                translate_ms: millis(started.elapsed()),
+            };
+            serde_json::to_string_pretty(&record)? + "\n"
+        }
+        LinesFormat::Text => translation
+            .lines
+            .iter()
+            .map(|line| format!("{line}\n"))
+            .collect(),
+    };
+    crate::render::write_all(args.output.as_deref(), text.as_bytes())
+}
