@@ -9,6 +9,7 @@ pub mod generate;
 pub mod models;
 pub mod quantize;
 mod task;
+pub mod tokenize;
 
 pub use error::InferError;
 pub use task::{ModelInfo, Summarize, Summary, Translate, Translation};
