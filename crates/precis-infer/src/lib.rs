@@ -10,6 +10,8 @@ pub mod models;
 pub mod quantize;
 mod task;
 pub mod tokenize;
+mod translator;
 
 pub use error::InferError;
 pub use task::{ModelInfo, Summarize, Summary, Translate, Translation};
+pub use translator::{DecodeSettings, Translator};

@@ -1,6 +1,7 @@
 //! Model families, one file each, with modules named after the tensor paths
 //! of their Hugging Face checkpoints so weights load by path.
 
+pub mod bergamot;
 pub mod bert;
 pub mod t5;
 

@@ -1,0 +1,303 @@
+//! Reader for Marian's binary model format (`*.bin`), as written by
+//! `marian-conv` and shipped by Firefox Translations.
+//!
+//! Layout (Marian `src/common/binary.cpp`): u64 version (1), u64 item count,
+//! one header per item {u64 name length incl. NUL, u64 type, u64 shape
+//! length, u64 data length}, all names (NUL-terminated), all shapes (i32),
+//! u64 padding length and that many bytes (so data is 256-byte aligned),
+//! then each item's data in header order. Every read is bounds-checked: a
+//! damaged file is an error naming the problem, never a panic.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::InferError;
+
+const VERSION: u64 = 1;
+const HEADER_BYTES: usize = 32;
+
+/// Element types this reader understands (Marian `src/common/types.h`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemType {
+    /// Raw bytes; Marian stores the embedded `special:model.yml` this way.
+    Int8,
+    Float32,
+    /// intgemm 8-bit weights: the int8 matrix (transposed: one row per output
+    /// column) followed by its f32 quantization multiplier.
+    Intgemm8,
+}
+
+impl ItemType {
+    fn from_code(code: u64) -> Option<Self> {
+        match code {
+            0x0101 => Some(Self::Int8),
+            0x0404 => Some(Self::Float32),
+            0x4101 => Some(Self::Intgemm8),
+            _ => None,
+        }
+    }
+
+    /// Bytes the data of `elements` values needs at least (Marian pads
+    /// every item to a multiple of 256 bytes, so files may hold more).
+    fn min_bytes(self, elements: usize) -> Option<usize> {
+        match self {
+            Self::Int8 => Some(elements),
+            Self::Float32 => elements.checked_mul(4),
+            Self::Intgemm8 => elements.checked_add(4),
+        }
+    }
+}
+
+/// One named tensor of the file.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub name: String,
+    pub item_type: ItemType,
+    pub shape: Vec<usize>,
+    data: Range<usize>,
+}
+
+impl Item {
+    pub fn elements(&self) -> usize {
+        self.shape.iter().product()
+    }
+}
+
+/// A whole Marian binary file held in memory, with its items indexed by name.
+#[derive(Debug)]
+pub struct MarianFile {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    items: Vec<Item>,
+    by_name: HashMap<String, usize>,
+}
+
+/// Bounds-checked little-endian reader over the file bytes.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&end| end <= self.bytes.len());
+        match end {
+            Some(end) => {
+                let slice = &self.bytes[self.pos..end];
+                self.pos = end;
+                Ok(slice)
+            }
+            None => Err(format!(
+                "file is truncated: reading {what} needs {n} bytes at offset {} but the file has {} bytes",
+                self.pos,
+                self.bytes.len()
+            )),
+        }
+    }
+
+    fn u64(&mut self, what: &str) -> Result<u64, String> {
+        let raw = self.take(8, what)?;
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(raw);
+        Ok(u64::from_le_bytes(buf))
+    }
+
+    fn usize(&mut self, what: &str) -> Result<usize, String> {
+        let value = self.u64(what)?;
+        usize::try_from(value).map_err(|_| format!("{what} {value} does not fit in memory"))
+    }
+}
+
+impl MarianFile {
+    /// Reads and indexes the file at `path`.
+    pub fn open(path: &Path) -> Result<Self, InferError> {
+        let bytes = std::fs::read(path).map_err(|source| InferError::Io {
+            context: format!("reading Marian model {}", path.display()),
+            source,
+        })?;
+        Self::from_bytes(bytes, path)
+    }
+
+    /// Indexes a file already in memory; `path` is only used in messages.
+    pub fn from_bytes(bytes: Vec<u8>, path: &Path) -> Result<Self, InferError> {
+        let items = parse_items(&bytes).map_err(|detail| InferError::BadWeights {
+            path: path.to_path_buf(),
+            detail: format!(
+                "{detail}; this is not a valid Marian binary model (re-fetch it with `just models`)"
+            ),
+        })?;
+        let by_name = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.name.clone(), i))
+            .collect();
+        Ok(Self {
+            path: path.to_path_buf(),
+            bytes,
+            items,
+            by_name,
+        })
+    }
+
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Item> {
+        self.by_name.get(name).and_then(|&i| self.items.get(i))
+    }
+
+    fn error(&self, detail: String) -> InferError {
+        InferError::BadWeights {
+            path: self.path.clone(),
+            detail,
+        }
+    }
+
+    fn item(&self, name: &str) -> Result<&Item, InferError> {
+        self.get(name).ok_or_else(|| {
+            self.error(format!(
+                "tensor `{name}` is missing; the file is not a Bergamot transformer model of the expected architecture"
+            ))
+        })
+    }
+
+    fn data(&self, item: &Item) -> &[u8] {
+        // Ranges were checked against the file length when parsing.
+        self.bytes.get(item.data.clone()).unwrap_or_default()
+    }
+
+    /// The values of tensor `name` as f32 with its shape: float tensors as
+    /// stored, intgemm tensors dequantized (value / quantization multiplier).
+    pub fn matrix(&self, name: &str) -> Result<(Vec<f32>, Vec<usize>), InferError> {
+        let item = self.item(name)?;
+        let data = self.data(item);
+        let n = item.elements();
+        let values = match item.item_type {
+            ItemType::Float32 => data
+                .chunks_exact(4)
+                .take(n)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+            ItemType::Intgemm8 => {
+                let quant_mult = self.quant_mult(item)?;
+                data.iter()
+                    .take(n)
+                    .map(|&q| f32::from(q as i8) / quant_mult)
+                    .collect()
+            }
+            ItemType::Int8 => {
+                return Err(self.error(format!("tensor `{name}` holds raw bytes, not numbers")))
+            }
+        };
+        Ok((values, item.shape.clone()))
+    }
+
+    /// The quantization multiplier stored after an intgemm tensor's values.
+    pub fn quant_mult(&self, item: &Item) -> Result<f32, InferError> {
+        let n = item.elements();
+        match self.data(item).get(n..n + 4) {
+            Some(c) if item.item_type == ItemType::Intgemm8 => {
+                let m = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                if m.is_finite() && m > 0.0 {
+                    Ok(m)
+                } else {
+                    Err(self.error(format!(
+                        "tensor `{}` has an invalid quantization multiplier {m}",
+                        item.name
+                    )))
+                }
+            }
+            _ => Err(self.error(format!("tensor `{}` is not an intgemm8 tensor", item.name))),
+        }
+    }
+
+    /// A byte tensor as text (the embedded `special:model.yml`), without
+    /// its trailing NULs.
+    pub fn text(&self, name: &str) -> Result<&str, InferError> {
+        let item = self.item(name)?;
+        let bytes = self.data(item).get(..item.elements()).unwrap_or_default();
+        let trimmed = bytes.split(|&b| b == 0).next().unwrap_or_default();
+        std::str::from_utf8(trimmed)
+            .map_err(|e| self.error(format!("tensor `{name}` is not UTF-8 text: {e}")))
+    }
+}
+
+fn parse_items(bytes: &[u8]) -> Result<Vec<Item>, String> {
+    let mut cur = Cursor { bytes, pos: 0 };
+    let version = cur.u64("the version")?;
+    if version != VERSION {
+        return Err(format!(
+            "unsupported Marian binary version {version} (only version {VERSION} is supported; encrypted or newer models are not)"
+        ));
+    }
+    let count = cur.usize("the item count")?;
+    // Each header is 32 bytes: reject absurd counts before allocating.
+    let header_bytes = count
+        .checked_mul(HEADER_BYTES)
+        .filter(|&n| n <= bytes.len())
+        .ok_or_else(|| {
+            format!("file is truncated: it claims {count} tensors, more than its size allows")
+        })?;
+    let headers = cur.take(header_bytes, "the tensor headers")?;
+    let mut raw = Vec::with_capacity(count);
+    for h in headers.chunks_exact(HEADER_BYTES) {
+        let mut hc = Cursor { bytes: h, pos: 0 };
+        raw.push([
+            hc.usize("a header")?,
+            hc.usize("a header")?,
+            hc.usize("a header")?,
+            hc.usize("a header")?,
+        ]);
+    }
+    let mut names = Vec::with_capacity(count);
+    for [name_len, ..] in &raw {
+        let name = cur.take(*name_len, "a tensor name")?;
+        let name = name.strip_suffix(&[0]).unwrap_or(name);
+        names.push(String::from_utf8_lossy(name).into_owned());
+    }
+    let mut shapes = Vec::with_capacity(count);
+    for ([_, _, shape_len, _], name) in raw.iter().zip(&names) {
+        let dims = cur.take(shape_len.saturating_mul(4), "a tensor shape")?;
+        let shape = dims
+            .chunks_exact(4)
+            .map(|c| {
+                let d = i32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                usize::try_from(d)
+                    .map_err(|_| format!("tensor `{name}` has a negative dimension {d}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        shapes.push(shape);
+    }
+    let padding = cur.usize("the alignment padding")?;
+    cur.take(padding, "the alignment padding")?;
+    let mut items = Vec::with_capacity(count);
+    for (([_, type_code, _, data_len], name), shape) in raw.iter().zip(names).zip(shapes) {
+        let item_type = ItemType::from_code(*type_code as u64).ok_or_else(|| {
+            format!("tensor `{name}` has unknown type 0x{type_code:04x} (supported: float32 0x0404, intgemm8 0x4101, int8 0x0101)")
+        })?;
+        let start = cur.pos;
+        cur.take(*data_len, &format!("the data of tensor `{name}`"))?;
+        let elements = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
+        let needed = elements.and_then(|n| item_type.min_bytes(n));
+        match needed {
+            Some(needed) if needed <= *data_len => {}
+            _ => {
+                return Err(format!(
+                    "tensor `{name}` has shape {shape:?} of type {item_type:?} but only {data_len} bytes of data"
+                ))
+            }
+        }
+        items.push(Item {
+            name,
+            item_type,
+            shape,
+            data: start..start + data_len,
+        });
+    }
+    Ok(items)
+}
