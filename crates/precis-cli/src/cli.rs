@@ -201,7 +201,8 @@ pub struct SummaryArgs {
     /// repo id, or a local model folder. Default: the best one available offline.
     #[arg(short, long, value_name = "NAME|REPO|DIR")]
     pub model: Option<String>,
-    /// Longest summary, in tokens.
+    /// Longest summary, in tokens (in words for the extractive
+    /// summarizers textrank and minilm, which pick 3 sentences by default).
     #[arg(long, value_name = "TOKENS")]
     pub max_length: Option<usize>,
     /// Shortest summary, in tokens.

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use precis_infer::{Summarize, Translate, Translator};
+use precis_infer::extractive::{Budget, Lead3, MiniLm, TextRank};
+use precis_infer::{InferError, ModelInfo, Summarize, Translate, Translator};
 
 use crate::cli::{ModelSourceArgs, ModelsCommand, SummaryArgs};
 use crate::failure::Failure;
@@ -45,13 +46,72 @@ pub fn apply_source_options(source: &ModelSourceArgs) {
     }
 }
 
-/// Loads the summarizer `args` names, or the best one available offline.
-pub fn load_summarizer(args: &SummaryArgs, _ui: &mut Ui) -> Result<SharedSummarizer> {
-    let name = args.model.as_deref().unwrap_or("textrank");
-    Err(Failure::model(format!(
-        "summarizer `{name}` cannot be loaded: this build of precis has no summarizers yet"
-    ))
-    .into())
+/// Where `just models` puts the MiniLM sentence-embedding model.
+const MINILM_DIR: &str = "all-minilm-l6-v2";
+
+/// Loads the summarizer `args` names, or the best one available offline:
+/// `minilm` when its files are downloaded, else `textrank`.
+pub fn load_summarizer(args: &SummaryArgs, ui: &mut Ui) -> Result<SharedSummarizer> {
+    let minilm_dir = downloads_dir().join(MINILM_DIR);
+    let name = match args.model.as_deref() {
+        Some(name) => name,
+        None if minilm_dir.join("model.safetensors").is_file() => "minilm",
+        None => {
+            ui.notice(&format!(
+                "using textrank: the default summarizer minilm is not downloaded ({} is missing; run `just models`)",
+                minilm_dir.display()
+            ));
+            "textrank"
+        }
+    };
+    let budget = extractive_budget(name, args)?;
+    let started = Instant::now();
+    let summarizer: SharedSummarizer = match name {
+        "textrank" => Arc::new(TextRank::default().with_budget(budget)),
+        "lead3" => Arc::new(Lead3::default()),
+        "minilm" => {
+            ui.spinner("loading minilm");
+            let info = ModelInfo {
+                name: "minilm".into(),
+                family: "minilm".into(),
+                revision: None,
+            };
+            let loaded =
+                MiniLm::load(&minilm_dir, info).context("cannot load the summarizer minilm");
+            ui.finish();
+            Arc::new(loaded?.with_budget(budget))
+        }
+        _ => return Err(InferError::UnknownModel(name.to_owned()).into()),
+    };
+    ui.timing(&format!("loading {name}"), started.elapsed());
+    Ok(summarizer)
+}
+
+/// The summary length of an extractive summarizer: `--max-length` words, or
+/// three sentences. Generation options have no meaning for them, so they
+/// are refused rather than silently ignored.
+fn extractive_budget(name: &str, args: &SummaryArgs) -> Result<Budget> {
+    let generation_options = [
+        ("--min-length", args.min_length.is_some()),
+        ("--beams", args.beams.is_some()),
+        ("--sample", args.sample),
+        ("--length-penalty", args.length_penalty.is_some()),
+        ("--no-repeat-ngram", args.no_repeat_ngram.is_some()),
+        ("--quantize", args.source.quantize.is_some()),
+    ];
+    let given: Vec<&str> = generation_options
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(option, _)| *option)
+        .collect();
+    if !given.is_empty() {
+        return Err(Failure::usage(format!(
+            "{} only apply to models that generate text; {name} picks sentences from the article (use --max-length WORDS to set its length, or --model with an abstractive model)",
+            given.join(", ")
+        ))
+        .into());
+    }
+    Ok(args.max_length.map_or(Budget::Sentences(3), Budget::Words))
 }
 
 /// Loads the translator for `from` → `to`: `model` when given, else the
