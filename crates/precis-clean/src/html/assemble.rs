@@ -116,7 +116,7 @@ pub(super) fn document(
     if page.code_elements > 0 {
         document.removed.push(Removed {
             text: format!(
-                "{} script, style and embedded elements ({} characters of code, not text)",
+                "code, not text: {} script, style or embedded element(s) with {} characters",
                 page.code_elements, page.code_chars
             ),
             reason: Reason::NonText,

@@ -26,6 +26,16 @@ pub(super) enum Decision {
 /// happens to carry a word like `meta` or `slide` must not take it along.
 const GUARD_SHARE: f32 = 0.5;
 
+/// A cookie notice is short; a long element with `cookie` in its class is
+/// a page wrapper (`cookies-accepted`), not the notice. Short ones need no
+/// guard, so a page that is all cookie notice keeps nothing.
+fn is_unmistakable(reason: Reason, prose_chars: usize) -> bool {
+    reason == Reason::CookieNotice && prose_chars < MAX_NOTICE_CHARS
+}
+
+/// Longest text a cookie notice is taken to have.
+const MAX_NOTICE_CHARS: usize = 600;
+
 /// Non-link characters of an element.
 fn prose_chars(page: &Page, element: usize) -> usize {
     let (chars, links) = page.element_stats(element);
@@ -71,17 +81,21 @@ pub(super) fn element_reasons(page: &Page, main: Option<&MainContent>) -> Vec<Op
         let own = if protected.get(index).copied().unwrap_or(false) {
             None
         } else {
-            let share = prose_chars(page, index) as f32 / reference as f32;
+            let prose = prose_chars(page, index);
+            let share = prose as f32 / reference as f32;
             match patterns::boilerplate(element) {
                 Some((reason, Strength::Markup)) if main.is_some() || share < GUARD_SHARE => {
                     Some(reason)
                 }
                 Some((reason, Strength::Name))
-                    if (main.is_some() && !parent_inside) || share < GUARD_SHARE =>
+                    if (main.is_some() && !parent_inside)
+                        || share < GUARD_SHARE
+                        || is_unmistakable(reason, prose) =>
                 {
                     Some(reason)
                 }
-                _ if parent_inside => link_heavy(page, index),
+                // Inside a pruned box its own reason is the better one.
+                _ if parent_inside && inherited.is_none() => link_heavy(page, index),
                 _ => None,
             }
         };

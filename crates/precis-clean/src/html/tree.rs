@@ -378,7 +378,18 @@ fn walk(root: NodeRef<'_, Node>, builder: &mut Builder) {
         match node.value() {
             Node::Text(text) => builder.push_text(text),
             Node::Element(element) => {
-                if is_code(&element.name().to_ascii_lowercase()) {
+                let tag = element.name().to_ascii_lowercase();
+                if tag == "head" {
+                    // Its title and meta tags are read as metadata; only
+                    // its scripts and styles are dropped.
+                    for code in node
+                        .descendants()
+                        .filter(|n| n.value().as_element().is_some_and(|e| is_code(e.name())))
+                    {
+                        builder.page.code_elements += 1;
+                        builder.page.code_chars += code_chars(code);
+                    }
+                } else if is_code(&tag) {
                     builder.page.code_elements += 1;
                     builder.page.code_chars += code_chars(node);
                 } else if element.name().eq_ignore_ascii_case("br") {
@@ -477,7 +488,7 @@ mod tests {
         assert_eq!(page.blocks[1].links, 1);
         assert_eq!(page.blocks[3].kind, BlockKind::Heading(2));
         assert_eq!(page.blocks[4].kind, BlockKind::ListItem);
-        assert_eq!(page.code_elements, 1, "head is skipped as one unit");
+        assert_eq!(page.code_elements, 1, "the style in the head");
     }
 
     #[test]
