@@ -3,19 +3,17 @@
 //! shipped by Firefox Translations) through the [`Translate`] trait.
 //!
 //! Each input line is split into sentences, sentences are translated in
-//! batches sorted by length (greedy decoding, as Bergamot ships with beam
-//! size 1) and put back together line by line.
+//! batches sorted by length through the shared generation engine (greedy,
+//! as Bergamot ships with beam size 1) and put back together line by line.
 
 use std::path::{Path, PathBuf};
 
-use candle_core::{Device, Tensor, D};
+use candle_core::{Device, Tensor};
 use tokenizers::Tokenizer;
 
-use crate::models::bergamot::{scalars, BergamotNet, MarianFile, Shortlist};
+use crate::generate::{generate, GenerationConfig};
+use crate::models::bergamot::{scalars, BergamotNet, MarianFile, Shortlist, EOS};
 use crate::{InferError, ModelInfo, Translate, Translation};
-
-/// Marian's end-of-sentence id; also the padding id.
-const EOS: u32 = 0;
 
 /// Decoder settings from the model's `config.*.yml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +22,8 @@ pub struct DecodeSettings {
     pub max_length_factor: f32,
     /// Sentences decoded together.
     pub batch_size: usize,
+    /// 1: greedy decoding.
+    pub beam_size: usize,
 }
 
 impl Default for DecodeSettings {
@@ -31,6 +31,7 @@ impl Default for DecodeSettings {
         Self {
             max_length_factor: 2.5,
             batch_size: 64,
+            beam_size: 1,
         }
     }
 }
@@ -146,38 +147,46 @@ impl Translator {
         Ok(ids)
     }
 
-    /// Translates sentences (each on its own; the result does not depend
-    /// on which sentences share a batch).
+    /// Translates sentences, each on its own: with greedy decoding the
+    /// result does not depend on which sentences share a batch.
     pub fn translate_sentences(&self, sentences: &[&str]) -> Result<Vec<String>, InferError> {
+        Ok(self
+            .translate_segments(sentences)?
+            .into_iter()
+            .map(|s| s.text)
+            .collect())
+    }
+
+    fn translate_segments(&self, sentences: &[&str]) -> Result<Vec<Segment>, InferError> {
         let sources = sentences
             .iter()
             .map(|s| self.encode(s))
             .collect::<Result<Vec<_>, _>>()?;
         let mut order: Vec<usize> = (0..sources.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(sources.get(i).map_or(0, Vec::len)));
-        let mut outputs = vec![String::new(); sources.len()];
+        let mut outputs = vec![Segment::default(); sources.len()];
         for chunk in order.chunks(self.settings.batch_size.max(1)) {
             let batch: Vec<&[u32]> = chunk
                 .iter()
                 .filter_map(|&i| sources.get(i).map(Vec::as_slice))
                 .collect();
-            let decoded = self.decode_batch(&batch)?;
-            for (&i, ids) in chunk.iter().zip(decoded) {
+            for (&i, (ids, cut)) in chunk.iter().zip(self.decode_batch(&batch)?) {
                 let text = self
                     .tokenizer
                     .decode(&ids, true)
                     .map_err(|e| InferError::Tokenizer(e.to_string()))?;
                 if let Some(slot) = outputs.get_mut(i) {
-                    *slot = text;
+                    *slot = Segment { text, cut };
                 }
             }
         }
         Ok(outputs)
     }
 
-    /// Greedy decoding of one batch of EOS-terminated sources; returns the
-    /// output ids of each, without EOS.
-    fn decode_batch(&self, sources: &[&[u32]]) -> Result<Vec<Vec<u32>>, InferError> {
+    /// Decodes one batch of EOS-terminated sources. Returns per source the
+    /// output ids (without EOS) and whether Marian's length limit
+    /// (`max_length_factor` × source tokens) cut it.
+    fn decode_batch(&self, sources: &[&[u32]]) -> Result<Vec<(Vec<u32>, bool)>, InferError> {
         let rows = sources.len();
         let width = sources.iter().map(|s| s.len()).max().unwrap_or(0);
         let mut ids = Vec::with_capacity(rows * width);
@@ -192,60 +201,53 @@ impl Translator {
             );
             mask.extend((0..width).map(|i| u32::from(i < source.len())));
         }
-        let device = Device::Cpu;
-        let ids = Tensor::from_vec(ids, (rows, width), &device)?;
-        let mask = Tensor::from_vec(mask, (rows, width), &device)?;
-        let encoded = self.net.encode(&ids, &mask)?;
-        let allowed: Option<Vec<Vec<u32>>> = self.shortlist.as_ref().map(|list| {
+        let ids = Tensor::from_vec(ids, (rows, width), &Device::Cpu)?;
+        let mask = Tensor::from_vec(mask, (rows, width), &Device::Cpu)?;
+        let allowed = self.shortlist.as_ref().map(|list| {
             sources
                 .iter()
                 .map(|s| list.allowed(s, self.net.vocab_size()))
                 .collect()
         });
-        let mut state = self.net.start(&encoded, &mask, allowed.as_deref())?;
-        let limits: Vec<usize> = sources
+        let limit = |len: usize| (self.settings.max_length_factor * len as f32) as usize;
+        // Generate up to the batch's longest limit, then cut each row at its
+        // own: greedy rows are independent, so this is exactly Marian's
+        // per-sentence limit.
+        let config = GenerationConfig {
+            max_new_tokens: Some(limit(width).max(1)),
+            num_beams: self.settings.beam_size,
+            ..GenerationConfig::default()
+        };
+        let generation = generate(&self.net.for_batch(allowed), &ids, &mask, &config)?;
+        Ok(sources
             .iter()
-            .map(|s| (self.settings.max_length_factor * s.len() as f32) as usize)
-            .collect();
-        let mut outputs = vec![Vec::new(); rows];
-        // Rows of the state still decoding, as indices into `outputs`.
-        let mut active: Vec<usize> = (0..rows).collect();
-        let mut tokens = Tensor::zeros(rows, candle_core::DType::U32, &device)?;
-        while !active.is_empty() {
-            let logits = self.net.step(&mut state, &tokens)?;
-            let best: Vec<u32> = logits.argmax(D::Minus1)?.to_vec1()?;
-            let mut keep = Vec::with_capacity(active.len());
-            let mut next = Vec::with_capacity(active.len());
-            for (row, (&out, &token)) in active.iter().zip(&best).enumerate() {
-                let (Some(output), Some(&limit)) = (outputs.get_mut(out), limits.get(out)) else {
-                    continue;
-                };
-                if token == EOS {
-                    continue;
+            .zip(generation.outputs)
+            .map(|(source, hypotheses)| {
+                let mut tokens = hypotheses
+                    .into_iter()
+                    .next()
+                    .map(|h| h.tokens)
+                    .unwrap_or_default();
+                if tokens.last() == Some(&EOS) {
+                    tokens.pop();
+                    let cut = tokens.len() >= limit(source.len());
+                    tokens.truncate(limit(source.len()));
+                    (tokens, cut)
+                } else {
+                    tokens.truncate(limit(source.len()));
+                    (tokens, true)
                 }
-                output.push(token);
-                if output.len() < limit {
-                    keep.push(row as u32);
-                    next.push(token);
-                }
-            }
-            if keep.len() < active.len() {
-                let kept: Vec<usize> = keep
-                    .iter()
-                    .filter_map(|&r| active.get(r as usize).copied())
-                    .collect();
-                active = kept;
-                if !active.is_empty() {
-                    let n = keep.len();
-                    self.net
-                        .select_rows(&mut state, &Tensor::from_vec(keep, n, &device)?)?;
-                }
-            }
-            let n = next.len();
-            tokens = Tensor::from_vec(next, n, &device)?;
-        }
-        Ok(outputs)
+            })
+            .collect())
     }
+}
+
+/// One translated sentence.
+#[derive(Debug, Clone, Default)]
+struct Segment {
+    text: String,
+    /// The length limit ended it before the model did.
+    cut: bool,
 }
 
 fn read_settings(path: &Path) -> Result<DecodeSettings, InferError> {
@@ -267,22 +269,18 @@ fn read_settings(path: &Path) -> Result<DecodeSettings, InferError> {
             .ok_or_else(|| bad(format!("max-length-factor `{v}` is not a positive number")))?,
         None => defaults.max_length_factor,
     };
-    let batch_size = match keys.get("mini-batch") {
+    let positive = |key: &str, default: usize| match keys.get(key) {
         Some(v) => v
             .parse::<usize>()
             .ok()
             .filter(|n| *n > 0)
-            .ok_or_else(|| bad(format!("mini-batch `{v}` is not a positive integer")))?,
-        None => defaults.batch_size,
+            .ok_or_else(|| bad(format!("{key} `{v}` is not a positive integer"))),
+        None => Ok(default),
     };
-    if let Some(beam) = keys.get("beam-size").filter(|&&b| b != "1") {
-        return Err(bad(format!(
-            "beam-size {beam} is not supported yet; Bergamot models ship with beam-size 1"
-        )));
-    }
     Ok(DecodeSettings {
         max_length_factor,
-        batch_size,
+        batch_size: positive("mini-batch", defaults.batch_size)?,
+        beam_size: positive("beam-size", defaults.beam_size)?,
     })
 }
 
@@ -297,21 +295,32 @@ impl Translate for Translator {
             .map(|line| precis_clean::sentences(line))
             .collect();
         let flat: Vec<&str> = split.iter().flatten().copied().collect();
-        let mut translated = self.translate_sentences(&flat)?.into_iter();
-        let lines = split
-            .iter()
-            .map(|sentences| {
-                translated
-                    .by_ref()
-                    .take(sentences.len())
+        let mut translated = self.translate_segments(&flat)?.into_iter();
+        let mut warnings = Vec::new();
+        let mut out = Vec::with_capacity(lines.len());
+        for (number, sentences) in split.iter().enumerate() {
+            let segments: Vec<Segment> = translated.by_ref().take(sentences.len()).collect();
+            for (sentence, segment) in sentences.iter().zip(&segments) {
+                if segment.cut {
+                    warnings.push(format!(
+                        "line {}: the translation of \"{sentence}\" reached the length limit ({}x its tokens) and may be incomplete",
+                        number + 1,
+                        self.settings.max_length_factor
+                    ));
+                }
+            }
+            out.push(
+                segments
+                    .into_iter()
+                    .map(|s| s.text)
                     .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
+                    .join(" "),
+            );
+        }
         Ok(Translation {
-            lines,
+            lines: out,
             model: self.info.clone(),
-            warnings: Vec::new(),
+            warnings,
         })
     }
 }

@@ -10,5 +10,5 @@ mod shortlist;
 
 pub use config::{scalars, BergamotConfig};
 pub use marian_bin::{Item, ItemType, MarianFile};
-pub use model::{BergamotNet, DecoderState};
+pub use model::{BatchModel, BergamotNet, DecoderState, EOS};
 pub use shortlist::Shortlist;

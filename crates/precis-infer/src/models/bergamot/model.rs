@@ -9,7 +9,11 @@ use candle_nn::Linear;
 
 use super::config::BergamotConfig;
 use super::marian_bin::{ItemType, MarianFile};
+use crate::generate::{Seq2SeqModel, SpecialTokens};
 use crate::InferError;
+
+/// Marian's end-of-sentence id, also used for padding.
+pub const EOS: u32 = 0;
 
 /// Marian's layer-norm epsilon.
 const LN_EPS: f32 = 1e-9;
@@ -319,6 +323,24 @@ impl BergamotNet {
         self.embeddings.dims()[0]
     }
 
+    /// The network as the generation engine sees it for one batch:
+    /// `allowed` is per source row its sorted shortlist (`None`: the whole
+    /// vocabulary).
+    pub fn for_batch(&self, allowed: Option<Vec<Vec<u32>>>) -> BatchModel<'_> {
+        let special = SpecialTokens {
+            pad: EOS,
+            eos: vec![EOS],
+            // Ignored: Marian's first decoder input is a zero embedding.
+            decoder_start: EOS,
+            vocab_size: self.vocab_size(),
+        };
+        BatchModel {
+            net: self,
+            special,
+            allowed,
+        }
+    }
+
     /// Marian's sinusoidal positions for `len` positions from `start`:
     /// sines in the first half of each vector, cosines in the second.
     fn positions(&self, start: usize, len: usize) -> candle_core::Result<Tensor> {
@@ -471,5 +493,44 @@ impl BergamotNet {
             *allowed = allowed.index_select(rows, 0)?;
         }
         Ok(())
+    }
+}
+
+/// [`BergamotNet`] with the shortlists of one batch, for the generation
+/// engine (the shortlist depends on the sources, which the engine's
+/// `start` does not see).
+pub struct BatchModel<'a> {
+    net: &'a BergamotNet,
+    special: SpecialTokens,
+    allowed: Option<Vec<Vec<u32>>>,
+}
+
+impl Seq2SeqModel for BatchModel<'_> {
+    type State = DecoderState;
+
+    fn special_tokens(&self) -> &SpecialTokens {
+        &self.special
+    }
+
+    fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor, InferError> {
+        Ok(self.net.encode(input_ids, attention_mask)?)
+    }
+
+    fn start(
+        &self,
+        encoder_out: &Tensor,
+        attention_mask: &Tensor,
+    ) -> Result<DecoderState, InferError> {
+        Ok(self
+            .net
+            .start(encoder_out, attention_mask, self.allowed.as_deref())?)
+    }
+
+    fn step(&self, state: &mut DecoderState, tokens: &Tensor) -> Result<Tensor, InferError> {
+        Ok(self.net.step(state, tokens)?)
+    }
+
+    fn select_rows(&self, state: &mut DecoderState, rows: &Tensor) -> Result<(), InferError> {
+        Ok(self.net.select_rows(state, rows)?)
     }
 }
