@@ -250,6 +250,16 @@ MOCK_CASES = [
     ("beam4_max_length_hit", dict(num_beams=4, max_new_tokens=3, eos_token_id=[5])),
     ("beam5_lp0_early_false", dict(num_beams=5, length_penalty=0.0, max_length=15, bad_words_ids=[[1, 1]])),
     ("beam1_is_greedy", dict(num_beams=1, max_new_tokens=12)),
+    # Long enough for the early-stopping variants to give different results.
+    ("beam2_lp2_heuristic", dict(num_beams=2, length_penalty=2.0, max_new_tokens=25)),
+    ("beam2_lp2_never", dict(num_beams=2, length_penalty=2.0, early_stopping="never", max_new_tokens=25)),
+    ("beam3_lp2_eos8_early_true", dict(num_beams=3, length_penalty=2.0, early_stopping=True, eos_token_id=[8],
+                                       max_new_tokens=25)),
+    ("beam4_lp2_eos48_never", dict(num_beams=4, length_penalty=2.0, early_stopping="never", eos_token_id=[4, 8],
+                                   max_new_tokens=25, num_return_sequences=2)),
+    # Frequent eos ids: non-eos continuations come from below the top 2 * num_beams.
+    ("beam2_three_frequent_eos", dict(num_beams=2, eos_token_id=[4, 8, 9], max_new_tokens=15)),
+    ("beam3_two_frequent_eos_lp05", dict(num_beams=3, eos_token_id=[8, 9], length_penalty=0.5, max_new_tokens=15)),
 ]
 
 
