@@ -1,6 +1,7 @@
 //! Cleans one article file and prints its text (`Document::to_text`).
 //!
-//! Usage: `clean [--input auto|text|html] FILE`. Exits non-zero with the
+//! Usage: `clean [--input auto|text|html] [--json] FILE`. `--json` prints
+//! the whole document (with `removed`) instead. Exits non-zero with the
 //! error message when the file cannot be cleaned; warnings go to stderr.
 
 use std::process::ExitCode;
@@ -21,8 +22,9 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Vec<String>) -> Result<String, String> {
-    let usage = "usage: clean [--input auto|text|html] FILE";
+    let usage = "usage: clean [--input auto|text|html] [--json] FILE";
     let mut input = InputKind::Auto;
+    let mut json = false;
     let mut path = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -35,6 +37,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
                     _ => return Err(format!("--input takes auto, text or html; {usage}")),
                 }
             }
+            "--json" => json = true,
             _ if path.is_none() => path = Some(arg),
             _ => return Err(format!("unexpected argument {arg:?}; {usage}")),
         }
@@ -46,5 +49,9 @@ fn run(args: Vec<String>) -> Result<String, String> {
     for warning in &document.warnings {
         eprintln!("warning: {warning}");
     }
-    Ok(document.to_text())
+    if json {
+        serde_json::to_string_pretty(&document).map_err(|e| e.to_string())
+    } else {
+        Ok(document.to_text())
+    }
 }

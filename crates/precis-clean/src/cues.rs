@@ -5,7 +5,7 @@
 //!
 //! A cue says what a short block is; it says nothing about a long paragraph
 //! that merely mentions cookies or newsletters, so callers weigh a match by
-//! the block's length (see [`Cue::max_words`]).
+//! the block's length (see [`cue`]).
 
 use std::sync::LazyLock;
 
@@ -13,91 +13,345 @@ use regex::{Regex, RegexSet};
 
 use crate::Reason;
 
-/// A recognized cue: why the block would be dropped, and up to how many
-/// words a block may have for the cue to decide it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Cue {
-    pub reason: Reason,
-    pub max_words: usize,
+/// One kind of furniture: the phrases that give it away (regex
+/// alternatives over the lowercased block), why it is dropped, and up to
+/// how many words a block may have for the phrases to decide it. Anchored
+/// phrases (`^…$`) are a button's or link's whole label.
+struct CueKind {
+    phrases: &'static [&'static str],
+    reason: Reason,
+    max_words: usize,
 }
 
-/// `(pattern, reason, max_words)`. Patterns match the lowercased block.
-/// Whole-block patterns (`^…$`) identify a button or link label; others
-/// identify a typical sentence of that furniture.
-const CUES: &[(&str, Reason, usize)] = &[
-    // Cookie and privacy consent.
-    (r"\bcookies?\b|\bgdpr\b|\bdsgvo\b", Reason::CookieNotice, 40),
-    (
-        r"^(?:datenschutz\w*|privacy(?: policy| settings| notice)?|politique de confidentialité|política de (?:privacidad|cookies|privacidade)|informativa (?:sulla )?privacy|privacy-einstellungen)$",
-        Reason::CookieNotice,
-        4,
-    ),
-    // Donation and membership appeals.
-    (
-        r"favou?r to ask|\bsupport (?:us|our (?:work|journalism|newsroom|reporting)|independent journalism|quality journalism)\b|unterstützen sie (?:uns|unsere|unabhängigen)|\bsoutenez(?:-nous)? (?:notre|le journalisme)|\bapoya (?:nuestro|el periodismo)|\bapoie (?:o|nosso) jornalismo|\bsostieni (?:il|la nostra)|become a (?:member|patron|supporter|subscriber)|werden sie (?:mitglied|unterstützer)|\bpatreon\b|make a (?:contribution|donation)|support (?:independent|quality) journalism|unabhängigen journalismus (?:unterstützen|stärken)",
-        Reason::DonationAppeal,
-        60,
-    ),
-    (
-        r"\bdonat(?:e|ion)|\bspende[nt]?\b|\bspenden\b|faire un don|\bfaites un don|\bdonar\b|\bdoação|\bdoe agora|\bdona ora|^(?:support|unterstützen sie|soutenez|apoya|apoie|sostieni)\b.*!$",
-        Reason::DonationAppeal,
-        12,
-    ),
-    // Comment sections.
-    (
-        r"^(?:\d+ )?(?:comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|reacties|réactions?|reaktionen|leserkommentare)(?: \(\d+\))?:?$|comments are closed|leave a (?:reply|comment)|(?:post|add|write) a comment|schreibe(?:n sie)? einen kommentar|kommentar (?:schreiben|verfassen)|laisser un commentaire|deja un comentario|deixe (?:um|seu) comentário|lascia un commento|(?:log|sign) in to (?:comment|reply)|^(?:reply|antworten|répondre|responder|rispondi)$|\bvos réactions\b",
-        Reason::Comments,
-        14,
-    ),
-    // Related articles and teasers.
-    (
-        r"^related\b|\brelated (?:articles|stories|posts|content|news|links|topics|coverage)\b|you (?:may|might) (?:also )?(?:like|enjoy|be interested)|(?:more|latest|top|recent|popular) (?:stories|news|articles|posts|from)|\bmost (?:read|popular|viewed|shared)\b|das könnte sie (?:auch )?interessieren|\bweitere (?:artikel|beiträge|nachrichten|themen|informationen)|ähnliche (?:artikel|beiträge)|^mehr (?:zum thema|zu|aus|vom|von)\b|\bmeistgelesen|(?:neueste|aktuelle|beliebte) (?:artikel|beiträge|nachrichten)|(?:nächste|vorherige)[rn]? (?:beitrag|artikel)|^(?:next|previous|prev) (?:post|article|story)|articles? (?:similaires|liés|connexes)|à lire aussi|\blire aussi\b|sur le même sujet|noticias relacionadas|te puede interesar|también te puede|artigos? relacionad|veja também|leia também|potrebbe interessarti|articoli correlati|leggi anche|\bper saperne di più\b|recommended (?:for you|stories|articles)|\bempfohlen\b|zum weiterlesen|more stories",
-        Reason::RelatedLinks,
-        12,
-    ),
-    // Share / follow / subscribe / read-more buttons and prompts.
-    (
-        r"^(?:read|continue reading|read (?:the )?full|see|view) (?:more|also|all|story|article)\b|^read more|^weiterlesen|^mehr (?:lesen|erfahren|anzeigen|infos?)$|^(?:lire|en savoir) (?:la suite|plus)|^leer más|^(?:leia|saiba) mais|^(?:leggi|scopri) di più|\bshare (?:this|on|via|article|story|post)\b|^(?:share|teilen|partager|compartir|compartilhe|condividi|tweet|drucken|print|imprimer|e-?mail|mail|whatsapp|facebook|twitter|x|instagram|linkedin|pinterest|telegram|xing|reddit|flipboard|pocket|copy link|link kopieren)$|\bfollow us\b|folgen sie uns|suivez-nous|síguenos|siga-nos|seguici|\bsign up\b|\bnewsletter\b|\bsubscribe\b|\babonnieren\b|\babonnez-vous\b|suscr[íi]bete|\bassine\b|\babbonati\b|click here|hier klicken|cliquez ici|haga clic|clique aqui|clicca qui|download (?:the|our) app|app herunterladen|artikel gefallen|jetzt (?:lesen|abonnieren|anmelden|bestellen|registrieren|kaufen|testen)|^(?:back to top|nach oben|zurück(?: zur übersicht)?|retour|volver|voltar|torna su)$",
-        Reason::CallToAction,
-        14,
-    ),
-    // Advertising.
-    (
-        r"^(?:advertisement|advertising|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|sponsored|gesponsert|promoted|ad|ads|reklame|advertentie)$|^(?:sponsored|promoted) (?:by|content)|^anzeige\b",
-        Reason::Advertisement,
-        6,
-    ),
-    // Copyright, imprint, legal and contact lines.
-    (
-        r"©|\(c\) ?\d{4}|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|todos os direitos reservados|tutti i diritti riservati|\bimpressum\b|^imprint$|terms (?:of|and) (?:use|service|conditions)|\bnutzungsbedingungen\b|^agb$|mentions légales|aviso legal|note legali|creative commons|powered by|^(?:contact|kontakt|contacto|contatti|about us|über uns|à propos|quiénes somos|sobre nós|chi siamo|sitemap|rss|faq|hilfe|help|jobs|karriere|careers|presse|press|mediadaten|datenschutzerklärung|barrierefreiheit|accessibility)$|^(?:tel|fon|telefon|fax|e-mail|email)[.:]",
-        Reason::Footer,
-        30,
-    ),
-    // Menus, search boxes, log-in links, pagination.
-    (
-        r"^(?:menu|menü|home|startseite|accueil|inicio|início|pagina iniziale|search|suche|suchen|rechercher|buscar|pesquisar|cerca|login|log ?in|log ?out|anmelden|abmelden|registrieren|register|sign ?in|sign ?out|se connecter|connexion|iniciar sesión|entrar|accedi|mein konto|my account|toggle navigation|navigation|skip to (?:main )?content|zum inhalt springen|aller au contenu|ir al contenido|vai al contenuto|close|schließen|fermer|cerrar|fechar|chiudi|open|more|mehr|plus|más|mais|altro|next|previous|weiter|vor|précédent|suivant|siguiente|anterior|próximo|successivo|precedente|alle(?: anzeigen)?|all|view all|see all|tags?|schlagwörter|schlagworte|themen|topics|categories|kategorien|rubriken|sections|ressorts|archiv|archive|übersicht|overview)$|^(?:page|seite|página|pagina) \d+(?: (?:of|von|de|di) \d+)?$|^\d+(?: \d+)+$|^(?:«|‹|<|←)|(?:»|›|>|→)$| [>|»›/] ",
-        Reason::Navigation,
-        8,
-    ),
-    // Bylines, dates, reading times.
-    (
-        r"\b\d+ ?(?:min(?:ute)?s?\.?|minuten) (?:read|lesezeit|de lecture|de lectura|di lettura)\b|^(?:lesezeit|reading time|temps de lecture|tiempo de lectura)\b|^(?:updated|published|posted|aktualisiert|veröffentlicht|publié|mis à jour|publicado|atualizado|pubblicato|aggiornato|stand)\b",
-        Reason::Byline,
-        12,
-    ),
+const CUES: &[CueKind] = &[
+    CueKind {
+        reason: Reason::CookieNotice,
+        max_words: 40,
+        phrases: &[r"\bcookies?\b", r"\bgdpr\b", r"\bdsgvo\b"],
+    },
+    CueKind {
+        reason: Reason::CookieNotice,
+        max_words: 4,
+        phrases: &[
+            r"^datenschutz\w*$",
+            r"^privacy(?: policy| settings| notice)?$",
+            r"^politique de confidentialité$",
+            r"^política de (?:privacidad|cookies|privacidade)$",
+            r"^informativa (?:sulla )?privacy$",
+        ],
+    },
+    // Appeals: phrases that only appeals use decide long paragraphs too.
+    CueKind {
+        reason: Reason::DonationAppeal,
+        max_words: 60,
+        phrases: &[
+            r"favou?r to ask",
+            r"\bsupport (?:us|our (?:work|journalism|newsroom|reporting)|independent journalism|quality journalism)\b",
+            r"\byour support\b",
+            r"rely on (?:your|readers?’?'?) support",
+            r"become a (?:member|patron|supporter|subscriber)",
+            r"make a (?:contribution|donation)",
+            r"\bpatreon\b",
+            r"\bpaywall\b",
+            r"unterstützen sie (?:uns|unsere|unabhängigen)",
+            r"unterstütze (?:uns|das projekt|\p{L}+ (?:bereits )?mit)",
+            r"werden sie (?:mitglied|unterstützer)",
+            r"(?:ihre|deine) unterstützung",
+            r"ihr beitrag hilft",
+            r"bezahlschranke",
+            r"unabhängigen journalismus (?:unterstützen|stärken)",
+            r"\bsoutenez(?:-nous)? (?:notre|le journalisme)",
+            r"votre soutien",
+            r"\bapoya (?:nuestro|el periodismo)",
+            r"tu apoyo",
+            r"\bapoie (?:o|nosso) jornalismo",
+            r"seu apoio",
+            r"\bsostieni (?:il|la nostra)",
+            r"il tuo sostegno",
+        ],
+    },
+    CueKind {
+        reason: Reason::DonationAppeal,
+        max_words: 12,
+        phrases: &[
+            r"\bdonat(?:e|ion)",
+            r"\bspende[nt]?\b",
+            r"faire un don",
+            r"\bfaites un don",
+            r"\bdonar\b",
+            r"\bdoação",
+            r"\bdoe agora",
+            r"\bdona ora",
+            r"^(?:support|unterstützen sie|soutenez|apoya|apoie|sostieni)\b.*!$",
+        ],
+    },
+    CueKind {
+        reason: Reason::Advertisement,
+        max_words: 60,
+        phrases: &[
+            r"\baffiliate\b",
+            r"associates program",
+            r"provision vom händler",
+            r"(?:may|might) (?:receive|earn) (?:a )?(?:compensation|commission)",
+            r"advertiser disclosure",
+            r"not (?:provided|commissioned) by the (?:bank )?advertiser",
+            r"^(?:anzeige|werbung|sponsored)\s?[-–:|]",
+        ],
+    },
+    CueKind {
+        reason: Reason::Advertisement,
+        max_words: 6,
+        phrases: &[
+            r"^(?:advertisement|advertising|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|sponsored|gesponsert|promoted|ad|ads|reklame|advertentie)$",
+            r"^(?:sponsored|promoted) (?:by|content)",
+        ],
+    },
+    CueKind {
+        reason: Reason::Comments,
+        max_words: 14,
+        phrases: &[
+            r"^(?:\d+ )?(?:comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|reacties|réactions?|reaktionen|leserkommentare)(?: \(\d+\))?:?$",
+            r"^\d+ (?:responses?|replies|antworten|reviews?|bewertungen)\b",
+            r"comments are closed",
+            r"leave a (?:reply|comment)",
+            r"(?:post|add|write) a comment",
+            r"(?:log|sign) in to (?:comment|reply)",
+            r"schreib(?:e|en sie)? einen kommentar",
+            r"kommentar (?:schreiben|verfassen|hinzufügen)",
+            r"^kommentieren(?: sie)?(?: hier)?$",
+            r"hinterlasse (?:eine antwort|einen kommentar)",
+            r"(?:sie müssen|du musst) (?:sich |dich )?(?:angemeldet|anmelden|einloggen)",
+            r"um (?:einen )?kommentar",
+            r"kommentarfunktion",
+            r"letzte kommentare",
+            r"\bakismet\b",
+            r"laisser un commentaire",
+            r"publier un commentaire",
+            r"\bvos réactions\b",
+            r"deja un comentario",
+            r"deixe (?:um|seu) comentário",
+            r"lascia un commento",
+            r"^(?:reply|antworten|répondre|responder|rispondi)$",
+        ],
+    },
+    CueKind {
+        reason: Reason::RelatedLinks,
+        max_words: 12,
+        phrases: &[
+            r"^related\b",
+            r"\brelated (?:articles|stories|posts|content|news|links|topics|coverage)\b",
+            r"you (?:may|might) (?:also )?(?:like|enjoy|be interested)",
+            r"(?:more|latest|top|recent|popular) (?:stories|news|articles|posts|from)",
+            r"\bmost (?:read|popular|viewed|shared)\b",
+            r"^(?:see|read) also\b",
+            r"^also read\b",
+            r"^(?:next|previous|prev) (?:post|article|story)",
+            r"recommended (?:for you|stories|articles)",
+            r"(?:das|dies) könnte (?:dich|sie|euch) (?:auch )?interessieren",
+            r"interessiert (?:dich|sie) vielleicht",
+            r"\bweitere (?:artikel|beiträge|nachrichten|themen|informationen)",
+            r"^weitere (?:meldungen|news)",
+            r"ähnliche (?:artikel|beiträge)",
+            r"verwandte (?:artikel|themen\w*|beiträge)",
+            r"^mehr (?:zum thema|zu|aus|vom|von)\b",
+            r"^mehr (?:videos|kolumnen|artikel|news|nachrichten|beiträge|themen)\b",
+            r"lesen sie (?:auch|mehr|hier)\b",
+            r"^lies auch",
+            r"^auch (?:lesen|interessant)",
+            r"schon gelesen",
+            r"zum weiterlesen",
+            r"\bmeistgelesen",
+            r"am meisten gelesen",
+            r"meistkommentiert",
+            r"(?:neueste|aktuelle|beliebte) (?:artikel|beiträge|nachrichten)",
+            r"^aktuelle (?:meldungen|news)$",
+            r"(?:nächste|vorherige)[rn]? (?:beitrag|artikel)",
+            r"empfehlungen aus der redaktion",
+            r"\bempfohlen\b",
+            r"^bildergalerie",
+            r"^top \d+ (?:artikel|stories|articles)",
+            r"articles? (?:similaires|liés|connexes)",
+            r"\blire aussi\b",
+            r"sur le même sujet",
+            r"vous aimerez aussi",
+            r"noticias? relacionad",
+            r"temas relacionados",
+            r"otras noticias",
+            r"más noticias",
+            r"te puede interesar",
+            r"puedes ver:",
+            r"artigos? relacionad",
+            r"veja também",
+            r"leia também",
+            r"potrebbe interessarti",
+            r"articoli correlati",
+            r"leggi anche",
+            r"\bper saperne di più\b",
+        ],
+    },
+    CueKind {
+        reason: Reason::CallToAction,
+        max_words: 14,
+        phrases: &[
+            r"^(?:read|continue reading|read (?:the )?full|see|view) (?:more|also|all|story|article)\b",
+            r"^read more",
+            r"^(?:hier )?weiterlesen",
+            r"^mehr (?:lesen|erfahren|anzeigen|infos?)$",
+            r"^(?:lire|en savoir) (?:la suite|plus)",
+            r"^leer más",
+            r"^(?:leia|saiba) mais",
+            r"^(?:leggi|scopri) di più",
+            r"^(?:share|teilen|partager|compartir|compartilhe|condividi|tweet|drucken|print|imprimer|e-?mail|mail|whatsapp|facebook|twitter|x|instagram|linkedin|pinterest|telegram|xing|reddit|flipboard|pocket|messenger|copy link|link kopieren)$",
+            r"\bshare (?:this|on|via|article|story|post)\b",
+            r"(?:beitrag|artikel|seite|story) teilen",
+            r"^teilen(?: sie dies)? mit:?$",
+            r"mit freunden teilen",
+            r"url zum kopieren",
+            r"\bfollow us\b",
+            r"folgen sie uns",
+            r"suivez-nous",
+            r"síguenos",
+            r"siga-nos",
+            r"seguici",
+            r"\bsign up\b",
+            r"\bnewsletter\b",
+            r"\bsubscribe\b",
+            r"\babonnieren\b",
+            r"\babonnez-vous\b",
+            r"suscr[íi]bete",
+            r"\bassine\b",
+            r"\babbonati\b",
+            r"click here",
+            r"hier klicken",
+            r"cliquez ici",
+            r"haga clic",
+            r"clique aqui",
+            r"clicca qui",
+            r"download (?:the|our) app",
+            r"\bapps? (?:for|für) (?:ios|android)",
+            r"app herunterladen",
+            r"^get the latest",
+            r"straight to your (?:inbox|phone)",
+            r"direkt in (?:dein|ihr) postfach",
+            r"never miss",
+            r"nichts mehr verpassen",
+            r"artikel gefallen",
+            r"^(?:gefällt|gefiel) (?:dir|ihnen)",
+            r"wie (?:bewerten|gefällt) (?:sie|dir|ihnen) (?:diese[rn]?|der) (?:artikel|beitrag)",
+            r"rate this",
+            r"was this (?:article|page|post) helpful",
+            r"jetzt (?:lesen|abonnieren|anmelden|bestellen|registrieren|kaufen|testen)",
+            r"kontakt aufnehmen",
+            r"^buch bestellen",
+            r"^jump to recipe",
+            r"^print recipe",
+            r"^(?:rezept )?drucken\b",
+            r"(?:bei|auf) pinterest (?:speichern|merken)",
+            r"^(?:back to top|nach oben|zurück(?: zur übersicht)?|retour|volver|voltar|torna su)$",
+            r"^zurück zu(?:m|r)?\b",
+        ],
+    },
+    CueKind {
+        reason: Reason::Footer,
+        max_words: 30,
+        phrases: &[
+            r"©",
+            r"\(c\) ?\d{4}",
+            r"\bcopyright\b",
+            r"all rights reserved",
+            r"alle rechte vorbehalten",
+            r"tous droits réservés",
+            r"todos los derechos reservados",
+            r"todos os direitos reservados",
+            r"tutti i diritti riservati",
+            r"registered trade ?marks?",
+            r"eingetragene warenzeichen",
+            r"\bimpressum\b",
+            r"^imprint$",
+            r"terms (?:of|and) (?:use|service|conditions)",
+            r"\bnutzungsbedingungen\b",
+            r"^agb$",
+            r"mentions légales",
+            r"aviso legal",
+            r"note legali",
+            r"creative commons",
+            r"unter (?:der|einer) (?:lizenz )?(?:cc|creative)",
+            r"powered by",
+            r"fourni par blogger",
+            r"this entry was posted",
+            r"bookmark the permalink",
+            r"\bpermalink\b",
+            r"dieser eintrag wurde (?:am .* )?veröffentlicht",
+            r"verschlagwortet",
+            r"zuletzt (?:am .* )?(?:geändert|bearbeitet|aktualisiert)",
+            r"last (?:modified|edited) on",
+            r"(?:gibt|geben) (?:die|nur die) meinung (?:des|der) autor",
+            r"n'engagent que leurs? auteurs?",
+            r"views expressed (?:here|in this)",
+            r"^disclaimer\b",
+            r"^(?:contact|kontakt|contacto|contatti|about us|über uns|à propos|quiénes somos|sobre nós|chi siamo|sitemap|rss|faq|hilfe|help|jobs|karriere|careers|presse|press|mediadaten|barrierefreiheit|accessibility)$",
+            r"^(?:kontakt|contact|ansprechpartner\w*)(?: zum thema)?:$",
+            r"^(?:tel|fon|telefon|fax|e-mail|email)[.:]",
+        ],
+    },
+    CueKind {
+        reason: Reason::Navigation,
+        max_words: 8,
+        phrases: &[
+            r"^(?:menu|menü|home|startseite|accueil|inicio|início|pagina iniziale|search|suche|suchen|rechercher|buscar|pesquisar|cerca)$",
+            r"^(?:login|log ?in|log ?out|anmelden|abmelden|registrieren|register|sign ?in|sign ?out|se connecter|connexion|iniciar sesión|entrar|accedi|mein konto|my account)$",
+            r"^(?:toggle navigation|navigation|skip to (?:main )?content|zum inhalt springen|aller au contenu|ir al contenido|vai al contenuto)$",
+            r"^(?:close|schließen|fermer|cerrar|fechar|chiudi|open|more|mehr|plus|más|mais|altro)$",
+            r"^(?:next|previous|weiter|vor|précédent|suivant|siguiente|anterior|próximo|successivo|precedente)$",
+            r"^(?:alle(?: anzeigen)?|all|view all|see all|archiv|archive|übersicht|overview)$",
+            r"^(?:tags?|schlagwörter|schlagworte|themen|topics|categories|kategorien|rubriken|sections|ressorts)$",
+            r"^(?:tags|etiquetas|schlagw\w+|stichw\w+|themen|temas|mots-clés|argomenti|tópicos|kategorien?|categories|category|rubrik)\s?:",
+            r"^direkt zu\b",
+            r"^(?:page|seite|página|pagina) \d+(?: (?:of|von|de|di) \d+)?$",
+            r"^\d+(?: \d+)+$",
+            r"^(?:«|‹|<|←)",
+            r"(?:»|›|>|→)$",
+            r" [>|»›/] ",
+        ],
+    },
+    CueKind {
+        reason: Reason::Byline,
+        max_words: 12,
+        phrases: &[
+            r"über den autor",
+            r"about the author",
+            r"^zur person$",
+            r"qui êtes-vous",
+            r"à propos de l'auteur",
+            r"sobre (?:el|o) autor",
+            r"\b\d+ ?(?:min(?:ute)?s?\.?|minuten) (?:read|lesezeit|de lecture|de lectura|di lettura)\b",
+            r"^(?:lesezeit|reading time|temps de lecture|tiempo de lectura)\b",
+            r"^(?:updated|published|posted|aktualisiert|veröffentlicht|publié|mis à jour|publicado|atualizado|pubblicato|aggiornato|stand)\b",
+            // A date alone: "11 Jan 2019", "Jun 18th 2018", "19. Oktober 2019, 19:08 Uhr".
+            r"^(?:\p{L}+,? )?(?:\d{1,2}(?:\.|st|nd|rd|th)? ?)?(?:\p{L}+\.? )?(?:\d{1,2}(?:st|nd|rd|th)?,? )?(?:19|20)\d{2}(?:,? (?:um )?\d{1,2}[:.]\d{2}(?: ?uhr)?)?$",
+        ],
+    },
 ];
 
-/// Patterns for credits of photos and videos: "Name / AFP", "Photo: …",
-/// "(Getty Images)", "Bild: Keystone", "© Reuters".
-const CREDIT: &str = r"(?:^|[\s(])(?:photo|foto|bild|image|picture|photograph|fotografía|imagem|immagine|credit|crédito|crédit|source|quelle|fuente|fonte|video|grafik|illustration|archivbild|symbolbild|titelbild)s?\s?:\s?\S|\((?:photo|foto|bild|image)s?\s?:|(?:/|\||©|\()\s?(?:afp|ap|dpa|reuters|epa|getty(?: images)?|keystone|imago|picture[ -]alliance|ansa|efe|tass|sputnik|anadolu|xinhua|shutterstock|istock(?:photo)?|unsplash|pixabay|pexels|adobe ?stock|alamy|sipa|abaca|apa|kna|epd|ddp|sda|belga|lusa|europa press|ria novosti|bloomberg|nurphoto|zuma|wikimedia(?: commons)?|wikipedia|flickr)\b|\b(?:getty images|ap photo|afp photo|reuters/|dpa-bildfunk|picture alliance|imago images)\b";
+/// Credits of photos and videos: "Photo: …", "(Getty Images)", "Bild:
+/// Keystone", "© Reuters", "Photo by … on Unsplash", "Abbildung 4:".
+const CREDITS: &[&str] = &[
+    r"(?:^|[\s(])(?:photo|foto|bild|image|imagen|picture|photograph|fotografía|imagem|immagine|credit|crédito|crédit|source|quelle|bildquelle|fotoquelle|bildnachweis|fuente|fonte|video|grafik|illustration|archivbild|symbolbild|titelbild)s?\s?:\s?\S",
+    r"(?:^|\s)(?:photo|foto|bild|image)s? (?:by|von|de|di|por)\s",
+    r"\((?:photo|foto|bild|image)s?\s?:",
+    r"\((?:symbolbild|archivbild|archiv|foto|bild|photo)\)",
+    r"^(?:abbildung|abb\.|figure|fig\.) ?\d+\s?:",
+    r"(?:/|\||©|\()\s?(?:afp|ap|dpa|reuters|epa|getty(?: images)?|keystone|imago|picture[ -]alliance|ansa|efe|tass|sputnik|anadolu|xinhua|shutterstock|istock(?:photo)?|unsplash|pixabay|pexels|adobe ?stock|alamy|sipa|abaca|apa|kna|epd|ddp|sda|belga|lusa|europa press|ria novosti|bloomberg|nurphoto|zuma|wikimedia(?: commons)?|wikipedia|flickr)\b",
+    r"\b(?:getty images|ap photo|afp photo|reuters/|dpa-bildfunk|picture alliance|imago images)\b",
+];
 
 static CUE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(CUES.iter().map(|(pattern, _, _)| pattern))
+    RegexSet::new(CUES.iter().map(|kind| kind.phrases.join("|")))
         .unwrap_or_else(|e| unreachable!("static cue patterns: {e}"))
 });
 
 static CREDIT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(CREDIT).unwrap_or_else(|e| unreachable!("static credit pattern: {e}"))
+    Regex::new(&CREDITS.join("|")).unwrap_or_else(|e| unreachable!("static credit pattern: {e}"))
 });
 
 /// A trailing credit in the usual "Firstname Lastname / AGENCY" shape.
@@ -106,6 +360,8 @@ static NAME_SLASH_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| unreachable!("static credit pattern: {e}"))
 });
 
+const BYLINE_MAX_WORDS: usize = 12;
+
 /// "By Jane Doe", "Von Hans Müller und Eva Schmidt": a byline needs the
 /// capitals of a name, so it is matched on the original text.
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -113,17 +369,18 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| unreachable!("static byline pattern: {e}"))
 });
 
-/// The first cue `text` matches, if any; `lowercase` is `text` lowercased.
-pub(crate) fn cue(text: &str, lowercase: &str) -> Option<Cue> {
-    if let Some(index) = CUE_SET.matches(lowercase).into_iter().next() {
-        return CUES
-            .get(index)
-            .map(|&(_, reason, max_words)| Cue { reason, max_words });
-    }
-    BYLINE.is_match(text).then_some(Cue {
-        reason: Reason::Byline,
-        max_words: 12,
-    })
+/// Why a block of `words` words is furniture, when a cue says so;
+/// `lowercase` is `text` lowercased. The first kind (in table order) that
+/// matches and allows that many words wins.
+pub(crate) fn cue(text: &str, lowercase: &str, words: usize) -> Option<Reason> {
+    let by_phrase = CUE_SET
+        .matches(lowercase)
+        .into_iter()
+        .filter_map(|index| CUES.get(index))
+        .find(|kind| words <= kind.max_words)
+        .map(|kind| kind.reason);
+    by_phrase
+        .or_else(|| (words <= BYLINE_MAX_WORDS && BYLINE.is_match(text)).then_some(Reason::Byline))
 }
 
 /// Whether `text` (original case) carries a photo or video credit.
@@ -148,7 +405,7 @@ mod tests {
     use super::*;
 
     fn reason(text: &str) -> Option<Reason> {
-        cue(text, &text.to_lowercase()).map(|c| c.reason)
+        cue(text, &text.to_lowercase(), text.split_whitespace().count())
     }
 
     #[test]

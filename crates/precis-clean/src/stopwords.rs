@@ -29,8 +29,18 @@ naar niet nog of om ook op te tot uit van voor was wat werd wie zal ze zich zij 
 static STOPWORDS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| WORDS.split_whitespace().collect());
 
-/// The share of `text`'s words that are function words, in `0.0..=1.0`.
-pub(crate) fn density(text: &str) -> f32 {
+/// The share of `text`'s words that are function words, in `0.0..=1.0`;
+/// `None` when most of its letters are not Latin (Chinese, Arabic, …),
+/// where the lists above say nothing.
+pub(crate) fn density(text: &str) -> Option<f32> {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let latin = text
+        .chars()
+        .filter(|c| c.is_alphabetic() && is_latin(*c))
+        .count();
+    if latin * 2 < letters {
+        return None;
+    }
     let mut words = 0usize;
     let mut stop = 0usize;
     for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
@@ -42,11 +52,17 @@ pub(crate) fn density(text: &str) -> f32 {
             stop += 1;
         }
     }
-    if words == 0 {
+    Some(if words == 0 {
         0.0
     } else {
         stop as f32 / words as f32
-    }
+    })
+}
+
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || ('\u{C0}'..='\u{24F}').contains(&c)
+        || ('\u{1E00}'..='\u{1EFF}').contains(&c)
 }
 
 #[cfg(test)]
@@ -55,12 +71,16 @@ mod tests {
 
     #[test]
     fn prose_is_dense_menus_are_not() {
-        assert!(
-            density("The ferry crossed the river on Monday, and it was the first time in a year.")
-                > 0.3
-        );
-        assert!(density("Der Regen zeichnet weich und gibt die Energie und das Tempo vor.") > 0.3);
-        assert!(density("Home News Sport Weather Culture Travel") < 0.05);
-        assert_eq!(density("—"), 0.0);
+        let latin = |text| density(text).unwrap_or(f32::NAN);
+        assert!(latin("The ferry crossed the river on Monday, and it was the first time.") > 0.3);
+        assert!(latin("Der Regen zeichnet weich und gibt die Energie und das Tempo vor.") > 0.3);
+        assert!(latin("Home News Sport Weather Culture Travel") < 0.05);
+        assert_eq!(latin("—"), 0.0);
+    }
+
+    #[test]
+    fn other_scripts_are_unknown() {
+        assert_eq!(density("今天下雨，我们在家里看书。"), None);
+        assert_eq!(density("منذ بدء الحراك الشعبي في السودان"), None);
     }
 }

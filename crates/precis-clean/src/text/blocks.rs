@@ -39,8 +39,11 @@ pub(crate) fn segment(input: &str) -> Vec<Block> {
 const MIN_WRAP_WIDTH: usize = 30;
 const MAX_WRAP_WIDTH: usize = 100;
 
-/// Groups a run of non-blank lines into paragraphs: a line continues the
-/// previous one when the previous one was filled up to the wrap width.
+/// Groups a run of non-blank lines into paragraphs. In hard-wrapped text a
+/// line continues the previous one when the previous one was filled up to
+/// the wrap width; elsewhere (one line per paragraph, as scrapers write)
+/// only when the previous line stops mid-sentence and the next goes on in
+/// lowercase — an inline link or emphasis that the scraper broke out.
 fn wrapped_paragraphs<'a>(run: &'a [&'a str]) -> Vec<&'a [&'a str]> {
     let widths: Vec<usize> = run
         .iter()
@@ -55,16 +58,28 @@ fn wrapped_paragraphs<'a>(run: &'a [&'a str]) -> Vec<&'a [&'a str]> {
             .count();
         filled * 2 >= widths.len() - 1
     };
-    if !wrapped {
-        return run.chunks(1).collect();
-    }
+    let continues = |i: usize| {
+        if wrapped {
+            widths[i - 1] * 4 >= width * 3
+        } else {
+            let previous = run[i - 1].trim_end();
+            let stops = previous.ends_with([
+                '.', '!', '?', '…', ':', ';', '"', '”', '»', '。', '！', '？',
+            ]);
+            let next_lower = run[i]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase);
+            !stops && next_lower
+        }
+    };
     let mut paragraphs = Vec::new();
     let mut start = 0;
-    for (i, &w) in widths.iter().enumerate() {
-        let is_last = i + 1 == widths.len();
-        if is_last || w * 4 < width * 3 {
-            paragraphs.push(&run[start..=i]);
-            start = i + 1;
+    for i in 1..=run.len() {
+        if i == run.len() || !continues(i) {
+            paragraphs.push(&run[start..i]);
+            start = i;
         }
     }
     paragraphs
@@ -91,6 +106,14 @@ mod tests {
         assert_eq!(
             texts("Home\nNews\nSport\nA long paragraph of body text that goes on for quite a while, as articles do.\nShort line."),
             ["Home", "News", "Sport", "A long paragraph of body text that goes on for quite a while, as articles do.", "Short line."]
+        );
+    }
+
+    #[test]
+    fn lines_broken_mid_sentence_are_rejoined() {
+        assert_eq!(
+            texts("Home\nnews\nThe report, published by the\nEuropean Commission\non Monday, says so.\nNext."),
+            ["Home news", "The report, published by the", "European Commission on Monday, says so.", "Next."]
         );
     }
 

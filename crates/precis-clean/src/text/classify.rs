@@ -1,7 +1,7 @@
 //! Stage 4, classify: decide for every block whether it is the title, a
 //! heading, body text, or boilerplate to drop (and why).
 //!
-//! Four passes, each a function below:
+//! Three passes, each a function below:
 //! 1. [`initial`]: each block on its own — cue phrases, photo credits,
 //!    cross-article repeats, and its shape (length, function-word density,
 //!    sentence punctuation), as in jusText: good, near-good, short or bad.
@@ -9,9 +9,7 @@
 //!    their neighbours, so a short line inside the article stays and a short
 //!    line inside a menu goes; an appeal swallows the paragraphs that
 //!    continue it.
-//! 3. [`main_region`]: the article is the densest stretch of good text;
-//!    good-looking text far from it (teasers, comments) goes.
-//! 4. [`structure`]: the title (the last title-shaped block before the
+//! 3. [`structure`]: the title (the last title-shaped block before the
 //!    article), in-body headings (short, unpunctuated, followed by body
 //!    text), duplicates.
 
@@ -19,7 +17,7 @@ use std::collections::HashSet;
 
 use super::blocks::Block;
 use super::RepeatedLines;
-use crate::cues::{self, Cue};
+use crate::cues;
 use crate::{stopwords, Reason};
 
 /// What a block is.
@@ -57,15 +55,21 @@ const HEADING_DISTANCE: usize = 200;
 /// What the classifier needs to know about one block.
 #[derive(Debug)]
 struct Shape {
+    /// Words; in scripts written without spaces, every two characters.
     words: usize,
+    /// Length in Latin-equivalent characters: a Chinese or Japanese
+    /// character carries about as much as three Latin ones.
     chars: usize,
+    /// Function-word density; for scripts the stopword lists do not cover,
+    /// a stand-in from the punctuation (see [`Shape::of`]).
     density: f32,
     /// Ends like a sentence (`.`, `!`, `?`, `…`, possibly before a closing quote).
     sentence_end: bool,
     /// Reads like a heading: starts with a capital or digit, no sentence end,
     /// no trailing comma or colon.
     heading_like: bool,
-    cue: Option<Cue>,
+    /// The furniture a cue phrase says the block is.
+    cue: Option<Reason>,
     credit: bool,
     lowercase: String,
 }
@@ -73,9 +77,10 @@ struct Shape {
 impl Shape {
     fn of(text: &str) -> Shape {
         let lowercase = text.to_lowercase();
-        let trimmed = text.trim_end_matches(['"', '\'', '”', '’', '»', ')', ' ']);
-        let sentence_end = trimmed.ends_with(['.', '!', '?', '…']);
-        let words = text.split_whitespace().count();
+        let trimmed = text.trim_end_matches(['"', '\'', '”', '’', '»', ')', '」', '』', ' ']);
+        let sentence_end = trimmed.ends_with(['.', '!', '?', '…', '。', '！', '？']);
+        let spaceless = text.chars().filter(|&c| is_spaceless_script(c)).count();
+        let words = text.split_whitespace().count() + spaceless / 2;
         let first = text
             .trim_start_matches(['"', '\'', '“', '‘', '„', '«', '('])
             .chars()
@@ -86,11 +91,15 @@ impl Shape {
             && (1..=15).contains(&words);
         Shape {
             words,
-            chars: text.chars().count(),
-            density: stopwords::density(text),
+            chars: text.chars().count() + 2 * spaceless,
+            density: stopwords::density(text).unwrap_or(if sentence_end {
+                DENSITY_HIGH
+            } else {
+                DENSITY_LOW
+            }),
             sentence_end,
             heading_like,
-            cue: cues::cue(text, &lowercase),
+            cue: cues::cue(text, &lowercase, words),
             credit: cues::has_credit(text),
             lowercase,
         }
@@ -101,6 +110,11 @@ impl Shape {
     fn sentence_like(&self) -> bool {
         self.sentence_end && self.words >= 5 && self.density >= DENSITY_LOW / 2.0
     }
+}
+
+/// Han, kana and Hangul: scripts whose sentences have no spaces.
+fn is_spaceless_script(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// Labels every block (one label per block, same order).
@@ -117,15 +131,9 @@ pub(crate) fn classify(blocks: &[Block], repeated: &RepeatedLines) -> Vec<Label>
             }
         })
         .collect();
+    captions_before_credits(&shapes, &mut classes);
     promote_headings(&shapes, &mut classes);
     resolve_by_context(&shapes, &mut classes);
-    if let Some(region) = main_region(&shapes, &classes) {
-        for (i, class) in classes.iter_mut().enumerate() {
-            if !region.contains(&i) && *class == Class::Good {
-                *class = Class::Bad(Reason::OutsideMainContent);
-            }
-        }
-    }
     structure(blocks, &shapes, &classes)
 }
 
@@ -139,8 +147,8 @@ fn initial(shape: &Shape) -> Class {
             Reason::PhotoCaption
         });
     }
-    if let Some(cue) = shape.cue.filter(|cue| shape.words <= cue.max_words) {
-        return Class::Bad(cue.reason);
+    if let Some(reason) = shape.cue {
+        return Class::Bad(reason);
     }
     if shape.chars < SHORT_CHARS {
         return if shape.sentence_like() {
@@ -159,6 +167,17 @@ fn initial(shape: &Shape) -> Class {
         } else {
             Reason::OutsideMainContent
         })
+    }
+}
+
+/// A credit on its own line ("© Jane Doe", "Photo: AFP") follows the
+/// caption it credits.
+fn captions_before_credits(shapes: &[Shape], classes: &mut [Class]) {
+    for i in 1..classes.len() {
+        let caption_sized = shapes[i - 1].words <= 40 && !matches!(classes[i - 1], Class::Bad(_));
+        if classes[i] == Class::Bad(Reason::PhotoCredit) && caption_sized {
+            classes[i - 1] = Class::Bad(Reason::PhotoCaption);
+        }
     }
 }
 
@@ -184,11 +203,26 @@ fn promote_headings(shapes: &[Shape], classes: &mut [Class]) {
     }
 }
 
-/// The class of the nearest block before (`step < 0`) or after `i` that is
-/// neither short nor (when `skip_near_good`) near-good; the document's
-/// edges count as bad.
+/// Furniture that sits inside articles (captions, credits, bylines, ad
+/// labels): it says nothing about whether its neighbours are article text.
+fn is_inline_furniture(class: Class) -> bool {
+    matches!(
+        class,
+        Class::Bad(
+            Reason::PhotoCaption | Reason::PhotoCredit | Reason::Byline | Reason::Advertisement
+        )
+    )
+}
+
+/// The class of the nearest block before or after `i` that is neither
+/// short, inline furniture, nor (when `skip_near_good`) near-good; the
+/// document's edges count as bad.
 fn neighbour(classes: &[Class], i: usize, forward: bool, skip_near_good: bool) -> Class {
-    let skip = |c: &&Class| **c == Class::Short || (skip_near_good && **c == Class::NearGood);
+    let skip = |c: &&Class| {
+        **c == Class::Short
+            || is_inline_furniture(**c)
+            || (skip_near_good && **c == Class::NearGood)
+    };
     let found = if forward {
         classes.iter().skip(i + 1).find(|c| !skip(c))
     } else {
@@ -257,30 +291,7 @@ fn resolve_by_context(shapes: &[Shape], classes: &mut [Class]) {
     }
 }
 
-/// Pass 3: the indices of the densest stretch of good text — the maximum
-/// sum subarray with good blocks weighing by length and bad ones against.
-fn main_region(shapes: &[Shape], classes: &[Class]) -> Option<std::ops::Range<usize>> {
-    let weight = |shape: &Shape, class: &Class| match class {
-        Class::Good => 1.0 + (shape.chars.min(1000) as f32) / 200.0,
-        _ => -1.0,
-    };
-    let mut best: Option<(f32, std::ops::Range<usize>)> = None;
-    let mut sum = 0.0;
-    let mut start = 0;
-    for (i, (shape, class)) in shapes.iter().zip(classes).enumerate() {
-        if sum <= 0.0 {
-            sum = 0.0;
-            start = i;
-        }
-        sum += weight(shape, class);
-        if best.as_ref().is_none_or(|(b, _)| sum > *b) {
-            best = Some((sum, start..i + 1));
-        }
-    }
-    best.filter(|(sum, _)| *sum > 0.0).map(|(_, region)| region)
-}
-
-/// Pass 4: title, headings, body and duplicates from the final classes.
+/// Pass 3: title, headings, body and duplicates from the final classes.
 fn structure(blocks: &[Block], shapes: &[Shape], classes: &[Class]) -> Vec<Label> {
     let mut labels: Vec<Label> = classes
         .iter()
@@ -297,7 +308,7 @@ fn structure(blocks: &[Block], shapes: &[Shape], classes: &[Class]) -> Vec<Label
             shapes[i].heading_like
                 && shapes[i].words >= 2
                 && !shapes[i].credit
-                && shapes[i].cue.is_none_or(|c| shapes[i].words > c.max_words)
+                && shapes[i].cue.is_none()
         });
         if let Some(title) = title {
             labels[title] = Label::Title;
