@@ -6,13 +6,23 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum InferError {
     #[error("model `{name}` is not in the Hugging Face cache ({cache}) and the Hub cannot be reached{offline}; run `precis models fetch {name}` on a machine with network access, or pass a local model folder with --model PATH")]
-    NotCached { name: String, cache: PathBuf, offline: &'static str },
+    NotCached {
+        name: String,
+        cache: PathBuf,
+        offline: &'static str,
+    },
     #[error("model folder {path} has no {file}: {fix}")]
-    MissingFile { path: PathBuf, file: String, fix: String },
+    MissingFile {
+        path: PathBuf,
+        file: String,
+        fix: String,
+    },
     #[error("model files in {path} are corrupt or do not match the config: {detail}")]
     BadWeights { path: PathBuf, detail: String },
     #[error("cannot read {path}: {detail}")]
     BadConfig { path: PathBuf, detail: String },
+    #[error("cannot download model `{name}` from the Hugging Face Hub: {detail}")]
+    Hub { name: String, detail: String },
     #[error("unknown model `{0}`: not a catalog name (see `precis models list`), a local folder, or a Hugging Face repo id")]
     UnknownModel(String),
     #[error("tokenizer: {0}")]
@@ -24,5 +34,8 @@ pub enum InferError {
     #[error(transparent)]
     Candle(#[from] candle_core::Error),
     #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
 }

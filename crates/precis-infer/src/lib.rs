@@ -2,16 +2,21 @@
 //! with candle: model loading (catalog preset, Hugging Face repo or local
 //! folder), tokenization and a generation engine shared by every family.
 
+pub mod catalog;
 mod error;
 pub mod eval;
 pub mod extractive;
 pub mod generate;
+pub mod loading;
 pub mod models;
 pub mod quantize;
+pub mod summarizer;
 mod task;
+pub mod threads;
 pub mod tokenize;
 mod translator;
 
 pub use error::InferError;
+pub use summarizer::{Summarizer, SummarizerOptions};
 pub use task::{ModelInfo, Summarize, Summary, Translate, Translation};
 pub use translator::{DecodeSettings, Translator};

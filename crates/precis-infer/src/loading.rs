@@ -1,0 +1,396 @@
+//! Finding a model's files from the name the user gave: a local folder, a
+//! catalog preset, or a Hugging Face Hub repo id (`owner/name[@revision]`).
+//!
+//! Hub files go through hf-hub into the standard Hugging Face cache
+//! (`HF_HUB_CACHE`, else `HF_HOME/hub`, else `~/.cache/huggingface/hub`), so
+//! models downloaded by Python tools are reused and vice versa. With
+//! `HF_HUB_OFFLINE=1` or [`LoadOptions::offline`] only the cache is read.
+//! `HF_TOKEN` (else the token file `huggingface-cli login` writes) is sent
+//! for gated repos.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use hf_hub::api::sync::{Api, ApiBuilder, ApiError};
+use hf_hub::{Cache, Repo, RepoType};
+
+use crate::catalog::{is_commit, Catalog, Preset, PresetSource};
+use crate::{InferError, ModelInfo};
+
+/// How to find model files.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Read the Hugging Face cache only, never the network (also set by
+    /// `HF_HUB_OFFLINE=1`).
+    pub offline: bool,
+    /// Where catalog entries with a `source` folder live; default
+    /// `$PRECIS_MODELS_DIR`, else `models/downloads`.
+    pub models_dir: Option<PathBuf>,
+}
+
+/// A model's folder and what it is.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// Folder holding config.json, tokenizer.json, weights, …
+    pub dir: PathBuf,
+    pub info: ModelInfo,
+    /// The catalog entry, when the name was a preset.
+    pub preset: Option<Preset>,
+}
+
+/// Files of a Hugging Face model folder: `(name, required)`. The weights
+/// (`model.safetensors` or its shards) are fetched separately.
+const HF_FILES: [(&str, bool); 4] = [
+    ("config.json", true),
+    ("tokenizer.json", true),
+    ("generation_config.json", false),
+    ("tokenizer_config.json", false),
+];
+
+const SAFETENSORS: &str = "model.safetensors";
+const SAFETENSORS_INDEX: &str = "model.safetensors.index.json";
+
+/// Finds (downloading if needed) the model `name`: an existing folder, a
+/// catalog preset, or a Hub repo id `owner/name` with an optional
+/// `@revision`.
+pub fn locate(name: &str, options: &LoadOptions) -> Result<Located, InferError> {
+    let path = Path::new(name);
+    if path.is_dir() {
+        let info = ModelInfo {
+            name: name.to_string(),
+            family: family_of(path),
+            revision: None,
+        };
+        return Ok(Located {
+            dir: path.to_path_buf(),
+            info,
+            preset: None,
+        });
+    }
+    if let Some(preset) = Catalog::builtin()?.get(name) {
+        let (dir, revision) = match &preset.source {
+            PresetSource::Hub { repo, revision } => (
+                fetch_hf_model(name, repo, revision, options)?,
+                Some(revision.clone()),
+            ),
+            PresetSource::Local(folder) => (local_source(name, folder, options)?, None),
+        };
+        let info = ModelInfo {
+            name: name.to_string(),
+            family: preset.family.clone(),
+            revision,
+        };
+        return Ok(Located {
+            dir,
+            info,
+            preset: Some(preset.clone()),
+        });
+    }
+    let (repo, revision) = name.split_once('@').unwrap_or((name, "main"));
+    let looks_like_repo =
+        repo.split('/').count() == 2 && repo.split('/').all(|part| !part.is_empty());
+    if !looks_like_repo || revision.is_empty() {
+        return Err(InferError::UnknownModel(name.to_string()));
+    }
+    let dir = fetch_hf_model(name, repo, revision, options)?;
+    let info = ModelInfo {
+        name: name.to_string(),
+        family: family_of(&dir),
+        revision: Some(revision.to_string()),
+    };
+    Ok(Located {
+        dir,
+        info,
+        preset: None,
+    })
+}
+
+/// `model_type` from config.json, or "unknown".
+fn family_of(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("config.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|config| config.get("model_type")?.as_str().map(str::to_string))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn local_source(name: &str, folder: &Path, options: &LoadOptions) -> Result<PathBuf, InferError> {
+    let root = options
+        .models_dir
+        .clone()
+        .or_else(|| std::env::var_os("PRECIS_MODELS_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("models/downloads"));
+    let dir = root.join(folder);
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err(InferError::MissingFile {
+            path: dir,
+            file: format!("the files of model `{name}`"),
+            fix: "run `just models` to fetch it, or set PRECIS_MODELS_DIR to the folder that holds it".into(),
+        })
+    }
+}
+
+/// The safetensors files of a model folder: `model.safetensors`, or every
+/// shard a `model.safetensors.index.json` names.
+pub fn safetensors_files(dir: &Path) -> Result<Vec<PathBuf>, InferError> {
+    let single = dir.join(SAFETENSORS);
+    if single.is_file() {
+        return Ok(vec![single]);
+    }
+    let index = dir.join(SAFETENSORS_INDEX);
+    if !index.is_file() {
+        let fix = if dir.join("pytorch_model.bin").is_file() {
+            "the folder has only pytorch_model.bin; convert it once with transformers (`model.save_pretrained(dir, safe_serialization=True)`)"
+        } else {
+            "download the model's weights, or point at a complete model folder"
+        };
+        return Err(InferError::MissingFile {
+            path: dir.to_path_buf(),
+            file: SAFETENSORS.into(),
+            fix: fix.into(),
+        });
+    }
+    let shards = shard_names(&index)?;
+    let files: Vec<PathBuf> = shards.iter().map(|shard| dir.join(shard)).collect();
+    if let Some(missing) = files.iter().find(|file| !file.is_file()) {
+        return Err(InferError::MissingFile {
+            path: dir.to_path_buf(),
+            file: missing
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            fix: format!("{SAFETENSORS_INDEX} names it; download every shard"),
+        });
+    }
+    Ok(files)
+}
+
+/// The distinct shard files of a safetensors index, in first-use order.
+fn shard_names(index: &Path) -> Result<Vec<String>, InferError> {
+    let bad = |detail: String| InferError::BadConfig {
+        path: index.to_path_buf(),
+        detail,
+    };
+    let text = std::fs::read_to_string(index).map_err(|e| bad(e.to_string()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let map = value
+        .get("weight_map")
+        .and_then(|m| m.as_object())
+        .ok_or_else(|| bad("no `weight_map` object".into()))?;
+    let mut shards: Vec<String> = Vec::new();
+    for file in map.values() {
+        let file = file
+            .as_str()
+            .ok_or_else(|| bad("`weight_map` values must be file names".into()))?;
+        // Shards must sit next to the index; refuse paths that climb out.
+        if file.contains('/') || file.contains('\\') || file == ".." {
+            return Err(bad(format!("shard `{file}` is not a plain file name")));
+        }
+        if !shards.iter().any(|s| s == file) {
+            shards.push(file.to_string());
+        }
+    }
+    Ok(shards)
+}
+
+/// Whether `HF_HUB_OFFLINE` asks for cache-only operation (as huggingface_hub reads it).
+fn offline_from_env() -> bool {
+    std::env::var("HF_HUB_OFFLINE")
+        .map(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "yes" | "on"
+            )
+        })
+        .unwrap_or(false)
+}
+
+/// The Hugging Face hub cache root, as huggingface_hub resolves it.
+pub fn hub_cache_dir() -> PathBuf {
+    match std::env::var_os("HF_HUB_CACHE") {
+        Some(dir) => PathBuf::from(dir),
+        None => Cache::from_env().path().clone(),
+    }
+}
+
+/// A file of `repo` at `revision` in the cache, if there. Reads the layout
+/// huggingface_hub writes (`models--owner--name/snapshots/<commit>/file`,
+/// `refs/<branch>` holding the commit), so Python downloads count too.
+fn cached_file(cache: &Path, repo: &str, revision: &str, file: &str) -> Option<PathBuf> {
+    let repo_dir = cache.join(format!("models--{}", repo.replace('/', "--")));
+    let commit = if is_commit(revision) {
+        revision.to_string()
+    } else {
+        std::fs::read_to_string(repo_dir.join("refs").join(revision))
+            .ok()?
+            .trim()
+            .to_string()
+    };
+    let path = repo_dir.join("snapshots").join(commit).join(file);
+    path.is_file().then_some(path)
+}
+
+/// One Hub repo at one revision, read through the cache.
+struct HubRepo<'a> {
+    name: &'a str,
+    repo: &'a str,
+    revision: &'a str,
+    cache: PathBuf,
+    offline: bool,
+    api: Option<Api>,
+}
+
+impl HubRepo<'_> {
+    fn not_cached(&self) -> InferError {
+        let offline = if self.offline {
+            " (offline mode: HF_HUB_OFFLINE or --offline is set)"
+        } else {
+            ""
+        };
+        InferError::NotCached {
+            name: self.name.to_string(),
+            cache: self.cache.clone(),
+            offline,
+        }
+    }
+
+    fn api(&mut self) -> Result<&Api, InferError> {
+        if self.api.is_none() {
+            let token = std::env::var("HF_TOKEN").ok().filter(|t| !t.is_empty());
+            let mut builder = ApiBuilder::from_cache(Cache::new(self.cache.clone()))
+                .with_progress(std::io::stderr().is_terminal());
+            if let Ok(endpoint) = std::env::var("HF_ENDPOINT") {
+                builder = builder.with_endpoint(endpoint);
+            }
+            if token.is_some() {
+                builder = builder.with_token(token);
+            }
+            let api = builder.build().map_err(|e| InferError::Hub {
+                name: self.name.into(),
+                detail: e.to_string(),
+            })?;
+            self.api = Some(api);
+        }
+        self.api.as_ref().ok_or_else(|| self.not_cached())
+    }
+
+    /// The local path of `file`, downloading it when not cached. `None`
+    /// when an optional file does not exist (or, offline, is not cached).
+    fn fetch(&mut self, file: &str, required: bool) -> Result<Option<PathBuf>, InferError> {
+        if let Some(path) = cached_file(&self.cache, self.repo, self.revision, file) {
+            return Ok(Some(path));
+        }
+        if self.offline {
+            return if required {
+                Err(self.not_cached())
+            } else {
+                Ok(None)
+            };
+        }
+        let repo = Repo::with_revision(
+            self.repo.to_string(),
+            RepoType::Model,
+            self.revision.to_string(),
+        );
+        match self.api()?.repo(repo).download(file) {
+            Ok(path) => Ok(Some(path)),
+            Err(ApiError::RequestError(err)) => match *err {
+                ureq::Error::Status(404, _) if !required => Ok(None),
+                ureq::Error::Status(404, _) => Err(InferError::MissingFile {
+                    path: PathBuf::from(format!("https://huggingface.co/{}/tree/{}", self.repo, self.revision)),
+                    file: file.to_string(),
+                    fix: "the repo or revision does not have it; pick a model with safetensors weights and a tokenizer.json, or pass a local folder".into(),
+                }),
+                ureq::Error::Status(code @ (401 | 403), _) => Err(InferError::Hub {
+                    name: self.name.to_string(),
+                    detail: format!("access denied (HTTP {code}); the repo is gated or private: set HF_TOKEN to a token that has access"),
+                }),
+                ureq::Error::Status(code, _) => Err(InferError::Hub {
+                    name: self.name.to_string(),
+                    detail: format!("HTTP {code} for {file}; try again later or pass a local folder"),
+                }),
+                ureq::Error::Transport(_) => Err(self.not_cached()),
+            },
+            Err(other) => Err(InferError::Hub { name: self.name.to_string(), detail: other.to_string() }),
+        }
+    }
+}
+
+/// Fetches config, tokenizer and safetensors weights of an HF model and
+/// returns its snapshot folder.
+fn fetch_hf_model(
+    name: &str,
+    repo: &str,
+    revision: &str,
+    options: &LoadOptions,
+) -> Result<PathBuf, InferError> {
+    let mut hub = HubRepo {
+        name,
+        repo,
+        revision,
+        cache: hub_cache_dir(),
+        offline: options.offline || offline_from_env(),
+        api: None,
+    };
+    let mut dir = None;
+    for (file, required) in HF_FILES {
+        if let Some(path) = hub.fetch(file, required)? {
+            dir = dir.or_else(|| path.parent().map(Path::to_path_buf));
+        }
+    }
+    if hub.fetch(SAFETENSORS, false)?.is_none() {
+        let index = hub
+            .fetch(SAFETENSORS_INDEX, true)?
+            .ok_or_else(|| hub.not_cached())?;
+        for shard in shard_names(&index)? {
+            hub.fetch(&shard, true)?;
+        }
+    }
+    dir.ok_or_else(|| hub.not_cached())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_lookup_follows_refs_and_commit_hashes() {
+        let cache = tempfile::tempdir().unwrap();
+        let commit = "0123456789abcdef0123456789abcdef01234567";
+        let repo_dir = cache.path().join("models--acme--tiny");
+        std::fs::create_dir_all(repo_dir.join("refs")).unwrap();
+        std::fs::create_dir_all(repo_dir.join("snapshots").join(commit)).unwrap();
+        std::fs::write(repo_dir.join("refs/main"), commit).unwrap();
+        std::fs::write(
+            repo_dir.join("snapshots").join(commit).join("config.json"),
+            "{}",
+        )
+        .unwrap();
+        let by_branch = cached_file(cache.path(), "acme/tiny", "main", "config.json");
+        let by_commit = cached_file(cache.path(), "acme/tiny", commit, "config.json");
+        assert!(by_branch.is_some() && by_branch == by_commit);
+        assert_eq!(
+            cached_file(cache.path(), "acme/tiny", "main", "model.safetensors"),
+            None
+        );
+        assert_eq!(
+            cached_file(cache.path(), "acme/tiny", "v2", "config.json"),
+            None
+        );
+    }
+
+    #[test]
+    fn shard_index_lists_each_shard_once_and_refuses_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = dir.path().join(SAFETENSORS_INDEX);
+        std::fs::write(&index, r#"{"weight_map": {"a": "s1.safetensors", "b": "s2.safetensors", "c": "s1.safetensors"}}"#).unwrap();
+        assert_eq!(
+            shard_names(&index).unwrap(),
+            ["s1.safetensors", "s2.safetensors"]
+        );
+        std::fs::write(&index, r#"{"weight_map": {"a": "../evil.safetensors"}}"#).unwrap();
+        assert!(shard_names(&index).is_err());
+    }
+}

@@ -1,0 +1,380 @@
+//! Abstractive summaries with a T5 / flan-T5 model, run as named stages:
+//! [`Summarizer::chunks`] splits the input at sentence and paragraph
+//! boundaries into overlapping pieces that fit the model's window,
+//! [`Summarizer::summarize_batch`] summarizes pieces in batches with the
+//! generation engine, and [`Summarizer::summarize_text`] reduces the partial
+//! summaries (map-reduce) until one summary is left. Truncation happens only
+//! when asked for, and is then reported.
+
+use candle_core::Device;
+use precis_clean::Document;
+
+use crate::generate::{generate, GenerationConfig, GenerationOverrides, Seq2SeqModel};
+use crate::loading::{locate, safetensors_files, LoadOptions, Located};
+use crate::models::t5::{Config, T5};
+use crate::quantize::Precision;
+use crate::tokenize::TextTokenizer;
+use crate::{InferError, ModelInfo, Summarize, Summary};
+
+/// How partial summaries may be reduced at most; each level shrinks the text
+/// by the chunk/summary length ratio, so real articles need one or two.
+const MAX_REDUCE_LEVELS: usize = 4;
+
+/// Options of [`Summarizer::load`]. `Default` is what the CLI uses without flags.
+#[derive(Debug, Clone)]
+pub struct SummarizerOptions {
+    pub load: LoadOptions,
+    pub precision: Precision,
+    /// CPU threads (see [`crate::threads::set_threads`]); `None` keeps
+    /// `RAYON_NUM_THREADS` or the number of cores.
+    pub threads: Option<usize>,
+    /// Generation settings on top of the model's and the catalog's.
+    pub generation: GenerationOverrides,
+    /// Text put before every input instead of the model's task prefix.
+    pub prefix: Option<String>,
+    /// Cut inputs longer than the window instead of summarizing them in
+    /// chunks. The summary's warnings then say what was cut.
+    pub truncate: bool,
+    /// Chunks summarized together in one batch.
+    pub batch_size: usize,
+    /// Input window in tokens; default the model's `n_positions` (512 for T5).
+    pub window: Option<usize>,
+}
+
+impl Default for SummarizerOptions {
+    fn default() -> Self {
+        Self {
+            load: LoadOptions::default(),
+            precision: Precision::F32,
+            threads: None,
+            generation: GenerationOverrides::default(),
+            prefix: None,
+            truncate: false,
+            batch_size: 4,
+            window: None,
+        }
+    }
+}
+
+/// A T5-family summarizer: model, tokenizer and generation settings.
+#[derive(Debug, Clone)]
+pub struct Summarizer {
+    model: T5,
+    tokenizer: TextTokenizer,
+    generation: GenerationConfig,
+    prefix: String,
+    window: usize,
+    truncate: bool,
+    batch_size: usize,
+    info: ModelInfo,
+}
+
+/// A piece of the input: one sentence (or a slice of an overlong one) and
+/// its cost in tokens.
+struct Unit<'a> {
+    text: &'a str,
+    tokens: usize,
+    paragraph: usize,
+}
+
+impl Summarizer {
+    /// Loads the model `name`: a catalog preset (`precis models list`), a
+    /// Hugging Face repo id (`owner/name[@revision]`) or a local folder.
+    ///
+    /// ```no_run
+    /// use precis_infer::summarizer::{Summarizer, SummarizerOptions};
+    ///
+    /// let summarizer = Summarizer::load("flan-t5-small", &SummarizerOptions::default())?;
+    /// let summary = summarizer.summarize_text("The river town of Arnwick opened its new library …")?;
+    /// println!("{} ({} chunk(s))", summary.text, summary.chunks);
+    /// # Ok::<(), precis_infer::InferError>(())
+    /// ```
+    pub fn load(name: &str, options: &SummarizerOptions) -> Result<Self, InferError> {
+        if let Some(threads) = options.threads {
+            crate::threads::set_threads(threads);
+        }
+        Self::from_located(locate(name, &options.load)?, options)
+    }
+
+    /// Loads a model whose files were already found.
+    pub fn from_located(located: Located, options: &SummarizerOptions) -> Result<Self, InferError> {
+        let Located { dir, info, preset } = located;
+        let config_path = dir.join("config.json");
+        if !config_path.is_file() {
+            return Err(InferError::MissingFile {
+                path: dir,
+                file: "config.json".into(),
+                fix: "point at a complete Hugging Face model folder".into(),
+            });
+        }
+        if info.family != "t5" {
+            return Err(InferError::BadConfig {
+                path: config_path,
+                detail: format!(
+                    "model family `{}` cannot write summaries yet (supported: t5, flan-t5); pick one with `precis models list`",
+                    info.family
+                ),
+            });
+        }
+        let config = Config::load(&config_path)?;
+        let tokenizer = TextTokenizer::from_dir(&dir, config.special_tokens().pad)?;
+        if tokenizer.vocab_size() > config.vocab_size {
+            return Err(InferError::BadConfig {
+                path: dir.join("tokenizer.json"),
+                detail: format!(
+                    "the tokenizer has {} tokens but the model only {} embeddings: tokenizer.json belongs to another model; use the model's own",
+                    tokenizer.vocab_size(),
+                    config.vocab_size
+                ),
+            });
+        }
+        let model = T5::from_safetensors(&safetensors_files(&dir)?, &config, options.precision)?;
+        let task = preset
+            .as_ref()
+            .and_then(|p| p.summarize.clone())
+            .unwrap_or_default();
+        let defaults = GenerationConfig::from_model_dir(
+            &dir,
+            Some(task.hf_task.as_deref().unwrap_or("summarization")),
+        )?;
+        let generation = defaults
+            .generation
+            .with(&task.generation)
+            .with(&options.generation);
+        generation.validate()?;
+        let prefix = options
+            .prefix
+            .clone()
+            .or(task.prefix)
+            .or(defaults.prefix)
+            .unwrap_or_default();
+        let window = options.window.or(config.n_positions).unwrap_or(512);
+        if window < 16 {
+            return Err(InferError::InvalidSettings(format!(
+                "the input window is {window} tokens; it must be at least 16"
+            )));
+        }
+        Ok(Self {
+            model,
+            tokenizer,
+            generation,
+            prefix,
+            window,
+            truncate: options.truncate,
+            batch_size: options.batch_size.max(1),
+            info,
+        })
+    }
+
+    pub fn generation(&self) -> &GenerationConfig {
+        &self.generation
+    }
+
+    /// Tokens `text` costs inside an input (without the closing `</s>`).
+    fn cost(&self, text: &str) -> Result<usize, InferError> {
+        let ids = self.tokenizer.encode(text)?;
+        let eos = &self.model.special_tokens().eos;
+        Ok(ids.iter().filter(|id| !eos.contains(id)).count())
+    }
+
+    /// Tokens left for text in one input: window minus prefix and `</s>`.
+    fn budget(&self) -> Result<usize, InferError> {
+        Ok(self
+            .window
+            .saturating_sub(self.cost(&self.prefix)? + 1)
+            .max(1))
+    }
+
+    /// Sentences of `text` with their token costs; a sentence longer than
+    /// `budget` is split between words.
+    fn units<'a>(&self, text: &'a str, budget: usize) -> Result<Vec<Unit<'a>>, InferError> {
+        let mut units = Vec::new();
+        let paragraphs = text.split("\n\n").map(str::trim).filter(|p| !p.is_empty());
+        for (paragraph, block) in paragraphs.enumerate() {
+            for sentence in precis_clean::sentences(block) {
+                let tokens = self.cost(sentence)?;
+                if tokens <= budget {
+                    units.push(Unit {
+                        text: sentence,
+                        tokens,
+                        paragraph,
+                    });
+                    continue;
+                }
+                // Greedy word packing; a single word over budget stays whole
+                // (T5's relative positions accept it) rather than being lost.
+                let mut start = None;
+                let mut used = 0;
+                for (offset, word) in word_spans(sentence) {
+                    let word_tokens = self.cost(word)?;
+                    if let Some(from) = start.filter(|_| used + word_tokens > budget) {
+                        let piece = sentence.get(from..offset).unwrap_or_default().trim_end();
+                        units.push(Unit {
+                            text: piece,
+                            tokens: used,
+                            paragraph,
+                        });
+                        start = None;
+                        used = 0;
+                    }
+                    start.get_or_insert(offset);
+                    used += word_tokens;
+                }
+                if let Some(from) = start {
+                    units.push(Unit {
+                        text: sentence.get(from..).unwrap_or_default(),
+                        tokens: used,
+                        paragraph,
+                    });
+                }
+            }
+        }
+        Ok(units)
+    }
+
+    /// Stage 1: the input split into pieces that fit the window, each
+    /// starting with the last sentence of the previous one (overlap keeps
+    /// context across cuts). Text that fits comes back as one piece.
+    pub fn chunks(&self, text: &str) -> Result<Vec<String>, InferError> {
+        let budget = self.budget()?;
+        let units = self.units(text, budget)?;
+        let mut chunks = Vec::new();
+        let mut i = 0;
+        while i < units.len() {
+            let start = i;
+            let mut used = 0;
+            while let Some(unit) = units
+                .get(i)
+                .filter(|u| i == start || used + u.tokens <= budget)
+            {
+                used += unit.tokens;
+                i += 1;
+            }
+            chunks.push(join_units(units.get(start..i).unwrap_or_default()));
+            if i < units.len() && i - start > 1 {
+                i -= 1;
+            }
+        }
+        Ok(chunks)
+    }
+
+    /// Stage 2: one summary per text, generated in batches.
+    pub fn summarize_batch(&self, texts: &[String]) -> Result<Vec<String>, InferError> {
+        let mut summaries = Vec::with_capacity(texts.len());
+        for group in texts.chunks(self.batch_size) {
+            let rows = group
+                .iter()
+                .map(|text| self.tokenizer.encode(&format!("{}{}", self.prefix, text)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let batch = self.tokenizer.pad(&rows, &Device::Cpu)?;
+            let generation = generate(
+                &self.model,
+                &batch.input_ids,
+                &batch.attention_mask,
+                &self.generation,
+            )?;
+            for hypotheses in &generation.outputs {
+                let best = hypotheses
+                    .first()
+                    .map(|h| h.tokens.as_slice())
+                    .unwrap_or_default();
+                summaries.push(self.tokenizer.decode(best)?.trim().to_string());
+            }
+        }
+        Ok(summaries)
+    }
+
+    /// The whole pipeline on plain text: paragraphs separated by blank lines.
+    pub fn summarize_text(&self, text: &str) -> Result<Summary, InferError> {
+        if text.trim().is_empty() {
+            return Err(InferError::EmptyInput);
+        }
+        let mut warnings = Vec::new();
+        let mut pieces = self.chunks(text)?;
+        if self.truncate && pieces.len() > 1 {
+            let total = self.cost(text)?;
+            let kept = self.cost(pieces.first().map(String::as_str).unwrap_or_default())?;
+            warnings.push(format!(
+                "the input was truncated on request: only its first {kept} of {total} tokens were summarized (the model reads {} at once); summarize without truncation to use all of it",
+                self.window
+            ));
+            pieces.truncate(1);
+        }
+        let chunks = pieces.len();
+        let mut summaries = self.summarize_batch(&pieces)?;
+        let mut levels = 0;
+        while summaries.len() > 1 {
+            levels += 1;
+            let combined = summaries.join("\n\n");
+            if levels > MAX_REDUCE_LEVELS {
+                warnings.push(format!(
+                    "the partial summaries did not get shorter after {MAX_REDUCE_LEVELS} rounds; they are returned joined"
+                ));
+                return Ok(self.summary(combined, chunks, warnings));
+            }
+            summaries = self.summarize_batch(&self.chunks(&combined)?)?;
+        }
+        let text = summaries.pop().unwrap_or_default();
+        Ok(self.summary(text, chunks, warnings))
+    }
+
+    fn summary(&self, text: String, chunks: usize, warnings: Vec<String>) -> Summary {
+        Summary {
+            text,
+            model: self.info.clone(),
+            chunks,
+            warnings,
+        }
+    }
+}
+
+impl Summarize for Summarizer {
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// Summarizes the article's body paragraphs.
+    fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
+        let body: Vec<&str> = document
+            .paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
+        self.summarize_text(&body.join("\n\n"))
+    }
+}
+
+/// Words of `text` (split at whitespace) with their byte offsets.
+fn word_spans(text: &str) -> Vec<(usize, &str)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (c.is_whitespace(), start) {
+            (true, Some(from)) => {
+                spans.push((from, text.get(from..i).unwrap_or_default()));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    spans
+}
+
+/// Units joined back: a space within a paragraph, a blank line between.
+fn join_units(units: &[Unit]) -> String {
+    let mut out = String::new();
+    for (i, unit) in units.iter().enumerate() {
+        if i > 0 {
+            let same = units
+                .get(i - 1)
+                .is_some_and(|prev| prev.paragraph == unit.paragraph);
+            out.push_str(if same { " " } else { "\n\n" });
+        }
+        out.push_str(unit.text);
+    }
+    out
+}

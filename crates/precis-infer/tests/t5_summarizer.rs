@@ -1,0 +1,280 @@
+//! The Summarizer end to end on the tiny T5: parity of its output with HF,
+//! chunking of long inputs, requested truncation, and load errors that name
+//! the problem and the fix.
+
+mod t5_support;
+
+use std::path::Path;
+
+use precis_infer::generate::GenerationOverrides;
+use precis_infer::loading::LoadOptions;
+use precis_infer::quantize::Precision;
+use precis_infer::tokenize::TextTokenizer;
+use precis_infer::{InferError, Summarizer, SummarizerOptions};
+use t5_support::{expected, fixture_dir};
+
+fn tiny(options: &SummarizerOptions) -> Summarizer {
+    Summarizer::load(fixture_dir("t5-tiny").to_str().unwrap(), options).unwrap()
+}
+
+/// Sentences written for this test, long enough together to need chunks.
+fn long_article() -> String {
+    let topics = [
+        "library", "bridge", "market", "school", "river", "harbour", "bakery", "museum",
+    ];
+    let paragraphs: Vec<String> = topics
+        .iter()
+        .enumerate()
+        .map(|(i, topic)| {
+            format!(
+                "The {topic} of Arnwick reopened on day {i}. Volunteers painted the walls of the {topic} again. \
+                 Farmers from the valley visited the {topic} after the rain. The mayor thanked everyone at the {topic}."
+            )
+        })
+        .collect();
+    paragraphs.join("\n\n")
+}
+
+#[test]
+fn summaries_are_hf_generate_outputs_decoded() {
+    let summarizer = tiny(&SummarizerOptions::default());
+    let want = expected("t5-tiny");
+    let case = want
+        .generate
+        .iter()
+        .find(|c| c.name == "task_summarization")
+        .unwrap();
+    let tokenizer = TextTokenizer::from_dir(&fixture_dir("t5-tiny"), 0).unwrap();
+    // The case's inputs are the first tokenizer texts, "summarize: " included;
+    // the summarizer adds that prefix itself (task_specific_params).
+    let texts: Vec<String> = want.tokenizer[..case.input_ids.len()]
+        .iter()
+        .map(|c| c.text.strip_prefix("summarize: ").unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = case
+        .output_ids
+        .iter()
+        .map(|ids| tokenizer.decode(&ids[1..]).unwrap().trim().to_string())
+        .collect();
+    assert_eq!(summarizer.summarize_batch(&texts).unwrap(), expected);
+    let one = summarizer.summarize_text(&texts[0]).unwrap();
+    assert_eq!(
+        (one.text.as_str(), one.chunks, one.warnings.len()),
+        (expected[0].as_str(), 1, 0)
+    );
+    assert_eq!(one.model.family, "t5");
+}
+
+#[test]
+fn long_inputs_are_split_into_overlapping_chunks_that_fit_the_window() {
+    // The tiny tokenizer spends ~40 tokens on a sentence: a window of 150
+    // holds a few, so chunks can overlap.
+    let window = 150;
+    let summarizer = tiny(&SummarizerOptions {
+        window: Some(window),
+        ..SummarizerOptions::default()
+    });
+    let tokenizer = TextTokenizer::from_dir(&fixture_dir("t5-tiny"), 0).unwrap();
+    let article = long_article();
+    let chunks = summarizer.chunks(&article).unwrap();
+    assert!(chunks.len() >= 3, "{} chunks", chunks.len());
+    for chunk in &chunks {
+        let tokens = tokenizer
+            .encode(&format!("summarize: {chunk}"))
+            .unwrap()
+            .len();
+        assert!(
+            tokens <= window,
+            "chunk of {tokens} tokens exceeds the {window}-token window: {chunk:?}"
+        );
+    }
+    for pair in chunks
+        .windows(2)
+        .filter(|pair| precis_clean::sentences(&pair[0]).len() > 1)
+    {
+        let last_sentence = precis_clean::sentences(&pair[0]).pop().unwrap();
+        assert!(
+            pair[1].starts_with(last_sentence),
+            "no overlap between {:?} and {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+    for sentence in precis_clean::sentences(&article) {
+        assert!(
+            chunks.iter().any(|c| c.contains(sentence)),
+            "lost {sentence:?}"
+        );
+    }
+    let summary = summarizer.summarize_text(&article).unwrap();
+    assert_eq!(summary.chunks, chunks.len());
+    assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+    assert!(!summary.text.is_empty());
+}
+
+#[test]
+fn truncation_happens_only_on_request_and_is_reported() {
+    let options = SummarizerOptions {
+        truncate: true,
+        ..SummarizerOptions::default()
+    };
+    let summary = tiny(&options).summarize_text(&long_article()).unwrap();
+    assert_eq!(summary.chunks, 1);
+    assert!(
+        summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("truncated on request")),
+        "{:?}",
+        summary.warnings
+    );
+    let short = tiny(&options).summarize_text("Rain fell all day.").unwrap();
+    assert!(
+        short.warnings.is_empty(),
+        "nothing was cut, so nothing to report"
+    );
+}
+
+#[test]
+fn caller_settings_override_the_model_defaults() {
+    let options = SummarizerOptions {
+        generation: GenerationOverrides {
+            num_beams: Some(1),
+            max_new_tokens: Some(3),
+            ..Default::default()
+        },
+        ..SummarizerOptions::default()
+    };
+    let summarizer = tiny(&options);
+    assert_eq!(summarizer.generation().num_beams, 1);
+    assert_eq!(
+        summarizer.generation().no_repeat_ngram_size,
+        3,
+        "task_specific_params still apply"
+    );
+}
+
+#[test]
+fn q8_summarizer_runs() {
+    let options = SummarizerOptions {
+        precision: Precision::Q8,
+        ..SummarizerOptions::default()
+    };
+    let summary = tiny(&options).summarize_text("Rain fell all day.").unwrap();
+    assert_eq!(summary.chunks, 1);
+}
+
+#[test]
+fn empty_input_is_an_error() {
+    let err = tiny(&SummarizerOptions::default())
+        .summarize_text(" \n\n ")
+        .unwrap_err();
+    assert!(matches!(err, InferError::EmptyInput), "{err}");
+}
+
+#[test]
+fn threads_option_sets_candle_threads() {
+    let options = SummarizerOptions {
+        threads: Some(1),
+        ..SummarizerOptions::default()
+    };
+    tiny(&options);
+    assert_eq!(precis_infer::threads::threads(), 1);
+}
+
+/// A copy of the tiny model folder that a test can break.
+fn copy_of_tiny() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture_dir("t5-tiny")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn load_err(dir: &Path) -> String {
+    Summarizer::load(dir.to_str().unwrap(), &SummarizerOptions::default())
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn missing_weights_name_the_file_and_the_fix() {
+    let dir = copy_of_tiny();
+    std::fs::remove_file(dir.path().join("model.safetensors")).unwrap();
+    let err = load_err(dir.path());
+    assert!(
+        err.contains("model.safetensors") && err.contains("download"),
+        "{err}"
+    );
+}
+
+#[test]
+fn truncated_weights_are_bad_weights_not_a_panic() {
+    let dir = copy_of_tiny();
+    let path = dir.path().join("model.safetensors");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let err = load_err(dir.path());
+    assert!(err.contains("corrupt or do not match"), "{err}");
+}
+
+#[test]
+fn weights_of_another_shape_are_bad_weights() {
+    let dir = copy_of_tiny();
+    let path = dir.path().join("config.json");
+    let config = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"d_ff\": 64", "\"d_ff\": 96");
+    std::fs::write(&path, config).unwrap();
+    let err = load_err(dir.path());
+    assert!(
+        err.contains("corrupt or do not match") && err.contains("shape"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_tokenizer_bigger_than_the_model_is_refused() {
+    let dir = copy_of_tiny();
+    let path = dir.path().join("config.json");
+    let config = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"vocab_size\": 256", "\"vocab_size\": 100");
+    std::fs::write(&path, config).unwrap();
+    let err = load_err(dir.path());
+    assert!(err.contains("belongs to another model"), "{err}");
+}
+
+#[test]
+fn uncached_hub_model_offline_names_model_cache_and_fix() {
+    let options = SummarizerOptions {
+        load: LoadOptions {
+            offline: true,
+            models_dir: None,
+        },
+        ..SummarizerOptions::default()
+    };
+    let err = Summarizer::load("precis-test/not-a-model", &options).unwrap_err();
+    assert!(matches!(err, InferError::NotCached { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("precis-test/not-a-model")
+            && message.contains("offline")
+            && message.contains("--model PATH"),
+        "{message}"
+    );
+    let err = Summarizer::load("flan-t5-small", &options)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("flan-t5-small") && err.contains("cache"),
+        "{err}"
+    );
+}
+
+#[test]
+fn names_that_are_nothing_are_unknown_models() {
+    let err = Summarizer::load("no-such-model", &SummarizerOptions::default()).unwrap_err();
+    assert!(matches!(err, InferError::UnknownModel(_)), "{err}");
+}
