@@ -34,6 +34,13 @@ pub struct Paragraph {
     pub heading: Option<String>,
 }
 
+impl Paragraph {
+    /// The paragraph's sentences (see [`crate::sentences`]).
+    pub fn sentences(&self) -> Vec<&str> {
+        crate::sentences(&self.text)
+    }
+}
+
 /// A piece of the input that the cleaner dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Removed {
@@ -129,25 +136,76 @@ pub struct Metadata {
 impl Document {
     /// The kept text as a reader sees it: title, then headings and paragraphs
     /// in reading order, separated by blank lines. This is `--format text`.
+    ///
+    /// `headings` lists every heading in order, also one that no paragraph
+    /// follows (a section left empty by the cleaning), so it is printed where
+    /// it stood: before the first paragraph of a later heading, or at the end.
     pub fn to_text(&self) -> String {
         let mut blocks: Vec<&str> = Vec::new();
         if let Some(title) = &self.title {
             blocks.push(title);
         }
+        let mut headings = self.headings.iter().map(String::as_str);
         let mut current_heading: Option<&str> = None;
         for paragraph in &self.paragraphs {
             let heading = paragraph.heading.as_deref();
-            if heading.is_some() && heading != current_heading {
-                blocks.push(heading.unwrap_or_default());
+            if let Some(new) = heading.filter(|_| heading != current_heading) {
+                if headings.clone().any(|pending| pending == new) {
+                    // Print the headings up to and including this one.
+                    for pending in headings.by_ref() {
+                        blocks.push(pending);
+                        if pending == new {
+                            break;
+                        }
+                    }
+                } else {
+                    blocks.push(new);
+                }
             }
             current_heading = heading;
             blocks.push(&paragraph.text);
         }
+        blocks.extend(headings);
         blocks.join("\n\n")
     }
 
     /// Whether the cleaner kept any body text at all.
     pub fn is_empty(&self) -> bool {
         self.paragraphs.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraph(text: &str, heading: Option<&str>) -> Paragraph {
+        Paragraph {
+            text: text.into(),
+            heading: heading.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn to_text_prints_headings_where_they_stood() {
+        let document = Document {
+            title: Some("Title".into()),
+            headings: vec!["Empty section".into(), "Second".into(), "Trailing".into()],
+            paragraphs: vec![
+                paragraph("Intro.", None),
+                paragraph("Body.", Some("Second")),
+            ],
+            ..Document::default()
+        };
+        assert_eq!(
+            document.to_text(),
+            "Title\n\nIntro.\n\nEmpty section\n\nSecond\n\nBody.\n\nTrailing"
+        );
+    }
+
+    #[test]
+    fn paragraph_sentences() {
+        let p = paragraph("Dr. Who arrived. He left.", None);
+        assert_eq!(p.sentences(), ["Dr. Who arrived.", "He left."]);
     }
 }
