@@ -278,3 +278,49 @@ fn names_that_are_nothing_are_unknown_models() {
     let err = Summarizer::load("no-such-model", &SummarizerOptions::default()).unwrap_err();
     assert!(matches!(err, InferError::UnknownModel(_)), "{err}");
 }
+
+#[test]
+fn sharded_weights_load_like_a_single_file() {
+    let dir = copy_of_tiny();
+    let single = std::fs::read(dir.path().join("model.safetensors")).unwrap();
+    let tensors = safetensors::SafeTensors::deserialize(&single).unwrap();
+    let mut names: Vec<String> = tensors.names().into_iter().map(str::to_string).collect();
+    names.sort();
+    let (first, second) = names.split_at(names.len() / 2);
+    let mut weight_map = serde_json::Map::new();
+    for (shard, part) in [
+        ("model-00001-of-00002.safetensors", first),
+        ("model-00002-of-00002.safetensors", second),
+    ] {
+        let views: Vec<(String, safetensors::tensor::TensorView)> = part
+            .iter()
+            .map(|name| (name.clone(), tensors.tensor(name).unwrap()))
+            .collect();
+        safetensors::serialize_to_file(views, None, &dir.path().join(shard)).unwrap();
+        for name in part {
+            weight_map.insert(name.clone(), shard.into());
+        }
+    }
+    std::fs::remove_file(dir.path().join("model.safetensors")).unwrap();
+    let index = serde_json::json!({ "metadata": {}, "weight_map": weight_map });
+    std::fs::write(
+        dir.path().join("model.safetensors.index.json"),
+        index.to_string(),
+    )
+    .unwrap();
+
+    let text = "Rain fell all day, but the queue at the door grew longer.";
+    let sharded =
+        Summarizer::load(dir.path().to_str().unwrap(), &SummarizerOptions::default()).unwrap();
+    let want = tiny(&SummarizerOptions::default())
+        .summarize_text(text)
+        .unwrap()
+        .text;
+    assert_eq!(sharded.summarize_text(text).unwrap().text, want);
+}
+
+#[test]
+fn summarizers_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Summarizer>();
+}
