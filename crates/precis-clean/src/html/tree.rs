@@ -384,6 +384,7 @@ fn walk(root: NodeRef<'_, Node>, builder: &mut Builder) {
                     // its scripts and styles are dropped.
                     for code in node
                         .descendants()
+                        .skip(1)
                         .filter(|n| n.value().as_element().is_some_and(|e| is_code(e.name())))
                     {
                         builder.page.code_elements += 1;
