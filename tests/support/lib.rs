@@ -13,6 +13,42 @@ use std::sync::OnceLock;
 
 pub use assert_cmd::Command;
 
+/// A plain-text scrape written for these tests: a site slogan, a title,
+/// four body paragraphs, a donation appeal and a "Read more" link.
+pub const ARTICLE: &str = "\
+Valley Courier — News You Can Trust
+
+Orchard town opens its first public library in forty years
+
+The old grain store on Mill Street reopened on Saturday as a public library, the first the town of Brenholt has had since 1984.
+
+Volunteers spent two winters repairing the roof and building shelves from the store's own timber. The council paid for new windows and a heating system.
+
+\"People kept asking where the children could do their homework,\" said Ada Morrow, who chairs the library committee. \"Now they have an answer.\"
+
+The library holds about six thousand books, most of them donated by residents. It opens four days a week and will be run by volunteers until the council can fund a librarian.
+
+Support independent local journalism. Donate to the Valley Courier today.
+
+Read more: Brenholt council approves budget
+";
+
+/// A second article of the same site, sharing its slogan and appeal, for
+/// batch cleaning.
+pub const SECOND_ARTICLE: &str = "\
+Valley Courier — News You Can Trust
+
+Ferry timetable changes for the winter months
+
+The river ferry between Brenholt and Oskar's Landing will run every ninety minutes from November, instead of every hour, the operator announced on Tuesday.
+
+The operator said fewer passengers travel in winter and that the crew would use the quieter months to service the engines.
+
+Commuters said the change would make the first morning crossing too late for the factory shift that begins at seven.
+
+Support independent local journalism. Donate to the Valley Courier today.
+";
+
 /// The repository root.
 pub fn workspace_root() -> &'static Path {
     // CARGO_MANIFEST_DIR is `<root>/tests`.
@@ -37,44 +73,106 @@ pub fn shared_dir() -> Option<PathBuf> {
     }
 }
 
-/// The `precis` binary under test, built on first use.
+/// The `precis` binary under test, built on first use. A failed build
+/// fails every test of the process without building again.
 pub fn precis_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| match std::env::var_os("PRECIS_BIN") {
-        Some(bin) => PathBuf::from(bin),
+    static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let bin = BIN.get_or_init(|| match std::env::var_os("PRECIS_BIN") {
+        Some(bin) => Ok(PathBuf::from(bin)),
         None => build_precis(),
-    })
+    });
+    match bin {
+        Ok(path) => path,
+        Err(message) => panic!("{message}"),
+    }
 }
 
-fn build_precis() -> PathBuf {
+fn build_precis() -> Result<PathBuf, String> {
     // The test runs from `<target>/<profile>/deps/<test>-<hash>`.
-    let exe = std::env::current_exe().expect("test executable path");
+    let exe = std::env::current_exe().map_err(|e| format!("test executable path: {e}"))?;
     let profile_dir = exe
         .parent()
         .and_then(Path::parent)
-        .expect("test executable lives in <target>/<profile>/deps");
-    let target_dir = profile_dir.parent().expect("profile dir has a parent");
+        .ok_or("the test executable is not in <target>/<profile>/deps")?;
+    let target_dir = profile_dir
+        .parent()
+        .ok_or("the profile dir has no parent")?;
     let profile = profile_dir
         .file_name()
         .and_then(|name| name.to_str())
-        .expect("profile dir name is UTF-8");
+        .ok_or("the profile dir name is not UTF-8")?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
-    let status = StdCommand::new(cargo)
+    let output = StdCommand::new(cargo)
         .current_dir(workspace_root())
         .args(["build", "--quiet", "-p", "precis-cli", "--bin", "precis"])
-        .args(["--profile", if profile == "debug" { "dev" } else { profile }])
+        .args([
+            "--profile",
+            if profile == "debug" { "dev" } else { profile },
+        ])
         .arg("--target-dir")
         .arg(target_dir)
-        .status()
-        .expect("run cargo build for the precis binary");
-    assert!(status.success(), "cargo build -p precis-cli failed");
-    profile_dir.join(format!("precis{}", std::env::consts::EXE_SUFFIX))
+        .output()
+        .map_err(|e| format!("cannot run cargo to build precis: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo build -p precis-cli failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(profile_dir.join(format!("precis{}", std::env::consts::EXE_SUFFIX)))
+}
+
+/// Parses `--format json` output (one object, or JSON Lines) and replaces
+/// every `*_ms` timing by 0, so snapshots are deterministic.
+pub fn json_records(stdout: &[u8]) -> Vec<serde_json::Value> {
+    let text = std::str::from_utf8(stdout).expect("stdout is UTF-8");
+    let stream = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
+    stream
+        .map(|value| {
+            let mut value = value.expect("stdout is JSON");
+            redact_timings(&mut value);
+            value
+        })
+        .collect()
+}
+
+fn redact_timings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key.ends_with("_ms") {
+                    *value = serde_json::Value::from(0);
+                } else {
+                    redact_timings(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_timings),
+        _ => {}
+    }
+}
+
+/// The repository's `models/downloads` (filled by `just models`), when it
+/// holds `folder`. Absent, the test is skipped with a notice — except in
+/// CI (`CI` set), which fetches the models first, so there it fails.
+pub fn downloaded_models(folder: &str) -> Option<PathBuf> {
+    let dir = workspace_root().join("models/downloads");
+    if dir.join(folder).is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "models/downloads/{folder} is missing in CI: run `just models` first"
+    );
+    eprintln!("notice: models/downloads/{folder} is absent (run `just models`); skipping this real-model test");
+    None
 }
 
 /// A scratch directory for one test, and `precis` commands that run in a
 /// sealed environment inside it: no Hub access, an empty Hugging Face cache
 /// and model folder (unless the test fills them), no colours, and the
-/// repository root as working directory.
+/// scratch directory as working directory (so outputs name inputs by
+/// relative, deterministic paths).
 pub struct Sandbox {
     dir: tempfile::TempDir,
 }
@@ -106,7 +204,7 @@ impl Sandbox {
 
     pub fn precis(&self) -> Command {
         let mut cmd = Command::new(precis_bin());
-        cmd.current_dir(workspace_root())
+        cmd.current_dir(self.path())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HF_HUB_OFFLINE", "1")

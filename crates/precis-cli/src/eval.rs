@@ -28,7 +28,7 @@ pub fn run(command: EvalCommand, ui: &mut Ui) -> Result<()> {
             summary,
             json,
         } => {
-            models::apply_source_options(&summary.source);
+            models::apply_threads(&summary.source);
             let items = read_summary_data(&data)?;
             let report = match predictions {
                 Some(path) => {
@@ -125,7 +125,7 @@ fn translate(
     source: &ModelSourceArgs,
     ui: &mut Ui,
 ) -> Result<(Vec<String>, Option<precis_infer::ModelInfo>)> {
-    models::apply_source_options(source);
+    models::apply_threads(source);
     let translator = models::load_translator(from, to, model, ui)?;
     let lines: Vec<&str> = sources.iter().map(String::as_str).collect();
     ui.spinner(format!("translating {} lines", lines.len()));

@@ -46,7 +46,7 @@ fn main() -> ExitCode {
 fn run(command: Command, ui: &mut Ui) -> Result<()> {
     match command {
         Command::Run(args) => {
-            models::apply_source_options(&args.summary.source);
+            models::apply_threads(&args.summary.source);
             let stages = Stages {
                 summary: Some(&args.summary),
                 translation: Some(&args.translation),
@@ -65,7 +65,7 @@ fn run(command: Command, ui: &mut Ui) -> Result<()> {
             pipeline::run(&args.input, &args.output, View::Clean, stages, ui)
         }
         Command::Summarize(args) => {
-            models::apply_source_options(&args.summary.source);
+            models::apply_threads(&args.summary.source);
             let stages = Stages {
                 summary: Some(&args.summary),
                 translation: None,

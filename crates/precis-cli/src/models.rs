@@ -7,10 +7,15 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use precis_infer::catalog::Catalog;
 use precis_infer::extractive::{Budget, Lead3, MiniLm, TextRank};
-use precis_infer::{InferError, ModelInfo, Summarize, Translate, Translator};
+use precis_infer::generate::GenerationOverrides;
+use precis_infer::loading::{hub_cache_dir, locate, LoadOptions};
+use precis_infer::quantize::Precision;
+use precis_infer::{ModelInfo, Summarize, Summarizer, SummarizerOptions, Translate, Translator};
+use serde::Serialize;
 
-use crate::cli::{ModelSourceArgs, ModelsCommand, SummaryArgs};
+use crate::cli::{ModelSourceArgs, ModelsCommand, Quantize, SummaryArgs};
 use crate::failure::Failure;
 use crate::ui::Ui;
 
@@ -33,21 +38,27 @@ pub fn downloads_dir() -> PathBuf {
     here
 }
 
-/// Applies the options that act process-wide before any model runs.
-pub fn apply_source_options(source: &ModelSourceArgs) {
-    if source.offline {
-        // hf-hub reads this; set before any thread starts.
-        std::env::set_var("HF_HUB_OFFLINE", "1");
-    }
+/// Applies `--threads`, which acts process-wide: call it before any other
+/// thread starts.
+pub fn apply_threads(source: &ModelSourceArgs) {
     if let Some(threads) = source.threads {
-        // candle's CPU kernels run on rayon's global pool, which reads this
-        // when it first starts.
-        std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+        precis_infer::threads::set_threads(usize::from(threads));
     }
 }
 
 /// Where `just models` puts the MiniLM sentence-embedding model.
 const MINILM_DIR: &str = "all-minilm-l6-v2";
+
+/// Summarizers built into precis that need no catalog entry.
+const EXTRACTIVE: [&str; 3] = ["textrank", "lead3", "minilm"];
+
+/// How to find model files, from the command line.
+pub fn load_options(source: &ModelSourceArgs) -> LoadOptions {
+    LoadOptions {
+        offline: source.offline,
+        models_dir: Some(downloads_dir()),
+    }
+}
 
 /// Loads the summarizer `args` names, or the best one available offline:
 /// `minilm` when its files are downloaded, else `textrank`.
@@ -64,27 +75,62 @@ pub fn load_summarizer(args: &SummaryArgs, ui: &mut Ui) -> Result<SharedSummariz
             "textrank"
         }
     };
-    let budget = extractive_budget(name, args)?;
     let started = Instant::now();
-    let summarizer: SharedSummarizer = match name {
-        "textrank" => Arc::new(TextRank::default().with_budget(budget)),
-        "lead3" => Arc::new(Lead3::default()),
-        "minilm" => {
-            ui.spinner("loading minilm");
-            let info = ModelInfo {
-                name: "minilm".into(),
-                family: "minilm".into(),
-                revision: None,
-            };
-            let loaded =
-                MiniLm::load(&minilm_dir, info).context("cannot load the summarizer minilm");
-            ui.finish();
-            Arc::new(loaded?.with_budget(budget))
+    let summarizer: SharedSummarizer = if EXTRACTIVE.contains(&name) {
+        let budget = extractive_budget(name, args)?;
+        match name {
+            "textrank" => Arc::new(TextRank::default().with_budget(budget)),
+            "lead3" => Arc::new(Lead3::default()),
+            _ => {
+                ui.spinner("loading minilm");
+                let info = ModelInfo {
+                    name: name.into(),
+                    family: "minilm".into(),
+                    revision: None,
+                };
+                let loaded =
+                    MiniLm::load(&minilm_dir, info).context("cannot load the summarizer minilm");
+                ui.finish();
+                Arc::new(loaded?.with_budget(budget))
+            }
         }
-        _ => return Err(InferError::UnknownModel(name.to_owned()).into()),
+    } else {
+        let options = SummarizerOptions {
+            load: load_options(&args.source),
+            precision: match args.source.quantize {
+                Some(Quantize::Q8) => Precision::Q8,
+                None => Precision::F32,
+            },
+            threads: args.source.threads.map(usize::from),
+            generation: generation_overrides(args),
+            ..SummarizerOptions::default()
+        };
+        ui.spinner(format!("loading {name}"));
+        let loaded = Summarizer::load(name, &options)
+            .with_context(|| format!("cannot load the summarizer {name}"));
+        ui.finish();
+        Arc::new(loaded?)
     };
     ui.timing(&format!("loading {name}"), started.elapsed());
     Ok(summarizer)
+}
+
+/// The generation options given on the command line; unset ones keep the
+/// model's and the catalog's defaults.
+fn generation_overrides(args: &SummaryArgs) -> GenerationOverrides {
+    GenerationOverrides {
+        max_length: args.max_length,
+        min_length: args.min_length,
+        num_beams: args.beams.map(usize::from),
+        do_sample: args.sample.then_some(true),
+        temperature: args.temperature,
+        top_k: args.top_k,
+        top_p: args.top_p,
+        seed: args.seed,
+        length_penalty: args.length_penalty,
+        no_repeat_ngram_size: args.no_repeat_ngram,
+        ..GenerationOverrides::default()
+    }
 }
 
 /// The summary length of an extractive summarizer: `--max-length` words, or
@@ -111,7 +157,7 @@ fn extractive_budget(name: &str, args: &SummaryArgs) -> Result<Budget> {
         ))
         .into());
     }
-    Ok(args.max_length.map_or(Budget::Sentences(3), Budget::Words))
+    Ok(args.max_length.map_or(Budget::sentences(3), Budget::words))
 }
 
 /// Loads the translator for `from` → `to`: `model` when given, else the
@@ -146,21 +192,117 @@ pub fn load_translator(
 }
 
 /// `precis models list|fetch|path`.
-pub fn command(command: ModelsCommand, _ui: &mut Ui) -> Result<()> {
-    match command {
+pub fn command(command: ModelsCommand, ui: &mut Ui) -> Result<()> {
+    let text = match command {
+        ModelsCommand::List { json } => list(json)?,
         ModelsCommand::Path { name } => {
-            let folder = downloads_dir().join(&name);
-            if !folder.is_dir() {
-                return Err(Failure::model(format!(
-                    "model `{name}` is not downloaded ({} does not exist): run `just models`",
-                    folder.display()
-                ))
-                .into());
-            }
-            crate::render::write_all(None, format!("{}\n", folder.display()).as_bytes())
+            let located = locate(
+                &name,
+                &LoadOptions {
+                    offline: true,
+                    models_dir: Some(downloads_dir()),
+                },
+            )?;
+            format!("{}\n", located.dir.display())
         }
-        ModelsCommand::List { .. } | ModelsCommand::Fetch { .. } => {
-            Err(Failure::model("the model catalog is not available in this build yet").into())
+        ModelsCommand::Fetch { name } => {
+            // hf-hub draws its own progress bar per file on a terminal.
+            ui.notice(&format!(
+                "fetching {name} into {}",
+                hub_cache_dir().display()
+            ));
+            let located = locate(
+                &name,
+                &LoadOptions {
+                    offline: false,
+                    models_dir: Some(downloads_dir()),
+                },
+            )
+            .with_context(|| format!("cannot fetch {name}"))?;
+            format!("{}\n", located.dir.display())
         }
+    };
+    crate::render::write_all(None, text.as_bytes())
+}
+
+/// One row of `precis models list`.
+#[derive(Serialize)]
+struct Listed {
+    name: String,
+    family: String,
+    tasks: Vec<String>,
+    size_mb: u64,
+    license: String,
+    /// Whether the files are on this machine (always true for built-ins).
+    downloaded: bool,
+    description: String,
+}
+
+/// The catalog, plus the extractive summarizers built into precis.
+fn list(json: bool) -> Result<String> {
+    let offline = LoadOptions {
+        offline: true,
+        models_dir: Some(downloads_dir()),
+    };
+    let mut rows: Vec<Listed> = Catalog::builtin()?
+        .models
+        .into_iter()
+        .map(|(name, preset)| Listed {
+            downloaded: locate(&name, &offline).is_ok(),
+            name,
+            family: preset.family,
+            tasks: preset.tasks,
+            size_mb: preset.size_mb,
+            license: preset.license,
+            description: preset.description,
+        })
+        .collect();
+    for (name, description) in [
+        (
+            "textrank",
+            "Extractive: ranks sentences on a TF-IDF similarity graph; needs no model files",
+        ),
+        (
+            "lead3",
+            "Extractive baseline: the article's first three sentences",
+        ),
+    ] {
+        rows.push(Listed {
+            name: name.into(),
+            family: name.into(),
+            tasks: vec!["summarize".into()],
+            size_mb: 0,
+            license: "built in".into(),
+            downloaded: true,
+            description: description.into(),
+        });
     }
+    if json {
+        return Ok(rows
+            .iter()
+            .map(|row| Ok(serde_json::to_string(row)? + "\n"))
+            .collect::<Result<String>>()?);
+    }
+    let mut table = format!(
+        "{:<16} {:<9} {:<10} {:>7}  {:<11} {:<10} {}\n",
+        "NAME", "FAMILY", "TASKS", "SIZE", "LICENSE", "DOWNLOADED", "DESCRIPTION"
+    );
+    for row in &rows {
+        let size = if row.size_mb == 0 {
+            "-".to_owned()
+        } else {
+            format!("{} MB", row.size_mb)
+        };
+        table += &format!(
+            "{:<16} {:<9} {:<10} {:>7}  {:<11} {:<10} {}\n",
+            row.name,
+            row.family,
+            row.tasks.join(","),
+            size,
+            row.license,
+            if row.downloaded { "yes" } else { "no" },
+            row.description
+        );
+    }
+    Ok(table)
 }

@@ -26,7 +26,7 @@ struct Record<'a> {
 }
 
 pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
-    models::apply_source_options(&args.source);
+    models::apply_threads(&args.source);
     let source = match &args.input {
         Some(path) if path.as_os_str() != "-" => Source::File(path.clone()),
         _ => Source::Stdin,
