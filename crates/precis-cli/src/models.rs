@@ -278,10 +278,10 @@ fn list(json: bool) -> Result<String> {
         });
     }
     if json {
-        return Ok(rows
+        return rows
             .iter()
             .map(|row| Ok(serde_json::to_string(row)? + "\n"))
-            .collect::<Result<String>>()?);
+            .collect();
     }
     let mut table = format!(
         "{:<16} {:<9} {:<10} {:>7}  {:<11} {:<10} {}\n",
