@@ -467,6 +467,10 @@ pub struct T5State {
     cross_bias: Tensor,
     /// Tokens fed so far (the next token's position).
     position: usize,
+    /// The encoder row each state row attends to. Cross-attention keys and
+    /// values depend only on it, so beam reorders that keep every row on
+    /// its source (all of them, within one input's beams) skip copying them.
+    sources: Vec<u32>,
 }
 
 /// A T5 / flan-T5 encoder-decoder with its LM head.
@@ -600,10 +604,12 @@ impl Seq2SeqModel for T5 {
                 })
             })
             .collect::<candle_core::Result<Vec<_>>>()?;
+        let rows = encoder_out.dim(0)? as u32;
         Ok(T5State {
             layers,
             cross_bias: mask_bias(attention_mask)?,
             position: 0,
+            sources: (0..rows).collect(),
         })
     }
 
@@ -655,14 +661,31 @@ impl Seq2SeqModel for T5 {
     }
 
     fn select_rows(&self, state: &mut T5State, rows: &Tensor) -> Result<(), InferError> {
+        let sources = rows
+            .to_vec1::<u32>()?
+            .iter()
+            .map(|&row| state.sources.get(row as usize).copied())
+            .collect::<Option<Vec<u32>>>()
+            .ok_or_else(|| {
+                InferError::InvalidSettings(format!(
+                    "select_rows: a row index is out of range for a state of {} rows",
+                    state.sources.len()
+                ))
+            })?;
         let pick = |t: &Tensor| t.index_select(rows, 0);
+        let move_cross = sources != state.sources;
         for cache in &mut state.layers {
             cache.keys = cache.keys.as_ref().map(pick).transpose()?;
             cache.values = cache.values.as_ref().map(pick).transpose()?;
-            cache.cross_keys = pick(&cache.cross_keys)?;
-            cache.cross_values = pick(&cache.cross_values)?;
+            if move_cross {
+                cache.cross_keys = pick(&cache.cross_keys)?;
+                cache.cross_values = pick(&cache.cross_values)?;
+            }
         }
-        state.cross_bias = pick(&state.cross_bias)?;
+        if move_cross {
+            state.cross_bias = pick(&state.cross_bias)?;
+            state.sources = sources;
+        }
         Ok(())
     }
 }
