@@ -181,7 +181,8 @@ fn common_ancestor(page: &Page, scores: &[f32], top: usize, top_score: f32) -> O
 
 /// Prose and other text of every element, from running totals over blocks.
 struct Mass {
-    /// (prose, other) characters before each block.
+    /// (prose, link-heavy) characters before each block; short plain
+    /// blocks (headings, list items) count as neither.
     prefix: Vec<(usize, usize)>,
 }
 
@@ -216,7 +217,7 @@ impl Mass {
 /// than other text: the article's text often sits in several containers.
 fn widen(page: &Page, excluded: &[bool], top: usize) -> usize {
     let mass = Mass::new(page, excluded);
-    let mut current = top;
+    let mut current = semantic_ancestor(page, &mass, top).unwrap_or(top);
     while let Some(parent) = page.elements.get(current).and_then(|e| e.parent) {
         let (prose, other) = mass.of(page, current);
         let (parent_prose, parent_other) = mass.of(page, parent);
@@ -229,6 +230,29 @@ fn widen(page: &Page, excluded: &[bool], top: usize) -> usize {
     }
     current
 }
+
+/// The nearest ancestor that the page marks as the article (`<article>`,
+/// `itemprop=articleBody`, `class=entry-content`, …), unless it is mostly
+/// links: the winner is then only a part of the article.
+fn semantic_ancestor(page: &Page, mass: &Mass, top: usize) -> Option<usize> {
+    let mut ancestor = page.elements.get(top)?.parent;
+    for _ in 0..MAX_SEMANTIC_CLIMB {
+        let index = ancestor?;
+        let element = page.elements.get(index)?;
+        if element.article_body
+            || element.tag == "article"
+            || patterns::is_content_name(&element.class_id)
+        {
+            let (prose, links) = mass.of(page, index);
+            return (links < prose).then_some(index);
+        }
+        ancestor = element.parent;
+    }
+    None
+}
+
+/// How far above the winner an article marker is looked for.
+const MAX_SEMANTIC_CLIMB: usize = 8;
 
 /// Least prose (characters) that makes climbing to a parent worth it.
 const MIN_GAIN: usize = 100;

@@ -12,7 +12,7 @@ use super::candidate::MainContent;
 use super::patterns::{self, Strength};
 use super::tree::{BlockKind, Page};
 use crate::normalize::normalize_inline;
-use crate::Reason;
+use crate::{cues, Reason};
 
 /// What happens to one block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,83 +129,18 @@ fn link_heavy(page: &Page, element: usize) -> Option<Reason> {
     heavy.then_some(Reason::RelatedLinks)
 }
 
-/// Short lines that are site furniture in any article, by their words.
+/// What the words of a block say it is (shared cue tables of the text
+/// pipeline), or a photo credit.
 fn cue_reason(text: &str) -> Option<Reason> {
-    let lower = text.to_lowercase();
-    let lower = lower.trim_end_matches([':', '.', '!', '»', '›', '>', ' ']);
-    const CALLS: &[&str] = &[
-        "share",
-        "share this",
-        "share this article",
-        "tweet",
-        "print",
-        "email",
-        "e-mail",
-        "teilen",
-        "drucken",
-        "artikel teilen",
-        "read more",
-        "weiterlesen",
-        "mehr lesen",
-        "mehr",
-        "more",
-        "subscribe",
-        "abonnieren",
-        "follow us",
-        "folgen sie uns",
-        "zum artikel",
-        "jetzt abonnieren",
-        "newsletter",
-        "back to top",
-        "nach oben",
-        "top",
-        "reply",
-        "antworten",
-        "like",
-        "gefällt mir",
-    ];
-    const ADS: &[&str] = &[
-        "advertisement",
-        "anzeige",
-        "werbung",
-        "sponsored",
-        "publicité",
-        "publicidad",
-    ];
-    const COMMENTS: &[&str] = &[
-        "comments",
-        "kommentare",
-        "leave a comment",
-        "leave a reply",
-        "kommentar schreiben",
-    ];
-    const RELATED: &[&str] = &[
-        "related",
-        "related articles",
-        "related posts",
-        "mehr zum thema",
-        "lesen sie auch",
-        "auch interessant",
-        "das könnte sie auch interessieren",
-        "you may also like",
-        "read also",
-        "see also",
-    ];
-    if CALLS.contains(&lower) {
-        Some(Reason::CallToAction)
-    } else if ADS.contains(&lower) {
-        Some(Reason::Advertisement)
-    } else if COMMENTS.contains(&lower)
-        || lower.starts_with("comments (")
-        || lower.ends_with(" comments")
-    {
-        Some(Reason::Comments)
-    } else if RELATED.contains(&lower) {
-        Some(Reason::RelatedLinks)
-    } else {
-        None
-    }
+    let text = normalize_inline(text);
+    let words = text.split_whitespace().count();
+    cues::cue(&text, &text.to_lowercase(), words).or_else(|| {
+        (words <= MAX_CREDIT_WORDS && cues::has_credit(&text)).then_some(Reason::PhotoCredit)
+    })
 }
+
+/// Longest line taken for a photo credit.
+const MAX_CREDIT_WORDS: usize = 8;
 
 /// Decides every block. `title_block` is the block used as the title: kept,
 /// but not as a paragraph.
@@ -226,7 +161,7 @@ pub(super) fn decide(
             Decision::Drop(reason)
         } else if !in_main {
             Decision::Drop(Reason::OutsideMainContent)
-        } else if let Some(reason) = cue_reason(&block.text).filter(|_| block.chars < 60) {
+        } else if let Some(reason) = cue_reason(&block.text) {
             Decision::Drop(reason)
         } else if block.chars < 60
             && block.link_density() > 0.8
