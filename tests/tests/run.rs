@@ -1,0 +1,157 @@
+//! `precis run` and `precis summarize` with the summarizers that need no
+//! downloaded files (textrank, lead3, the tiny T5 test model), and their
+//! model errors (exit 3).
+
+use precis_e2e::{json_records, workspace_root, Sandbox, ARTICLE, SECOND_ARTICLE};
+use predicates::prelude::*;
+
+#[test]
+fn text_names_the_default_model_and_says_why() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    sandbox
+        .precis()
+        .args(["run", "a.txt"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Orchard town opens its first public library in forty years\n\nSummary (textrank):\n",
+        ))
+        .stderr(predicate::str::contains("note: using textrank: the default summarizer minilm is not downloaded"));
+}
+
+#[test]
+fn json_record_is_complete() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    let output = sandbox.precis().args(["run", "--format", "json", "a.txt"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let records = json_records(&output.stdout);
+    insta::assert_json_snapshot!("run_textrank_json", records[0]);
+}
+
+#[test]
+fn markdown() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    sandbox
+        .precis()
+        .args(["run", "--model", "lead3", "--format", "markdown", "a.txt"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "# Orchard town opens its first public library in forty years\n\nSource: `a.txt`\n\n## Summary\n\nThe old grain store",
+        ))
+        .stdout(predicate::str::contains("*Summarized by lead3.*"))
+        .stdout(predicate::str::contains("## Notes\n\n- cleaning: removed 3 blocks"));
+}
+
+#[test]
+fn summarize_from_stdin_with_word_budget() {
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .precis()
+        .args(["summarize", "--model", "textrank", "--max-length", "10", "--format", "json"])
+        .write_stdin(ARTICLE)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let record = &json_records(&output.stdout)[0];
+    assert_eq!(record["source"], "<stdin>");
+    assert_eq!(record["translation"], serde_json::Value::Null);
+    // A 10-word budget is filled by the first sentence picked.
+    let summary = record["summary"]["text"].as_str().unwrap();
+    assert_eq!(summary.lines().count(), 1, "{summary}");
+}
+
+#[test]
+fn batch_writes_one_json_line_per_article() {
+    let sandbox = Sandbox::new();
+    sandbox.write("1.txt", ARTICLE);
+    sandbox.write("2.txt", SECOND_ARTICLE);
+    let output = sandbox
+        .precis()
+        .args(["run", "--format", "json", "1.txt", "2.txt", "-o", "out.jsonl"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let written = std::fs::read(sandbox.path().join("out.jsonl")).unwrap();
+    let records = json_records(&written);
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["summary"]["model"]["name"], "textrank");
+    assert_eq!(records[1]["title"], "Ferry timetable changes for the winter months");
+}
+
+#[test]
+fn tiny_t5_model_folder_summarizes_deterministically() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    let model = workspace_root().join("crates/precis-infer/tests/fixtures/t5-tiny");
+    let run = || {
+        let output = sandbox
+            .precis()
+            .args(["summarize", "--format", "json", "--beams", "2", "--max-length", "12", "--model"])
+            .arg(&model)
+            .arg("a.txt")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        json_records(&output.stdout).remove(0)
+    };
+    let first = run();
+    assert_eq!(first["summary"]["model"]["family"], "t5");
+    assert!(!first["summary"]["text"].as_str().unwrap().is_empty());
+    assert_eq!(first, run());
+}
+
+#[test]
+fn unknown_model_exits_3() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    sandbox
+        .precis()
+        .args(["run", "--model", "no-such-model", "a.txt"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("unknown model `no-such-model`: not a catalog name (see `precis models list`)"));
+}
+
+#[test]
+fn offline_without_cache_exits_3_with_the_fix() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    sandbox
+        .precis()
+        .env_remove("HF_HUB_OFFLINE")
+        .args(["run", "--offline", "--model", "t5-small", "a.txt"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("error: cannot load the summarizer t5-small\n  caused by: model `t5-small` is not in the Hugging Face cache"))
+        .stderr(predicate::str::contains("(offline mode: HF_HUB_OFFLINE or --offline is set); run `precis models fetch t5-small`"));
+}
+
+#[test]
+fn translation_without_model_exits_3_and_says_how_to_fetch_it() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    sandbox
+        .precis()
+        .args(["run", "--to", "pt", "a.txt"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("error: no translation model for en → pt:"))
+        .stderr(predicate::str::contains("run `just models`"));
+}
+
+#[test]
+fn input_errors_come_before_model_errors() {
+    // No model is loaded for a batch whose every input fails.
+    let sandbox = Sandbox::new();
+    sandbox.write("empty.txt", "");
+    sandbox
+        .precis()
+        .args(["run", "--model", "no-such-model", "empty.txt"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("the input is empty"));
+}
