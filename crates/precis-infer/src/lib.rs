@@ -20,3 +20,9 @@ pub use error::InferError;
 pub use summarizer::{Summarizer, SummarizerOptions};
 pub use task::{ModelInfo, Summarize, Summary, Translate, Translation};
 pub use translator::{DecodeSettings, Translator};
+
+// The README's library snippets compile and run as doctests of this crate,
+// which sees both libraries.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
