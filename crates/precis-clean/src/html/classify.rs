@@ -95,7 +95,9 @@ pub(super) fn element_reasons(page: &Page, main: Option<&MainContent>) -> Vec<Op
                     Some(reason)
                 }
                 // Inside a pruned box its own reason is the better one.
-                _ if parent_inside && inherited.is_none() => link_heavy(page, index),
+                _ if parent_inside && inherited.is_none() && share < GUARD_SHARE => {
+                    link_heavy(page, index)
+                }
                 _ => None,
             }
         };
@@ -165,7 +167,7 @@ pub(super) fn decide(
             Decision::Drop(reason)
         } else if block.chars < 60
             && block.link_density() > 0.8
-            && block.kind != BlockKind::Heading(1)
+            && !matches!(block.kind, BlockKind::Heading(1) | BlockKind::Cell { .. })
         {
             Decision::Drop(if block.kind == BlockKind::Paragraph {
                 Reason::CallToAction

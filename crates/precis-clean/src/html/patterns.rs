@@ -66,7 +66,7 @@ static NAME_RULES: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
             Reason::CookieNotice,
         ),
         (
-            r"comment|disqus|^respond$|^repl(?:y|ies)\b|kommentar|^discussion",
+            r"comment(?:$|[^a]|a[^r])|disqus|^respond$|^repl(?:y|ies)\b|kommentar|^discussion",
             Reason::Comments,
         ),
         (
@@ -78,7 +78,7 @@ static NAME_RULES: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
             Reason::CallToAction,
         ),
         (
-            r"related|recommend|more-?(?:stories|articles|news)|popular|most-?read|trending|teaser|^further|read-?more|also-?read|outbrain|taboola|plista|ligatus|next-?post|prev(?:ious)?-?post|post-?nav|yarpp|^crp|-stories|^weitere",
+            r"related|recommend|more-?(?:stories|articles|news)|popular|most-?read|trending|^further|read-?more|also-?read|outbrain|taboola|plista|ligatus|next-?post|prev(?:ious)?-?post|post-?nav|yarpp|^crp|-stories|^weitere",
             Reason::RelatedLinks,
         ),
         (
