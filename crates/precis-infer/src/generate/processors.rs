@@ -281,8 +281,12 @@ impl LogitsProcessor for TopP {
 
     fn process(&self, _input_ids: &[u32], scores: &mut [f32]) {
         // HF sorts ascending and removes the low tail whose cumulative
-        // probability stays at or below 1 - top_p.
-        let mut order: Vec<usize> = (0..scores.len()).collect();
+        // probability stays at or below 1 - top_p. Entries already at -inf
+        // add nothing to that sum and stay removed, so only the others are
+        // sorted (cheap after top-k).
+        let mut order: Vec<usize> = (0..scores.len())
+            .filter(|&i| scores[i] > f32::NEG_INFINITY)
+            .collect();
         order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
         let sorted: Vec<f32> = order.iter().map(|&i| scores[i]).collect();
         let probs = softmax(&sorted);
@@ -407,25 +411,32 @@ pub fn argmax(scores: &[f32]) -> usize {
     best
 }
 
+/// `sum(exp(score - max))`: f32 `exp` (as torch computes it) summed in f64.
+fn sum_exp(scores: &[f32], max: f32) -> f64 {
+    scores.iter().map(|&s| f64::from((s - max).exp())).sum()
+}
+
+fn max_score(scores: &[f32]) -> f32 {
+    scores.iter().copied().fold(f32::NEG_INFINITY, f32::max)
+}
+
 /// `log(sum(exp(scores)))`, shifted by the maximum for stability. `-inf`
 /// when every score is `-inf`.
 pub fn log_sum_exp(scores: &[f32]) -> f32 {
-    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let max = max_score(scores);
     if max == f32::NEG_INFINITY {
         return max;
     }
-    let sum: f64 = scores.iter().map(|&s| f64::from(s - max).exp()).sum();
-    max + sum.ln() as f32
+    max + sum_exp(scores, max).ln() as f32
 }
 
 /// Log-softmax in place (what beam search ranks), as `torch.log_softmax`.
 pub fn log_softmax_in_place(scores: &mut [f32]) {
-    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let max = max_score(scores);
     if max == f32::NEG_INFINITY {
         return;
     }
-    let sum: f64 = scores.iter().map(|&s| f64::from(s - max).exp()).sum();
-    let log_sum = sum.ln() as f32;
+    let log_sum = sum_exp(scores, max).ln() as f32;
     for score in scores {
         *score = *score - max - log_sum;
     }
@@ -433,8 +444,10 @@ pub fn log_softmax_in_place(scores: &mut [f32]) {
 
 /// Probabilities of `scores`.
 pub fn softmax(scores: &[f32]) -> Vec<f32> {
-    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let exps: Vec<f64> = scores.iter().map(|&s| f64::from(s - max).exp()).collect();
-    let sum: f64 = exps.iter().sum();
-    exps.iter().map(|&e| (e / sum) as f32).collect()
+    let max = max_score(scores);
+    let sum = sum_exp(scores, max);
+    scores
+        .iter()
+        .map(|&s| (f64::from((s - max).exp()) / sum) as f32)
+        .collect()
 }

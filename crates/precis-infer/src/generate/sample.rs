@@ -94,7 +94,7 @@ pub(super) fn run<M: Seq2SeqModel>(
 /// Draws a token from the softmax of `scores`.
 fn draw(scores: &[f32], rng: &mut StdRng) -> Result<usize, InferError> {
     let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let weights: Vec<f64> = scores.iter().map(|&s| f64::from(s - max).exp()).collect();
+    let weights: Vec<f64> = scores.iter().map(|&s| f64::from((s - max).exp())).collect();
     let total: f64 = weights.iter().sum();
     if !(total.is_finite() && total > 0.0) {
         return Err(InferError::InvalidSettings(
