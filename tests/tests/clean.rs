@@ -7,22 +7,44 @@ use predicates::prelude::*;
 fn text_is_title_and_paragraphs_only() {
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", ARTICLE);
-    let output = sandbox.precis().args(["clean", "a.txt"]).assert().success().get_output().clone();
+    let output = sandbox
+        .precis()
+        .args(["clean", "a.txt"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.starts_with("Orchard town opens its first public library in forty years\n\nThe old grain store"), "{text}");
-    for boilerplate in ["Valley Courier — News", "Donate to the Valley Courier", "Read more"] {
+    assert!(
+        text.starts_with(
+            "Orchard town opens its first public library in forty years\n\nThe old grain store"
+        ),
+        "{text}"
+    );
+    for boilerplate in [
+        "Valley Courier — News",
+        "Donate to the Valley Courier",
+        "Read more",
+    ] {
         assert!(!text.contains(boilerplate), "{boilerplate:?} kept:\n{text}");
     }
     // What was dropped is said on stderr, not mixed into the text.
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("note: a.txt: removed 3 blocks:"), "{stderr}");
+    assert!(
+        stderr.contains("note: a.txt: removed 3 blocks:"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn json_records_what_was_removed_and_why() {
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", ARTICLE);
-    let output = sandbox.precis().args(["clean", "--format", "json", "a.txt"]).output().unwrap();
+    let output = sandbox
+        .precis()
+        .args(["clean", "--format", "json", "a.txt"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let records = json_records(&output.stdout);
     assert_eq!(records.len(), 1);
@@ -38,7 +60,9 @@ fn markdown_has_title_heading() {
         .args(["clean", "--format", "markdown", "a.txt"])
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("# Orchard town opens its first public library in forty years\n\nThe old grain store"));
+        .stdout(predicate::str::starts_with(
+            "# Orchard town opens its first public library in forty years\n\nThe old grain store",
+        ));
 }
 
 #[test]
@@ -64,7 +88,9 @@ fn html_example_is_cleaned() {
         .args(["clean", "examples/harbour-ferry.html", "--format", "json"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("\"source\": \"examples/harbour-ferry.html\""))
+        .stdout(predicate::str::contains(
+            "\"source\": \"examples/harbour-ferry.html\"",
+        ))
         .stdout(predicate::str::contains("\"reason\": \"cookie-notice\""));
 }
 
@@ -73,21 +99,36 @@ fn batch_is_json_lines_and_learns_repeated_lines() {
     let sandbox = Sandbox::new();
     sandbox.write("site/1.txt", ARTICLE);
     sandbox.write("site/2.txt", SECOND_ARTICLE);
-    let output = sandbox.precis().args(["clean", "--format", "json", "site"]).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = sandbox
+        .precis()
+        .args(["clean", "--format", "json", "site"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // One compact object per line.
     let stdout = String::from_utf8(output.stdout.clone()).unwrap();
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
     let records = json_records(&output.stdout);
     assert_eq!(records[0]["source"], "site/1.txt");
     assert_eq!(records[1]["source"], "site/2.txt");
-    assert_eq!(records[1]["title"], "Ferry timetable changes for the winter months");
+    assert_eq!(
+        records[1]["title"],
+        "Ferry timetable changes for the winter months"
+    );
     let repeated = records[1]["removed"]
         .as_array()
         .unwrap()
         .iter()
         .any(|removed| removed["reason"] == "repeated-across-articles");
-    assert!(repeated, "the shared slogan is learned across the batch: {}", records[1]);
+    assert!(
+        repeated,
+        "the shared slogan is learned across the batch: {}",
+        records[1]
+    );
 }
 
 #[test]
@@ -101,14 +142,21 @@ fn batch_text_has_a_header_per_article() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with("==> 1.txt <==\n\nOrchard town"))
-        .stdout(predicate::str::contains("\n==> 2.txt <==\n\nFerry timetable"));
+        .stdout(predicate::str::contains(
+            "\n==> 2.txt <==\n\nFerry timetable",
+        ));
 }
 
 #[test]
 fn output_file() {
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", ARTICLE);
-    sandbox.precis().args(["clean", "a.txt", "-o", "out.txt"]).assert().success().stdout("");
+    sandbox
+        .precis()
+        .args(["clean", "a.txt", "-o", "out.txt"])
+        .assert()
+        .success()
+        .stdout("");
     let written = std::fs::read_to_string(sandbox.path().join("out.txt")).unwrap();
     assert!(written.starts_with("Orchard town"), "{written}");
 }
@@ -117,7 +165,12 @@ fn output_file() {
 fn quiet_prints_nothing_but_results() {
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", ARTICLE);
-    sandbox.precis().args(["clean", "--quiet", "a.txt"]).assert().success().stderr("");
+    sandbox
+        .precis()
+        .args(["clean", "--quiet", "a.txt"])
+        .assert()
+        .success()
+        .stderr("");
 }
 
 #[test]

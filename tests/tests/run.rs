@@ -17,15 +17,25 @@ fn text_names_the_default_model_and_says_why() {
         .stdout(predicate::str::starts_with(
             "Orchard town opens its first public library in forty years\n\nSummary (textrank):\n",
         ))
-        .stderr(predicate::str::contains("note: using textrank: the default summarizer minilm is not downloaded"));
+        .stderr(predicate::str::contains(
+            "note: using textrank: the default summarizer minilm is not downloaded",
+        ));
 }
 
 #[test]
 fn json_record_is_complete() {
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", ARTICLE);
-    let output = sandbox.precis().args(["run", "--format", "json", "a.txt"]).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = sandbox
+        .precis()
+        .args(["run", "--format", "json", "a.txt"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let records = json_records(&output.stdout);
     insta::assert_json_snapshot!("run_textrank_json", records[0]);
 }
@@ -51,11 +61,23 @@ fn summarize_from_stdin_with_word_budget() {
     let sandbox = Sandbox::new();
     let output = sandbox
         .precis()
-        .args(["summarize", "--model", "textrank", "--max-length", "10", "--format", "json"])
+        .args([
+            "summarize",
+            "--model",
+            "textrank",
+            "--max-length",
+            "10",
+            "--format",
+            "json",
+        ])
         .write_stdin(ARTICLE)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let record = &json_records(&output.stdout)[0];
     assert_eq!(record["source"], "<stdin>");
     assert_eq!(record["translation"], serde_json::Value::Null);
@@ -71,15 +93,30 @@ fn batch_writes_one_json_line_per_article() {
     sandbox.write("2.txt", SECOND_ARTICLE);
     let output = sandbox
         .precis()
-        .args(["run", "--format", "json", "1.txt", "2.txt", "-o", "out.jsonl"])
+        .args([
+            "run",
+            "--format",
+            "json",
+            "1.txt",
+            "2.txt",
+            "-o",
+            "out.jsonl",
+        ])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let written = std::fs::read(sandbox.path().join("out.jsonl")).unwrap();
     let records = json_records(&written);
     assert_eq!(records.len(), 2);
     assert_eq!(records[0]["summary"]["model"]["name"], "textrank");
-    assert_eq!(records[1]["title"], "Ferry timetable changes for the winter months");
+    assert_eq!(
+        records[1]["title"],
+        "Ferry timetable changes for the winter months"
+    );
 }
 
 #[test]
@@ -90,12 +127,25 @@ fn tiny_t5_model_folder_summarizes_deterministically() {
     let run = || {
         let output = sandbox
             .precis()
-            .args(["summarize", "--format", "json", "--beams", "2", "--max-length", "12", "--model"])
+            .args([
+                "summarize",
+                "--format",
+                "json",
+                "--beams",
+                "2",
+                "--max-length",
+                "12",
+                "--model",
+            ])
             .arg(&model)
             .arg("a.txt")
             .output()
             .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         json_records(&output.stdout).remove(0)
     };
     let first = run();
@@ -113,7 +163,9 @@ fn unknown_model_exits_3() {
         .args(["run", "--model", "no-such-model", "a.txt"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("unknown model `no-such-model`: not a catalog name (see `precis models list`)"));
+        .stderr(predicate::str::contains(
+            "unknown model `no-such-model`: not a catalog name (see `precis models list`)",
+        ));
 }
 
 #[test]
@@ -139,7 +191,9 @@ fn translation_without_model_exits_3_and_says_how_to_fetch_it() {
         .args(["run", "--to", "pt", "a.txt"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("error: no translation model for en → pt:"))
+        .stderr(predicate::str::contains(
+            "error: no translation model for en → pt:",
+        ))
         .stderr(predicate::str::contains("run `just models`"));
 }
 

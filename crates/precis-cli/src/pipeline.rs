@@ -229,8 +229,7 @@ fn within<T: Send + 'static>(
     std::thread::spawn(move || sender.send(job()));
     receiver.recv_timeout(timeout).map_err(|_| {
         Failure::input(format!(
-            "{source}: gave up after {:.1} s (--timeout); raise --timeout or shorten the article",
-            timeout.as_secs_f64()
+            "{source}: gave up after {timeout:?} (--timeout); raise --timeout or shorten the article"
         ))
         .into()
     })

@@ -1,0 +1,291 @@
+//! The bad-input matrix: every input problem exits 1 with a message that
+//! names the file and the problem; repairable input gives a warning;
+//! nothing crashes, and one bad file does not stop a batch.
+
+use precis_e2e::{json_records, Sandbox, ARTICLE};
+use predicates::prelude::*;
+
+fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    bytes
+}
+
+#[test]
+fn refused_inputs_exit_1_naming_file_and_problem() {
+    let sandbox = Sandbox::new();
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("empty.txt", b"", "error: cannot use empty.txt\n  caused by: the input is empty: pass a file or stdin that contains the article's text or HTML\n"),
+        ("blank.txt", b" \n\t\n\xC2\xA0\n", "error: cannot use blank.txt\n  caused by: the input contains only whitespace: pass a file that contains the article's text or HTML\n"),
+        ("image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "error: cannot use image.png\n  caused by: the input is binary data (a PNG image), not text: pass the article as plain text or HTML (for PDFs or images, extract the text first)\n"),
+        ("nul.txt", b"text\0more", "error: cannot use nul.txt\n  caused by: the input is binary data (a NUL byte at offset 4), not text: pass the article as plain text or HTML (for PDFs or images, extract the text first)\n"),
+        ("odd-utf16.txt", b"\xFF\xFEa\x00b", "error: cannot use odd-utf16.txt\n  caused by: the input starts with a UTF-16 byte-order mark but is not valid UTF-16 (odd number of bytes): re-save the file as UTF-8\n"),
+    ];
+    for (name, bytes, message) in cases {
+        sandbox.write(name, bytes);
+        for command in ["clean", "run", "summarize"] {
+            sandbox
+                .precis()
+                .args([command, name])
+                .assert()
+                .code(1)
+                .stdout("")
+                .stderr(*message);
+        }
+    }
+}
+
+#[test]
+fn empty_stdin() {
+    Sandbox::new()
+        .precis()
+        .arg("run")
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: cannot use <stdin>\n  caused by: the input is empty",
+        ));
+}
+
+#[test]
+fn missing_file() {
+    Sandbox::new()
+        .precis()
+        .args(["clean", "missing.txt"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: cannot read missing.txt\n  caused by: No such file or directory",
+        ));
+}
+
+#[test]
+fn empty_folder() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir(sandbox.path().join("none")).unwrap();
+    sandbox
+        .precis()
+        .args(["clean", "none"])
+        .assert()
+        .code(1)
+        .stderr("error: the folder none has no files to read: pass a folder that holds articles\n");
+}
+
+#[test]
+fn invalid_utf8_is_repaired_with_a_warning() {
+    let sandbox = Sandbox::new();
+    let mut bytes = ARTICLE
+        .replace("Mill Street", "Mill Stra\u{df}e")
+        .into_bytes();
+    // "ß" in Latin-1, as a mis-saved scrape has it.
+    let at = bytes.windows(2).position(|w| w == "ß".as_bytes()).unwrap();
+    bytes.splice(at..at + 2, [0xDF]);
+    sandbox.write("latin1.txt", bytes);
+    let output = sandbox
+        .precis()
+        .args(["run", "--format", "json", "latin1.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: latin1.txt: cleaning: the input is not valid UTF-8: 1 invalid byte sequence(s) were replaced by U+FFFD"),
+        "{stderr}"
+    );
+    let record = &json_records(&output.stdout)[0];
+    assert!(
+        record["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("cleaning: the input is not valid UTF-8"),
+        "{record}"
+    );
+    assert!(record["cleaning"]["paragraphs"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Mill Stra\u{FFFD}e"));
+}
+
+#[test]
+fn utf16_with_bom_is_decoded() {
+    let sandbox = Sandbox::new();
+    sandbox.write("utf16.txt", utf16le_with_bom(ARTICLE));
+    sandbox
+        .precis()
+        .args(["clean", "utf16.txt"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Orchard town opens its first public library in forty years\n",
+        ));
+}
+
+#[test]
+fn nothing_usable_kept() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "furniture.txt",
+        "Read more\n\nShare this article\n\nSubscribe to our newsletter\n",
+    );
+    let expected = predicate::str::contains(
+        "error: nothing usable was kept from furniture.txt (removed 3 blocks:",
+    );
+    sandbox
+        .precis()
+        .args(["run", "furniture.txt"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(expected.clone());
+    // `clean` still shows what was removed, and fails.
+    sandbox
+        .precis()
+        .args(["clean", "--format", "json", "furniture.txt"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"reason\":"))
+        .stderr(expected);
+}
+
+#[test]
+fn folder_with_bad_files_processes_the_rest_and_lists_failures() {
+    let sandbox = Sandbox::new();
+    sandbox.write("site/a.txt", ARTICLE);
+    sandbox.write("site/b.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    sandbox.write("site/d.txt", "");
+    // A dangling link cannot be read, even by root (which reads mode-000 files).
+    std::os::unix::fs::symlink("gone.txt", sandbox.path().join("site/c.txt")).unwrap();
+    let output = sandbox
+        .precis()
+        .args(["run", "--format", "json", "site"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let records = json_records(&output.stdout);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["source"], "site/a.txt");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("error: 3 of 4 articles failed:\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "\n  site/b.png: cannot use site/b.png: the input is binary data (a PNG image)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\n  site/c.txt: cannot read site/c.txt: No such file or directory"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\n  site/d.txt: cannot use site/d.txt: the input is empty"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn oversized_input_is_refused_with_the_limit() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.write("huge.txt", "");
+    // Sparse: 64 MiB + 1 byte of zeros without writing them.
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(64 * 1024 * 1024 + 1)
+        .unwrap();
+    sandbox
+        .precis()
+        .args(["clean", "huge.txt"])
+        .assert()
+        .code(1)
+        .stderr("error: huge.txt is larger than the 64 MiB input limit: split it into articles and pass them as separate files\n");
+}
+
+#[test]
+fn deeply_nested_html_does_not_crash() {
+    let sandbox = Sandbox::new();
+    let depth = 10_000;
+    let html = format!(
+        "<html><body>{}<p>The bottom of a very deep page still holds a sentence.</p>{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    sandbox.write("deep.html", html);
+    sandbox
+        .precis()
+        .args(["clean", "deep.html"])
+        .assert()
+        .success()
+        .stdout("The bottom of a very deep page still holds a sentence.\n");
+}
+
+#[test]
+fn one_megabyte_line_without_punctuation_terminates() {
+    let sandbox = Sandbox::new();
+    let words = [
+        "river", "town", "council", "ferry", "library", "winter", "bridge",
+    ];
+    let line: Vec<&str> = (0..150_000)
+        .map(|i| words[(i * 7 + i / 3) % words.len()])
+        .collect();
+    sandbox.write("line.txt", line.join(" "));
+    let assert = sandbox
+        .precis()
+        .args(["run", "line.txt"])
+        .timeout(std::time::Duration::from_secs(120))
+        .assert();
+    // Kept or judged unusable, but always an answer, never a crash.
+    let code = assert.get_output().status.code();
+    assert!(matches!(code, Some(0 | 1)), "{:?}", assert.get_output());
+}
+
+#[test]
+fn timeout_gives_up_on_the_article() {
+    let sandbox = Sandbox::new();
+    let article: String = (0..400)
+        .map(|i| format!("Sentence number {i} says the council met on day {i} to discuss the river and the ferry timetable.\n\n"))
+        .collect();
+    sandbox.write("long.txt", article);
+    sandbox
+        .precis()
+        .args(["run", "--quiet", "--timeout", "0.001", "long.txt"])
+        .assert()
+        .code(1)
+        .stderr("error: long.txt: gave up after 1ms (--timeout); raise --timeout or shorten the article\n");
+}
+
+#[test]
+fn unwritable_output_location() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    sandbox
+        .precis()
+        .args(["clean", "a.txt", "-o", "no/such/folder/out.txt"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: cannot write the output file no/such/folder/out.txt\n  caused by: No such file or directory",
+        ));
+}
+
+#[test]
+fn full_output_device() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("notice: /dev/full is absent; skipping");
+        return;
+    }
+    sandbox
+        .precis()
+        .args(["clean", "--quiet", "a.txt", "-o", "/dev/full"])
+        .assert()
+        .code(1)
+        .stderr(
+            "error: cannot write the output\n  caused by: No space left on device (os error 28)\n",
+        );
+}
