@@ -186,3 +186,29 @@ fn missing_folder_says_how_to_fetch() {
         .unwrap();
     assert!(err.to_string().contains("just models"), "{err}");
 }
+
+#[test]
+fn parallel_workers_give_the_same_output() {
+    let Some(serial) = translator("en-pt") else {
+        return;
+    };
+    let parallel = translator("en-pt").unwrap().with_workers(3);
+    let fixture = fixture("en-pt");
+    // Three batches of 16 sentences (and a partial fourth).
+    let sources: Vec<&str> = fixture
+        .own
+        .iter()
+        .map(|p| p.source.as_str())
+        .cycle()
+        .take(50)
+        .collect();
+    let expected: Vec<String> = fixture
+        .own
+        .iter()
+        .map(|p| p.output.clone())
+        .cycle()
+        .take(50)
+        .collect();
+    assert_eq!(serial.translate_sentences(&sources).unwrap(), expected);
+    assert_eq!(parallel.translate_sentences(&sources).unwrap(), expected);
+}
