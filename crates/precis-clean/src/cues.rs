@@ -38,6 +38,8 @@ const CUES: &[CueKind] = &[
             r"^politique de confidentialité$",
             r"^política de (?:privacidad|cookies|privacidade)$",
             r"^informativa (?:sulla )?privacy$",
+            // Consent buttons.
+            r"^(?:accept|akzeptieren|alle akzeptieren|accept all(?: cookies)?|ablehnen|zustimmen|einverstanden|accepter|tout accepter|refuser|aceptar|rechazar|aceitar|accetta|accetto|rifiuta|got it|i agree|agree)$",
         ],
     },
     // Appeals: phrases that only appeals use decide long paragraphs too.
@@ -46,6 +48,11 @@ const CUES: &[CueKind] = &[
         max_words: 60,
         phrases: &[
             r"favou?r to ask",
+            r"(?:one|a|small|quick) (?:request|favou?r)\b.*[.:!]$",
+            r"before you (?:go|leave)\b",
+            r"bevor sie (?:gehen|weiterlesen)",
+            r"avant de partir",
+            r"antes de (?:irte|ir embora|que te vayas)",
             r"\bsupport (?:us|our (?:work|journalism|newsroom|reporting)|independent journalism|quality journalism)\b",
             r"\byour support\b",
             r"rely on (?:your|readers?’?'?) support",

@@ -59,18 +59,24 @@ fn wrapped_paragraphs<'a>(run: &'a [&'a str]) -> Vec<&'a [&'a str]> {
         filled * 2 >= widths.len() - 1
     };
     let continues = |i: usize| {
-        if wrapped {
+        let previous = run[i - 1].trim_end();
+        let next_lower = run[i]
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase);
+        // "infor-" / "mation": a word broken at the line end.
+        let broken_word = previous
+            .strip_suffix('-')
+            .is_some_and(|head| head.ends_with(char::is_alphabetic));
+        if broken_word && next_lower {
+            true
+        } else if wrapped {
             widths[i - 1] * 4 >= width * 3
         } else {
-            let previous = run[i - 1].trim_end();
             let stops = previous.ends_with([
                 '.', '!', '?', '…', ':', ';', '"', '”', '»', '。', '！', '？',
             ]);
-            let next_lower = run[i]
-                .trim_start()
-                .chars()
-                .next()
-                .is_some_and(char::is_lowercase);
             !stops && next_lower
         }
     };

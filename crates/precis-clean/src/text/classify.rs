@@ -132,9 +132,12 @@ pub(crate) fn classify(blocks: &[Block], repeated: &RepeatedLines) -> Vec<Label>
         })
         .collect();
     captions_before_credits(&shapes, &mut classes);
+    // What is furniture on its own (not just by its neighbours) can never
+    // be the title.
+    let furniture: Vec<bool> = classes.iter().map(|c| matches!(c, Class::Bad(_))).collect();
     promote_headings(&shapes, &mut classes);
     resolve_by_context(&shapes, &mut classes);
-    structure(blocks, &shapes, &classes)
+    structure(blocks, &shapes, &classes, &furniture)
 }
 
 /// Pass 1: the class of a block judged on its own.
@@ -289,10 +292,41 @@ fn resolve_by_context(shapes: &[Shape], classes: &mut [Class]) {
             classes[i] = Class::Bad(Reason::DonationAppeal);
         }
     }
+    swallow_sections(shapes, classes);
+}
+
+/// A paragraph of at least this many characters after a related-links or
+/// comments section means the article goes on.
+const SECTION_END_CHARS: usize = 100;
+
+/// A section label ("Related articles", "3 Comments", "Lesen Sie auch:")
+/// takes the short blocks that follow with it — teaser titles, commenter
+/// names — up to the next real paragraph.
+fn swallow_sections(shapes: &[Shape], classes: &mut [Class]) {
+    let mut section: Option<Reason> = None;
+    for (shape, class) in shapes.iter().zip(classes.iter_mut()) {
+        match *class {
+            Class::Bad(reason @ (Reason::RelatedLinks | Reason::Comments)) if shape.words <= 8 => {
+                section = Some(reason);
+            }
+            Class::Bad(_) => {}
+            Class::Good if shape.chars >= SECTION_END_CHARS => section = None,
+            _ => {
+                if let Some(reason) = section {
+                    *class = Class::Bad(reason);
+                }
+            }
+        }
+    }
 }
 
 /// Pass 3: title, headings, body and duplicates from the final classes.
-fn structure(blocks: &[Block], shapes: &[Shape], classes: &[Class]) -> Vec<Label> {
+fn structure(
+    blocks: &[Block],
+    shapes: &[Shape],
+    classes: &[Class],
+    furniture: &[bool],
+) -> Vec<Label> {
     let mut labels: Vec<Label> = classes
         .iter()
         .map(|class| match class {
@@ -300,16 +334,15 @@ fn structure(blocks: &[Block], shapes: &[Shape], classes: &[Class]) -> Vec<Label
             _ => Label::Body,
         })
         .collect();
-    let first_body = labels.iter().position(|l| *l == Label::Body);
-    // The title: the last title-shaped block before the article starts,
-    // looking past captions, bylines and short furniture.
-    if let Some(first_body) = first_body {
-        let title = (0..=first_body).rev().take(8).find(|&i| {
-            shapes[i].heading_like
-                && shapes[i].words >= 2
-                && !shapes[i].credit
-                && shapes[i].cue.is_none()
-        });
+    // The title: the last title-shaped block before the article's first
+    // sentence, looking past captions, bylines and short furniture.
+    let first_sentence =
+        (0..labels.len()).find(|&i| labels[i] == Label::Body && shapes[i].sentence_like());
+    if let Some(first_sentence) = first_sentence {
+        let title = (0..=first_sentence)
+            .rev()
+            .take(8)
+            .find(|&i| shapes[i].heading_like && shapes[i].words >= 2 && !furniture[i]);
         if let Some(title) = title {
             labels[title] = Label::Title;
         }
