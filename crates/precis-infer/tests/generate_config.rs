@@ -209,6 +209,31 @@ fn settings_round_trip_through_json() {
     assert!(text.contains(r#""early_stopping":"never""#), "{text}");
 }
 
+#[test]
+fn unsupported_hf_settings_are_reported_not_dropped_silently() {
+    let generation = json!({"eos_token_id": 1, "typical_p": 0.9, "epsilon_cutoff": 0.0, "suppress_tokens": [3, 4],
+        "renormalize_logits": false, "min_p": null, "num_beam_groups": 1});
+    let defaults =
+        GenerationConfig::from_hf_json(&t5_like_config(), Some(&generation), None).unwrap();
+    assert_eq!(
+        defaults.ignored,
+        vec![
+            "typical_p = 0.9".to_string(),
+            "suppress_tokens = [3,4]".to_string()
+        ]
+    );
+    let mut config = t5_like_config();
+    config["task_specific_params"]["summarization"]["diversity_penalty"] = json!(0.5);
+    let defaults = GenerationConfig::from_hf_json(&config, None, Some("summarization")).unwrap();
+    assert_eq!(
+        defaults.ignored,
+        vec!["diversity_penalty = 0.5".to_string()]
+    );
+    let plain =
+        GenerationConfig::from_hf_json(&t5_like_config(), None, Some("summarization")).unwrap();
+    assert!(plain.ignored.is_empty(), "{:?}", plain.ignored);
+}
+
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }

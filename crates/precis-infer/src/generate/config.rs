@@ -215,6 +215,48 @@ pub struct TaskDefaults {
     pub generation: GenerationConfig,
     /// Text to put before the input, e.g. t5-small's "summarize: ".
     pub prefix: Option<String>,
+    /// HF generation settings the model's files set but this engine does not
+    /// implement (see [`UNSUPPORTED_FIELDS`]), as `field = value`; callers
+    /// should tell the user that they are ignored.
+    pub ignored: Vec<String>,
+}
+
+/// HF `GenerationConfig` fields the engine does not implement, with HF's
+/// default (a file that sets one to its default loses nothing).
+pub const UNSUPPORTED_FIELDS: [(&str, &str); 18] = [
+    ("typical_p", "1.0"),
+    ("epsilon_cutoff", "0.0"),
+    ("eta_cutoff", "0.0"),
+    ("min_p", "null"),
+    ("top_h", "null"),
+    ("num_beam_groups", "1"),
+    ("diversity_penalty", "0.0"),
+    ("encoder_repetition_penalty", "1.0"),
+    ("encoder_no_repeat_ngram_size", "0"),
+    ("renormalize_logits", "false"),
+    ("remove_invalid_values", "false"),
+    ("exponential_decay_length_penalty", "null"),
+    ("suppress_tokens", "null"),
+    ("begin_suppress_tokens", "null"),
+    ("sequence_bias", "null"),
+    ("guidance_scale", "null"),
+    ("force_words_ids", "null"),
+    ("stop_strings", "null"),
+];
+
+/// The [`UNSUPPORTED_FIELDS`] that `fields` sets to something else than
+/// HF's default.
+fn unsupported_settings(fields: &Value) -> Vec<String> {
+    UNSUPPORTED_FIELDS
+        .iter()
+        .filter_map(|&(key, default)| {
+            let value = fields.get(key).filter(|v| !v.is_null())?;
+            let is_default = serde_json::from_str::<Value>(default).is_ok_and(|d| {
+                d == *value || d.as_f64().is_some_and(|d| value.as_f64() == Some(d))
+            });
+            (!is_default).then(|| format!("{key} = {value}"))
+        })
+        .collect()
 }
 
 impl GenerationConfig {
@@ -240,11 +282,14 @@ impl GenerationConfig {
         generation_config_json: Option<&Value>,
         task: Option<&str>,
     ) -> Result<TaskDefaults, String> {
-        let base = GenerationOverrides::from_json(generation_config_json.unwrap_or(config_json))?;
+        let base_json = generation_config_json.unwrap_or(config_json);
+        let base = GenerationOverrides::from_json(base_json)?;
         let mut generation = Self::default().with(&base);
         let mut prefix = None;
+        let mut ignored = unsupported_settings(base_json);
         let task_params = task.and_then(|task| config_json.get("task_specific_params")?.get(task));
         if let Some(params) = task_params {
+            ignored.extend(unsupported_settings(params));
             let overrides = GenerationOverrides::from_json(params).map_err(|err| {
                 format!("task_specific_params.{}: {err}", task.unwrap_or_default())
             })?;
@@ -254,7 +299,11 @@ impl GenerationConfig {
                 .and_then(Value::as_str)
                 .map(str::to_owned);
         }
-        Ok(TaskDefaults { generation, prefix })
+        Ok(TaskDefaults {
+            generation,
+            prefix,
+            ignored,
+        })
     }
 
     /// [`Self::from_hf_json`] on the files of a model folder.
