@@ -223,7 +223,7 @@ pub struct TaskDefaults {
 
 /// HF `GenerationConfig` fields the engine does not implement, with HF's
 /// default (a file that sets one to its default loses nothing).
-pub const UNSUPPORTED_FIELDS: [(&str, &str); 18] = [
+pub const UNSUPPORTED_FIELDS: [(&str, &str); 20] = [
     ("typical_p", "1.0"),
     ("epsilon_cutoff", "0.0"),
     ("eta_cutoff", "0.0"),
@@ -242,6 +242,8 @@ pub const UNSUPPORTED_FIELDS: [(&str, &str); 18] = [
     ("guidance_scale", "null"),
     ("force_words_ids", "null"),
     ("stop_strings", "null"),
+    ("penalty_alpha", "null"),
+    ("dola_layers", "null"),
 ];
 
 /// The [`UNSUPPORTED_FIELDS`] that `fields` sets to something else than

@@ -9,6 +9,24 @@
 //!    search / beam sampling ([`beam`]);
 //! 4. stopping — eos ids and the length limit, inside each strategy.
 //!
+//! ```no_run
+//! use precis_infer::generate::{generate, GenerationConfig, GenerationOverrides, Seq2SeqModel};
+//! # fn run<M: Seq2SeqModel>(
+//! #     model: &M, input_ids: &candle_core::Tensor, attention_mask: &candle_core::Tensor,
+//! # ) -> Result<(), precis_infer::InferError> {
+//! // t5-small's summarization settings, with two beams instead of four.
+//! let defaults = GenerationConfig::from_model_dir("models/t5-small".as_ref(), Some("summarization"))?;
+//! let overrides = GenerationOverrides { num_beams: Some(2), ..Default::default() };
+//! let config = defaults.generation.with(&overrides);
+//! let generation = generate(model, input_ids, attention_mask, &config)?;
+//! for hypotheses in &generation.outputs {
+//!     let best = &hypotheses[0];
+//!     println!("{:?} (score {}, cut by the length limit: {})", best.tokens, best.score, !best.finished);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Matched behaviour is that of transformers 5 (the version the fixtures
 //! under `tests/fixtures/generation` record); where it differs from older
 //! releases the comments say so.
