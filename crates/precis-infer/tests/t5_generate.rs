@@ -80,3 +80,53 @@ fn beam_search_with_one_beam_equals_greedy() {
         }
     }
 }
+
+#[test]
+fn batched_generation_equals_one_input_at_a_time() {
+    for name in MODELS {
+        let model = load(name, Precision::F32);
+        for case in expected(name)
+            .generate
+            .iter()
+            .filter(|c| c.input_ids.len() > 1)
+        {
+            let config = config_for(name, &case.kwargs);
+            let together = generate(
+                &model,
+                &batch(&case.input_ids),
+                &batch(&case.attention_mask),
+                &config,
+            )
+            .unwrap();
+            for (row, (ids, mask)) in case.input_ids.iter().zip(&case.attention_mask).enumerate() {
+                let len = mask.iter().filter(|&&m| m == 1).count();
+                let alone = generate(
+                    &model,
+                    &batch(&[ids[..len].to_vec()]),
+                    &batch(&[vec![1; len]]),
+                    &config,
+                )
+                .unwrap();
+                // Same tokens; scores equal up to float summation order.
+                let (alone, together) = (&alone.outputs[0], &together.outputs[row]);
+                let tokens = |hyps: &[precis_infer::generate::Hypothesis]| -> Vec<Vec<u32>> {
+                    hyps.iter().map(|h| h.tokens.clone()).collect()
+                };
+                assert_eq!(
+                    tokens(alone),
+                    tokens(together),
+                    "{name} {} row {row}",
+                    case.name
+                );
+                for (a, b) in alone.iter().zip(together) {
+                    let diff = (a.score - b.score).abs();
+                    assert!(
+                        diff < 1e-4,
+                        "{name} {} row {row}: scores differ by {diff}",
+                        case.name
+                    );
+                }
+            }
+        }
+    }
+}
