@@ -35,16 +35,40 @@ fn cache_tiny_t5_as_t5_small(sandbox: &Sandbox) -> PathBuf {
 #[test]
 fn list_shows_catalog_builtins_and_what_is_downloaded() {
     let sandbox = Sandbox::new();
-    let table = sandbox.precis().args(["models", "list"]).assert().success().get_output().stdout.clone();
+    let table = sandbox
+        .precis()
+        .args(["models", "list"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let table = String::from_utf8(table).unwrap();
     assert!(table.starts_with("NAME "), "{table}");
-    let row = |name: &str| table.lines().find(|line| line.starts_with(&format!("{name} "))).unwrap_or_else(|| panic!("no {name} row:\n{table}")).to_owned();
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|line| line.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no {name} row:\n{table}"))
+            .to_owned()
+    };
     assert!(row("t5-small").contains(" no "), "{table}");
     assert!(row("textrank").contains(" yes "), "{table}");
 
     cache_tiny_t5_as_t5_small(&sandbox);
-    let json = sandbox.precis().args(["models", "list", "--json"]).assert().success().get_output().stdout.clone();
-    let rows: Vec<serde_json::Value> = String::from_utf8(json).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let json = sandbox
+        .precis()
+        .args(["models", "list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Vec<serde_json::Value> = String::from_utf8(json)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let t5 = rows.iter().find(|row| row["name"] == "t5-small").unwrap();
     assert_eq!(t5["downloaded"], true);
     assert_eq!(t5["family"], "t5");
@@ -59,8 +83,12 @@ fn path_of_a_cached_model_and_of_a_missing_one() {
         .args(["models", "path", "t5-small"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("model `t5-small` is not in the Hugging Face cache"))
-        .stderr(predicate::str::contains("run `precis models fetch t5-small`"));
+        .stderr(predicate::str::contains(
+            "model `t5-small` is not in the Hugging Face cache",
+        ))
+        .stderr(predicate::str::contains(
+            "run `precis models fetch t5-small`",
+        ));
     let snapshot = cache_tiny_t5_as_t5_small(&sandbox);
     sandbox
         .precis()
@@ -77,10 +105,22 @@ fn cached_model_runs_offline_and_json_names_its_revision() {
     sandbox.write("a.txt", ARTICLE);
     sandbox
         .precis()
-        .args(["run", "--offline", "--model", "t5-small", "--max-length", "8", "--format", "json", "a.txt"])
+        .args([
+            "run",
+            "--offline",
+            "--model",
+            "t5-small",
+            "--max-length",
+            "8",
+            "--format",
+            "json",
+            "a.txt",
+        ])
         .assert()
         .success()
-        .stdout(predicate::str::contains(format!("\"revision\": \"{T5_SMALL_REVISION}\"")));
+        .stdout(predicate::str::contains(format!(
+            "\"revision\": \"{T5_SMALL_REVISION}\""
+        )));
 }
 
 #[test]
@@ -101,14 +141,21 @@ fn truncated_weights_exit_3() {
     copy_dir(&tiny_t5(), &model);
     let weights = model.join("model.safetensors");
     let len = std::fs::metadata(&weights).unwrap().len();
-    std::fs::File::options().write(true).open(&weights).unwrap().set_len(len / 2).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&weights)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
     sandbox.write("a.txt", ARTICLE);
     sandbox
         .precis()
         .args(["summarize", "--model", "t5", "a.txt"])
         .assert()
         .code(3)
-        .stderr(predicate::str::starts_with("error: cannot load the summarizer t5\n  caused by: "))
+        .stderr(predicate::str::starts_with(
+            "error: cannot load the summarizer t5\n  caused by: ",
+        ))
         .stderr(predicate::str::contains("t5"))
         .stderr(predicate::str::contains("corrupt").or(predicate::str::contains("truncated")));
 }
@@ -143,5 +190,7 @@ fn corrupt_translation_model_exits_3() {
         .write_stdin("The ferry runs again.\n")
         .assert()
         .code(3)
-        .stderr(predicate::str::starts_with("error: cannot load the translation model model\n  caused by: "));
+        .stderr(predicate::str::starts_with(
+            "error: cannot load the translation model model\n  caused by: ",
+        ));
 }

@@ -1,0 +1,146 @@
+//! Translation: `precis translate` keeps the line structure, `precis run
+//! --to` translates the summary (and with `--translate-all` the article).
+//! These run the real Bergamot model that `just models` downloads; without
+//! it they are skipped with a notice (in CI they fail).
+
+use precis_e2e::{downloaded_models, json_records, Sandbox, ARTICLE};
+use predicates::prelude::*;
+
+#[test]
+fn missing_model_exits_3_with_the_fix() {
+    Sandbox::new()
+        .precis()
+        .args(["translate", "--to", "pt"])
+        .write_stdin("The ferry runs again.\n")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "error: no translation model for en → pt:",
+        ))
+        .stderr(predicate::str::contains(
+            "run `just models` to fetch the offline Bergamot models",
+        ));
+}
+
+#[test]
+fn one_output_line_per_input_line() {
+    let Some(models) = downloaded_models("bergamot-en-pt") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let input = "The ferry runs again. It leaves at noon.\n\nThe library opens on Saturday.\n";
+    let output = sandbox
+        .precis()
+        .env("PRECIS_MODELS_DIR", &models)
+        .args(["translate", "--from", "en", "--to", "pt"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].contains("balsa") || lines[0].contains("ferry"),
+        "{text}"
+    );
+    assert_eq!(lines[1], "");
+    assert!(lines[2].contains("biblioteca"), "{text}");
+}
+
+#[test]
+fn json_output_of_translate() {
+    let Some(models) = downloaded_models("bergamot-en-pt") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    sandbox.write("in.txt", "Good morning.\nThank you very much.\n");
+    let output = sandbox
+        .precis()
+        .env("PRECIS_MODELS_DIR", &models)
+        .args(["translate", "--to", "pt", "--format", "json", "in.txt"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let record = &json_records(&output.stdout)[0];
+    assert_eq!(record["source"], "in.txt");
+    assert_eq!(record["model"]["name"], "bergamot-en-pt");
+    assert_eq!(record["lines"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn run_translates_summary_and_whole_article() {
+    let Some(models) = downloaded_models("bergamot-en-pt") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    let output = sandbox
+        .precis()
+        .env("PRECIS_MODELS_DIR", &models)
+        .args([
+            "run",
+            "--model",
+            "textrank",
+            "--to",
+            "pt",
+            "--translate-all",
+            "--format",
+            "json",
+            "a.txt",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let record = &json_records(&output.stdout)[0];
+    let summary_lines = record["summary"]["text"].as_str().unwrap().lines().count();
+    let translation = &record["translation"];
+    assert_eq!(translation["to"], "pt");
+    assert_eq!(translation["model"]["name"], "bergamot-en-pt");
+    assert_eq!(
+        translation["summary"].as_array().unwrap().len(),
+        summary_lines
+    );
+    // Title, blank, then each paragraph and the blank lines between them.
+    let article = translation["article"].as_array().unwrap();
+    assert_eq!(article.len(), 1 + 2 * 4, "{article:?}");
+    assert!(
+        article[0].as_str().unwrap().contains("biblioteca"),
+        "{article:?}"
+    );
+}
+
+#[test]
+fn run_default_models_name_themselves_in_text_output() {
+    let Some(models) = downloaded_models("bergamot-en-pt") else {
+        return;
+    };
+    if !models.join("all-minilm-l6-v2").is_dir() {
+        eprintln!("notice: models/downloads/all-minilm-l6-v2 is absent; skipping");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    sandbox
+        .precis()
+        .env("PRECIS_MODELS_DIR", &models)
+        .args(["run", "--to", "pt", "a.txt"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\n\nSummary (minilm):\n"))
+        .stdout(predicate::str::contains(
+            "\n\nSummary, pt (bergamot-en-pt):\n",
+        ));
+}
