@@ -15,13 +15,30 @@ use precis_clean::Document;
 use serde::Deserialize;
 use tokenizers::{Tokenizer, TruncationParams};
 
-use super::{position_weight, prior, select, sentences, summary, Budget, Sentence};
+use super::{pick, position_weight, prior, sentences, summary, Budget, Sentence, NEWS_BUDGET};
 use crate::models::bert::{self, BertModel};
 use crate::{InferError, ModelInfo, Summarize, Summary};
 
-/// Sentences per forward pass. Batches hold sentences of similar length
-/// (they are sorted first), so padding wastes little work.
+/// Most sentences per forward pass.
 const BATCH: usize = 32;
+
+/// Splits `lengths` (sorted ascending) into batches of similar length, so
+/// padding every sentence to its batch's longest wastes little work: a batch
+/// ends when the next sentence is over a quarter longer than its first.
+fn batches(lengths: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &len) in lengths.iter().enumerate() {
+        if i - start == BATCH || len * 4 > lengths[start] * 5 + 16 {
+            out.push(start..i);
+            start = i;
+        }
+    }
+    if start < lengths.len() {
+        out.push(start..lengths.len());
+    }
+    out
+}
 
 /// `sentence_bert_config.json`: the token window sentence-transformers uses.
 #[derive(Deserialize)]
@@ -90,7 +107,12 @@ impl SentenceEncoder {
         let mut order: Vec<usize> = (0..encodings.len()).collect();
         order.sort_by_key(|&i| encodings[i].get_ids().len());
         let mut vectors = vec![Vec::new(); encodings.len()];
-        for batch in order.chunks(BATCH) {
+        let lengths: Vec<usize> = order
+            .iter()
+            .map(|&i| encodings[i].get_ids().len())
+            .collect();
+        for range in batches(&lengths) {
+            let batch = &order[range];
             let len = batch
                 .iter()
                 .map(|&i| encodings[i].get_ids().len())
@@ -138,7 +160,7 @@ impl MiniLm {
         Ok(MiniLm {
             encoder: SentenceEncoder::load(dir)?,
             info,
-            budget: Budget::Sentences(3),
+            budget: NEWS_BUDGET,
         })
     }
 
@@ -162,7 +184,7 @@ impl MiniLm {
             .map(|(sentence, vector)| {
                 let centrality =
                     vectors.iter().map(|other| dot(vector, other)).sum::<f64>() / n as f64;
-                centrality * position_weight(sentence.position) * prior(sentence)
+                centrality.max(0.0) * position_weight(sentence.position) * prior(sentence)
             })
             .collect()
     }
@@ -178,9 +200,20 @@ impl Summarize for MiniLm {
         let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
         let vectors = self.encoder.embed(&texts)?;
         let relevance = Self::relevance(&sentences, &vectors);
-        let lengths: Vec<usize> = sentences.iter().map(|s| s.words).collect();
         let similarity = |i: usize, j: usize| dot(&vectors[i], &vectors[j]);
-        let picked = select(&relevance, &lengths, &similarity, 0.5, self.budget);
+        let picked = pick(&sentences, &relevance, &similarity, self.budget);
         summary(&sentences, picked, &self.info)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::batches;
+
+    #[test]
+    fn batches_group_similar_lengths() {
+        assert_eq!(batches(&[10, 11, 12, 40, 41, 200]), vec![0..3, 3..5, 5..6]);
+        assert_eq!(batches(&[7; 70]), vec![0..32, 32..64, 64..70]);
+        assert!(batches(&[]).is_empty());
     }
 }

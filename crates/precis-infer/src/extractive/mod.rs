@@ -65,10 +65,21 @@ fn is_quote(sentence: &str) -> bool {
     opens_with_quote || straight % 2 == 1 || curly % 2 == 1
 }
 
+/// The default summary length: three sentences, or fewer once 70 words
+/// are reached — about the length of a news article's highlights.
+pub const NEWS_BUDGET: Budget = Budget {
+    sentences: Some(3),
+    words: Some(70),
+};
+
+/// Sentences picked before any other: the opening sentence, which in news
+/// (and most expository writing) states what the article is about.
+const LEAD: &[usize] = &[0];
+
 /// How much a sentence's position says it matters: news puts the key facts
 /// first, so weight decays with distance from the article's start.
 fn position_weight(position: usize) -> f64 {
-    1.0 / (1.0 + position as f64)
+    (1.0 + position as f64).powf(-0.8)
 }
 
 /// Length and quote prior: fragments (a few words) and very long sentences
@@ -77,6 +88,19 @@ fn prior(sentence: &Sentence) -> f64 {
     let length =
         (sentence.words as f64 / 10.0).min(1.0) * if sentence.words > 50 { 0.8 } else { 1.0 };
     length * if sentence.quote { 0.8 } else { 1.0 }
+}
+
+/// Picks the summary sentences from their relevance scores: the lead
+/// sentence first, then MMR, with redundancy weighed against the best score.
+fn pick(
+    sentences: &[Sentence],
+    relevance: &[f64],
+    similarity: &dyn Fn(usize, usize) -> f64,
+    budget: Budget,
+) -> Vec<usize> {
+    let lengths: Vec<usize> = sentences.iter().map(|s| s.words).collect();
+    let redundancy = 0.4 * relevance.iter().copied().fold(0.0, f64::max);
+    select(relevance, &lengths, similarity, redundancy, budget, LEAD)
 }
 
 /// The summary of the `picked` sentences, in document order, one a line.

@@ -3,53 +3,61 @@
 //! similarity to what is already picked, is highest — so a summary does
 //! not say the same thing twice — until the length budget is spent.
 
-/// How long a summary may be.
+/// How long a summary may be: it is full once either limit is reached.
+/// Sentences are never cut, so the sentence that reaches the word limit is
+/// kept whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Budget {
-    /// About this many words: sentences are added while the summary is
-    /// shorter, and one that would overshoot by more than a quarter of the
-    /// budget is passed over for a shorter one.
-    Words(usize),
-    /// Exactly this many sentences (fewer when the article has fewer).
-    Sentences(usize),
+pub struct Budget {
+    pub sentences: Option<usize>,
+    pub words: Option<usize>,
 }
 
 impl Budget {
-    /// Whether a summary of `sentences` sentences and `words` words is full.
-    fn is_spent(self, sentences: usize, words: usize) -> bool {
-        match self {
-            Budget::Words(limit) => words >= limit,
-            Budget::Sentences(limit) => sentences >= limit,
+    /// At most `n` sentences.
+    pub fn sentences(n: usize) -> Self {
+        Budget {
+            sentences: Some(n),
+            words: None,
         }
     }
 
-    /// Whether a sentence of `length` words may join a summary of `words`.
-    fn fits(self, words: usize, length: usize) -> bool {
-        match self {
-            Budget::Words(limit) => words == 0 || words + length <= limit + limit / 4,
-            Budget::Sentences(_) => true,
+    /// Sentences until the summary has at least `n` words.
+    pub fn words(n: usize) -> Self {
+        Budget {
+            sentences: None,
+            words: Some(n),
         }
+    }
+
+    /// Whether a summary of `sentences` sentences and `words` words is full.
+    fn is_spent(self, sentences: usize, words: usize) -> bool {
+        self.sentences.is_some_and(|limit| sentences >= limit)
+            || self.words.is_some_and(|limit| words >= limit)
     }
 }
 
 /// Picks sentences: `relevance[i]` is sentence i's score, `lengths[i]` its
 /// word count, `similarity(i, j)` in 0..=1 how much two sentences say the
 /// same, `redundancy` how strongly that counts against a candidate.
-/// Returns the picked indices in the order they were picked; the first pick
-/// is always made, so a non-empty article gets a non-empty summary.
+/// `seed` sentences are picked first, whatever their score. Returns the
+/// picked indices in the order they were picked.
 pub fn select(
     relevance: &[f64],
     lengths: &[usize],
     similarity: &dyn Fn(usize, usize) -> f64,
     redundancy: f64,
     budget: Budget,
+    seed: &[usize],
 ) -> Vec<usize> {
-    let mut picked: Vec<usize> = Vec::new();
-    let mut words = 0;
+    let mut picked: Vec<usize> = seed
+        .iter()
+        .copied()
+        .filter(|&i| i < relevance.len())
+        .collect();
+    let mut words: usize = picked.iter().filter_map(|&i| lengths.get(i)).sum();
     while !budget.is_spent(picked.len(), words) {
         let best = (0..relevance.len())
             .filter(|i| !picked.contains(i))
-            .filter(|&i| budget.fits(words, lengths.get(i).copied().unwrap_or(0)))
             .map(|i| {
                 let overlap = picked.iter().map(|&j| similarity(i, j)).fold(0.0, f64::max);
                 (i, relevance[i] - redundancy * overlap)
@@ -73,12 +81,14 @@ mod tests {
 
     #[test]
     fn takes_the_most_relevant_within_the_budget() {
+        let relevance = [0.1, 0.9, 0.5, 0.7];
         let picked = select(
-            &[0.1, 0.9, 0.5, 0.7],
+            &relevance,
             &[10; 4],
             &no_overlap,
             0.5,
-            Budget::Sentences(2),
+            Budget::sentences(2),
+            &[],
         );
         assert_eq!(picked, vec![1, 3]);
     }
@@ -92,25 +102,44 @@ mod tests {
             &[10; 3],
             &same,
             0.5,
-            Budget::Sentences(2),
+            Budget::sentences(2),
+            &[],
         );
         assert_eq!(picked, vec![0, 2]);
     }
 
     #[test]
-    fn word_budget_passes_over_sentences_that_overshoot() {
+    fn word_limit_stops_at_the_sentence_that_reaches_it() {
+        let (relevance, lengths) = ([0.9, 0.8, 0.7], [30, 40, 15]);
         let picked = select(
-            &[0.9, 0.8, 0.7],
-            &[30, 40, 15],
+            &relevance,
+            &lengths,
             &no_overlap,
             0.0,
-            Budget::Words(50),
+            Budget::words(50),
+            &[],
         );
-        assert_eq!(picked, vec![0, 2]);
-        // A single sentence longer than the budget is still a summary.
+        assert_eq!(picked, vec![0, 1]);
+        let both = Budget {
+            sentences: Some(3),
+            words: Some(20),
+        };
         assert_eq!(
-            select(&[1.0], &[200], &no_overlap, 0.0, Budget::Words(50)),
+            select(&relevance, &lengths, &no_overlap, 0.0, both, &[]),
             vec![0]
         );
+    }
+
+    #[test]
+    fn seed_sentences_come_first() {
+        let picked = select(
+            &[0.1, 0.9, 0.5],
+            &[10; 3],
+            &no_overlap,
+            0.0,
+            Budget::sentences(2),
+            &[0],
+        );
+        assert_eq!(picked, vec![0, 1]);
     }
 }

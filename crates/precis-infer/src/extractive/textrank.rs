@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use precis_clean::Document;
 
-use super::{built_in, position_weight, prior, select, sentences, summary, Budget};
+use super::{built_in, pick, position_weight, prior, sentences, summary, Budget, NEWS_BUDGET};
 use crate::eval::rouge;
 use crate::{InferError, ModelInfo, Summarize, Summary};
 
@@ -27,7 +27,7 @@ impl Default for TextRank {
     fn default() -> Self {
         TextRank {
             info: built_in("textrank"),
-            budget: Budget::Sentences(3),
+            budget: NEWS_BUDGET,
         }
     }
 }
@@ -57,22 +57,11 @@ impl Summarize for TextRank {
         let relevance: Vec<f64> = ranks
             .iter()
             .zip(&sentences)
-            .map(|(rank, s)| rank * prior(s))
+            .map(|(rank, s)| rank * position_weight(s.position) * prior(s))
             .collect();
-        let lengths: Vec<usize> = sentences.iter().map(|s| s.words).collect();
-        let picked = select(
-            &relevance,
-            &lengths,
-            &similarity,
-            0.5 * max(&relevance),
-            self.budget,
-        );
+        let picked = pick(&sentences, &relevance, &similarity, self.budget);
         summary(&sentences, picked, &self.info)
     }
-}
-
-fn max(values: &[f64]) -> f64 {
-    values.iter().copied().fold(0.0, f64::max)
 }
 
 /// Sparse TF-IDF vectors of stemmed words (ROUGE's tokenizer stems them), L2-normalized,

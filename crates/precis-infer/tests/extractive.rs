@@ -1,0 +1,105 @@
+//! The model-free extractive summarizers (`lead3`, `textrank`): output
+//! shape, budgets, edge cases, and on `../shared/eval/cnndm-dev.jsonl` the
+//! project's target (textrank at least as good as Lead-3 on ROUGE-1).
+
+use std::path::Path;
+
+use precis_clean::{Document, Paragraph};
+use precis_infer::eval::{read_summary_data, summarize_dataset};
+use precis_infer::extractive::{Budget, Lead3, TextRank};
+use precis_infer::{InferError, Summarize};
+
+fn document(paragraphs: &[&str]) -> Document {
+    Document {
+        paragraphs: paragraphs
+            .iter()
+            .map(|text| Paragraph {
+                text: text.to_string(),
+                heading: None,
+            })
+            .collect(),
+        ..Document::default()
+    }
+}
+
+fn article() -> Document {
+    document(&[
+        "The city council approved a new budget for the river ferry on Tuesday. The vote was close.",
+        "The ferry budget pays for two new boats and a longer timetable on the river.",
+        "\"We have waited years for this,\" said a commuter. \"It changes everything.",
+        "Critics said the ferry budget ignores the bus network. The council rejected that view.",
+        "The new river ferry timetable starts in May, and the council will review the budget in a year.",
+    ])
+}
+
+#[test]
+fn lead3_takes_the_first_three_sentences() {
+    let summary = Lead3::default().summarize(&article()).unwrap();
+    assert_eq!(
+        summary.text,
+        "The city council approved a new budget for the river ferry on Tuesday.\nThe vote was close.\n\
+         The ferry budget pays for two new boats and a longer timetable on the river."
+    );
+    assert_eq!(summary.model.name, "lead3");
+}
+
+#[test]
+fn textrank_keeps_document_order_and_passes_over_quotes() {
+    let summary = TextRank::default().summarize(&article()).unwrap();
+    let lines: Vec<&str> = summary.text.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", summary.text);
+    assert_eq!(
+        lines[0],
+        "The city council approved a new budget for the river ferry on Tuesday."
+    );
+    let text = article()
+        .paragraphs
+        .iter()
+        .map(|p| p.text.clone())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let positions: Vec<usize> = lines.iter().map(|l| text.find(l).unwrap()).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
+    assert!(!summary.text.contains("We have waited"), "{}", summary.text);
+}
+
+#[test]
+fn textrank_respects_a_sentence_budget() {
+    let one = TextRank::default()
+        .with_budget(Budget::sentences(1))
+        .summarize(&article())
+        .unwrap();
+    assert_eq!(one.text.lines().count(), 1);
+}
+
+#[test]
+fn empty_documents_are_an_error_not_an_empty_summary() {
+    for summarizer in [&Lead3::default() as &dyn Summarize, &TextRank::default()] {
+        let result = summarizer.summarize(&Document::default());
+        assert!(matches!(result, Err(InferError::EmptyInput)), "{result:?}");
+    }
+}
+
+#[test]
+fn textrank_is_at_least_as_good_as_lead3_on_cnndm() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/cnndm-dev.jsonl");
+    if !data.exists() {
+        eprintln!("skipping: {} is absent (shared eval data)", data.display());
+        return;
+    }
+    let items = read_summary_data(&data).unwrap();
+    let lead3 = summarize_dataset(&Lead3::default(), &items).unwrap();
+    let textrank = summarize_dataset(&TextRank::default(), &items).unwrap();
+    let r1 = |m: &precis_infer::eval::SummaryReport| m.mean.rouge1.fmeasure;
+    assert!(
+        r1(&textrank) >= r1(&lead3),
+        "textrank R-1 {} < lead-3 {}",
+        r1(&textrank),
+        r1(&lead3)
+    );
+    assert!(
+        (r1(&lead3) - 0.4064).abs() < 0.005,
+        "lead-3 R-1 {} is far from the reference 40.64",
+        r1(&lead3)
+    );
+}
