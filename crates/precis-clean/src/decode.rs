@@ -45,6 +45,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, CleanError> {
         reject_binary(bytes)?;
         match std::str::from_utf8(bytes) {
             Ok(text) => text.to_owned(),
+            // A page saved in its own declared encoding (ISO-8859-1, Shift_JIS, …).
+            Err(_) if crate::html::declared_encoding(bytes).is_some() => {
+                let encoding = crate::html::declared_encoding(bytes).unwrap_or(encoding_rs::UTF_8);
+                let (text, _, had_errors) = encoding.decode(bytes);
+                warnings.push(format!(
+                    "the input is not UTF-8; it was decoded as {}, the encoding the page declares{}",
+                    encoding.name(),
+                    if had_errors { " (invalid bytes were replaced by U+FFFD)" } else { "" }
+                ));
+                text.into_owned()
+            }
             Err(_) => {
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 let replaced = text.matches('\u{FFFD}').count();

@@ -218,18 +218,25 @@ impl Mass {
 fn widen(page: &Page, excluded: &[bool], top: usize) -> usize {
     let mass = Mass::new(page, excluded);
     let mut current = semantic_ancestor(page, &mass, top).unwrap_or(top);
-    while let Some(parent) = page.elements.get(current).and_then(|e| e.parent) {
+    // Wrappers that add nothing are climbed through: the next part of the
+    // article may sit a few levels up.
+    let mut ancestor = page.elements.get(current).and_then(|e| e.parent);
+    for _ in 0..MAX_WIDEN_CLIMB {
+        let Some(candidate) = ancestor else { break };
         let (prose, other) = mass.of(page, current);
-        let (parent_prose, parent_other) = mass.of(page, parent);
-        let gain = parent_prose - prose.min(parent_prose);
-        let cost = parent_other - other.min(parent_other);
-        if gain < MIN_GAIN || gain < 2 * cost {
-            break;
+        let (wider_prose, wider_other) = mass.of(page, candidate);
+        let gain = wider_prose - prose.min(wider_prose);
+        let cost = wider_other - other.min(wider_other);
+        if gain >= MIN_GAIN && gain >= 2 * cost {
+            current = candidate;
         }
-        current = parent;
+        ancestor = page.elements.get(candidate).and_then(|e| e.parent);
     }
     current
 }
+
+/// How many levels above the winner more of the article is looked for.
+const MAX_WIDEN_CLIMB: usize = 6;
 
 /// The nearest ancestor that the page marks as the article (`<article>`,
 /// `itemprop=articleBody`, `class=entry-content`, …), unless it is mostly

@@ -10,11 +10,14 @@
 
 mod assemble;
 mod candidate;
+mod charset;
 mod classify;
 mod patterns;
 mod tree;
 
 use scraper::Html;
+
+pub(crate) use charset::declared_encoding;
 
 use crate::{metadata, CleanError, CleanOptions, Document};
 
