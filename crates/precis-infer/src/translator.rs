@@ -15,6 +15,13 @@ use crate::generate::{generate, GenerationConfig};
 use crate::models::bergamot::{scalars, BergamotNet, MarianFile, Shortlist, EOS};
 use crate::{InferError, ModelInfo, Translate, Translation};
 
+/// Longest source piece, in tokens with EOS. Longer sentences (a line with
+/// no punctuation, a list flattened into one sentence) are translated in
+/// pieces: the model was trained on sentences, and attention memory grows
+/// with the square of the length. Bergamot breaks at 128; 256 keeps real
+/// sentences whole.
+pub const MAX_SOURCE_TOKENS: usize = 256;
+
 /// How to decode: the model's `config.*.yml` settings plus precis's own
 /// batching.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,15 +158,28 @@ impl Translator {
         self
     }
 
-    /// Token ids of one sentence, EOS-terminated as Marian expects.
-    fn encode(&self, text: &str) -> Result<Vec<u32>, InferError> {
+    /// Token ids of one sentence in EOS-terminated pieces of at most
+    /// [`MAX_SOURCE_TOKENS`], broken before a word start when one is near.
+    fn encode(&self, text: &str) -> Result<Vec<Vec<u32>>, InferError> {
         let encoding = self
             .tokenizer
             .encode(text, false)
             .map_err(|e| InferError::Tokenizer(e.to_string()))?;
-        let mut ids = encoding.get_ids().to_vec();
-        ids.push(EOS);
-        Ok(ids)
+        let mut ids = encoding.get_ids();
+        let mut pieces = Vec::new();
+        let room = MAX_SOURCE_TOKENS - 1;
+        while ids.len() > room {
+            let word_start = (room / 2..room).rev().find(|&i| {
+                ids.get(i)
+                    .and_then(|&id| self.tokenizer.id_to_token(id))
+                    .is_some_and(|t| t.starts_with('\u{2581}'))
+            });
+            let (piece, rest) = ids.split_at(word_start.unwrap_or(room));
+            pieces.push(piece.iter().copied().chain([EOS]).collect());
+            ids = rest;
+        }
+        pieces.push(ids.iter().copied().chain([EOS]).collect());
+        Ok(pieces)
     }
 
     /// Translates sentences, each on its own: with greedy decoding the
@@ -173,10 +193,15 @@ impl Translator {
     }
 
     fn translate_segments(&self, sentences: &[&str]) -> Result<Vec<Segment>, InferError> {
-        let sources = sentences
-            .iter()
-            .map(|s| self.encode(s))
-            .collect::<Result<Vec<_>, _>>()?;
+        // `owners[i]`: the sentence source piece `i` belongs to.
+        let mut sources = Vec::new();
+        let mut owners = Vec::new();
+        for (owner, sentence) in sentences.iter().enumerate() {
+            for piece in self.encode(sentence)? {
+                sources.push(piece);
+                owners.push(owner);
+            }
+        }
         let mut order: Vec<usize> = (0..sources.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(sources.get(i).map_or(0, Vec::len)));
         let chunks: Vec<&[usize]> = order.chunks(self.settings.batch_size.max(1)).collect();
@@ -208,12 +233,23 @@ impl Translator {
                 })
                 .collect()
         });
-        let mut outputs = vec![Segment::default(); sources.len()];
+        let mut pieces = vec![Segment::default(); sources.len()];
         for result in results {
             for (i, segment) in result? {
-                if let Some(slot) = outputs.get_mut(i) {
+                if let Some(slot) = pieces.get_mut(i) {
                     *slot = segment;
                 }
+            }
+        }
+        let mut outputs = vec![Segment::default(); sentences.len()];
+        for (piece, &owner) in pieces.into_iter().zip(&owners) {
+            if let Some(out) = outputs.get_mut(owner) {
+                if out.pieces > 0 {
+                    out.text.push(' ');
+                }
+                out.text.push_str(&piece.text);
+                out.cut |= piece.cut;
+                out.pieces += 1;
             }
         }
         Ok(outputs)
@@ -237,7 +273,14 @@ impl Translator {
                     .tokenizer
                     .decode(&ids, true)
                     .map_err(|e| InferError::Tokenizer(e.to_string()))?;
-                Ok((i, Segment { text, cut }))
+                Ok((
+                    i,
+                    Segment {
+                        text,
+                        cut,
+                        pieces: 1,
+                    },
+                ))
             })
             .collect()
     }
@@ -305,8 +348,11 @@ impl Translator {
 #[derive(Debug, Clone, Default)]
 struct Segment {
     text: String,
-    /// The length limit ended it before the model did.
+    /// The length limit ended it (or a piece of it) before the model did.
     cut: bool,
+    /// Source pieces it was translated in (more than 1 for a sentence
+    /// longer than [`MAX_SOURCE_TOKENS`]).
+    pieces: usize,
 }
 
 fn read_settings(path: &Path) -> Result<DecodeSettings, InferError> {
@@ -360,6 +406,13 @@ impl Translate for Translator {
         for (number, sentences) in split.iter().enumerate() {
             let segments: Vec<Segment> = translated.by_ref().take(sentences.len()).collect();
             for (sentence, segment) in sentences.iter().zip(&segments) {
+                if segment.pieces > 1 {
+                    warnings.push(format!(
+                        "line {}: a sentence longer than {MAX_SOURCE_TOKENS} tokens was translated in {} pieces, each on its own; check its translation",
+                        number + 1,
+                        segment.pieces
+                    ));
+                }
                 if segment.cut {
                     warnings.push(format!(
                         "line {}: the translation of \"{sentence}\" reached the length limit ({}x its tokens) and may be incomplete",

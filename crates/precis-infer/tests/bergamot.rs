@@ -212,3 +212,27 @@ fn parallel_workers_give_the_same_output() {
     assert_eq!(serial.translate_sentences(&sources).unwrap(), expected);
     assert_eq!(parallel.translate_sentences(&sources).unwrap(), expected);
 }
+
+#[test]
+fn an_overlong_sentence_is_translated_in_pieces_with_a_warning() {
+    let Some(translator) = translator("en-pt") else {
+        return;
+    };
+    // About 400 tokens with no sentence break.
+    let long = ["the ferry crossed the river and"; 60].join(" ");
+    let translation = translator.translate_lines(&[long.as_str()]).unwrap();
+    assert_eq!(translation.lines.len(), 1);
+    assert!(
+        translation.lines[0].split_whitespace().count() > 200,
+        "{}",
+        translation.lines[0]
+    );
+    assert!(
+        translation
+            .warnings
+            .iter()
+            .any(|w| w.contains("line 1") && w.contains("pieces")),
+        "{:?}",
+        translation.warnings
+    );
+}
