@@ -52,11 +52,13 @@ const MINILM_DIR: &str = "all-minilm-l6-v2";
 /// Summarizers built into precis that need no catalog entry.
 const EXTRACTIVE: [&str; 3] = ["textrank", "lead3", "minilm"];
 
-/// How to find model files, from the command line.
-pub fn load_options(source: &ModelSourceArgs) -> LoadOptions {
+/// How to find model files: the downloads folder precis documents, and
+/// the Hugging Face cache only when `offline`.
+pub fn load_options(offline: bool) -> LoadOptions {
     LoadOptions {
-        offline: source.offline,
+        offline,
         models_dir: Some(downloads_dir()),
+        ..LoadOptions::default()
     }
 }
 
@@ -96,7 +98,7 @@ pub fn load_summarizer(args: &SummaryArgs, ui: &mut Ui) -> Result<SharedSummariz
         }
     } else {
         let options = SummarizerOptions {
-            load: load_options(&args.source),
+            load: load_options(args.source.offline),
             precision: match args.source.quantize {
                 Some(Quantize::Q8) => Precision::Q8,
                 None => Precision::F32,
@@ -196,13 +198,7 @@ pub fn command(command: ModelsCommand, ui: &mut Ui) -> Result<()> {
     let text = match command {
         ModelsCommand::List { json } => list(json)?,
         ModelsCommand::Path { name } => {
-            let located = locate(
-                &name,
-                &LoadOptions {
-                    offline: true,
-                    models_dir: Some(downloads_dir()),
-                },
-            )?;
+            let located = locate(&name, &load_options(true))?;
             format!("{}\n", located.dir.display())
         }
         ModelsCommand::Fetch { name } => {
@@ -211,14 +207,8 @@ pub fn command(command: ModelsCommand, ui: &mut Ui) -> Result<()> {
                 "fetching {name} into {}",
                 hub_cache_dir().display()
             ));
-            let located = locate(
-                &name,
-                &LoadOptions {
-                    offline: false,
-                    models_dir: Some(downloads_dir()),
-                },
-            )
-            .with_context(|| format!("cannot fetch {name}"))?;
+            let located = locate(&name, &load_options(false))
+                .with_context(|| format!("cannot fetch {name}"))?;
             format!("{}\n", located.dir.display())
         }
     };
@@ -240,10 +230,7 @@ struct Listed {
 
 /// The catalog, plus the extractive summarizers built into precis.
 fn list(json: bool) -> Result<String> {
-    let offline = LoadOptions {
-        offline: true,
-        models_dir: Some(downloads_dir()),
-    };
+    let offline = load_options(true);
     let mut rows: Vec<Listed> = Catalog::builtin()?
         .models
         .into_iter()
