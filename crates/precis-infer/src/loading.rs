@@ -26,6 +26,8 @@ pub struct LoadOptions {
     /// Where catalog entries with a `source` folder live; default
     /// `$PRECIS_MODELS_DIR`, else `models/downloads`.
     pub models_dir: Option<PathBuf>,
+    /// Hugging Face hub cache to use instead of [`hub_cache_dir`].
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// A model's folder and what it is.
@@ -330,7 +332,7 @@ fn fetch_hf_model(
         name,
         repo,
         revision,
-        cache: hub_cache_dir(),
+        cache: options.cache_dir.clone().unwrap_or_else(hub_cache_dir),
         offline: options.offline || offline_from_env(),
         api: None,
     };

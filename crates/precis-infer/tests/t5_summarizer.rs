@@ -10,7 +10,7 @@ use precis_infer::generate::GenerationOverrides;
 use precis_infer::loading::LoadOptions;
 use precis_infer::quantize::Precision;
 use precis_infer::tokenize::TextTokenizer;
-use precis_infer::{InferError, Summarizer, SummarizerOptions};
+use precis_infer::{InferError, Summarize, Summarizer, SummarizerOptions};
 use t5_support::{expected, fixture_dir};
 
 fn tiny(options: &SummarizerOptions) -> Summarizer {
@@ -248,10 +248,13 @@ fn a_tokenizer_bigger_than_the_model_is_refused() {
 
 #[test]
 fn uncached_hub_model_offline_names_model_cache_and_fix() {
+    // An empty cache, so a developer's real cache cannot satisfy the load.
+    let cache = tempfile::tempdir().unwrap();
     let options = SummarizerOptions {
         load: LoadOptions {
             offline: true,
-            models_dir: None,
+            cache_dir: Some(cache.path().to_path_buf()),
+            ..LoadOptions::default()
         },
         ..SummarizerOptions::default()
     };
@@ -323,4 +326,51 @@ fn sharded_weights_load_like_a_single_file() {
 fn summarizers_can_be_shared_between_threads() {
     fn shareable<T: Send + Sync>() {}
     shareable::<Summarizer>();
+}
+
+#[test]
+fn hub_models_are_read_from_a_python_style_cache_offline() {
+    let cache = tempfile::tempdir().unwrap();
+    let commit = "00112233445566778899aabbccddeeff00112233";
+    let repo = cache.path().join("models--precis-test--tiny");
+    let snapshot = repo.join("snapshots").join(commit);
+    std::fs::create_dir_all(&snapshot).unwrap();
+    std::fs::create_dir_all(repo.join("refs")).unwrap();
+    std::fs::write(repo.join("refs/main"), commit).unwrap();
+    for entry in std::fs::read_dir(fixture_dir("t5-tiny")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, snapshot.join(path.file_name().unwrap())).unwrap();
+    }
+    let options = SummarizerOptions {
+        load: LoadOptions {
+            offline: true,
+            cache_dir: Some(cache.path().to_path_buf()),
+            ..LoadOptions::default()
+        },
+        ..SummarizerOptions::default()
+    };
+    let text = "Rain fell all day.";
+    let want = tiny(&SummarizerOptions::default())
+        .summarize_text(text)
+        .unwrap()
+        .text;
+    for name in [
+        "precis-test/tiny".to_string(),
+        format!("precis-test/tiny@{commit}"),
+    ] {
+        let summarizer = Summarizer::load(&name, &options).unwrap();
+        assert_eq!(
+            summarizer.summarize_text(text).unwrap().text,
+            want,
+            "{name}"
+        );
+        assert_eq!(summarizer.info().family, "t5");
+    }
+    let err = Summarizer::load("precis-test/tiny@v2", &options)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&cache.path().display().to_string()),
+        "the error names the cache looked in: {err}"
+    );
 }
