@@ -66,7 +66,7 @@ static NAME_RULES: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
             Reason::CookieNotice,
         ),
         (
-            r"comment(?:$|[^a]|a[^r])|disqus|^respond$|^repl(?:y|ies)\b|kommentar|^discussion",
+            r"comment(?:$|[^a]|a[^r])|disqus|^respond$|^repl(?:y|ies)(?:$|[^a-z])|kommentar|^discussion",
             Reason::Comments,
         ),
         (
@@ -82,7 +82,7 @@ static NAME_RULES: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
             Reason::RelatedLinks,
         ),
         (
-            r"^(?:ads?|adv|advert\w*|adsense|adslot|adunit|ad-\w+|sponsor\w*|promo\w*|werbung|anzeige|commercial)(?:$|[^a-z])|[^a-z]ads?$|adsbygoogle|^dfp-|gpt-ad|banner-?ad",
+            r"^(?:ads?|adv|advert[a-z]*|adsense|adslot|adunit|ad-[a-z0-9_]+|sponsor[a-z]*|promo[a-z]*|werbung|anzeige|commercial)(?:$|[^a-z])|[^a-z]ads?$|adsbygoogle|^dfp-|gpt-ad|banner-?ad",
             Reason::Advertisement,
         ),
         (
