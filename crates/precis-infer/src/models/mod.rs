@@ -1,8 +1,10 @@
 //! Model families, one file each, with modules named after the tensor paths
 //! of their Hugging Face checkpoints so weights load by path.
 
+pub mod bart;
 pub mod bergamot;
 pub mod bert;
+pub mod marian;
 pub mod t5;
 
 use serde::Deserialize;

@@ -1,0 +1,621 @@
+//! BART / distilBART and Marian (opus-mt), as in Hugging Face's
+//! `modeling_bart.py` and `modeling_marian.py`.
+//!
+//! Marian is BART with sinusoidal positions and without the embedding layer
+//! norm, so both run on this one transformer; [`super::marian`] holds what
+//! is Marian's own. Modules mirror the checkpoint's tensor paths
+//! (`model.encoder.layers.0.self_attn.q_proj.weight`, …). Like the T5 model
+//! this one masks padding, caches self-attention keys/values, computes
+//! cross-attention keys/values once per input and lets beam search reorder
+//! its cache: it is written to the [`Seq2SeqModel`] trait.
+
+use std::path::Path;
+
+use candle_core::{DType, Device, Module, Tensor};
+use candle_nn::{Activation, Embedding, LayerNorm, VarBuilder};
+use serde::Deserialize;
+
+use crate::generate::model::{Seq2SeqModel, SpecialTokens};
+use crate::models::{marian, TokenIds};
+use crate::quantize::{Linear, Precision};
+use crate::InferError;
+
+/// BART's learned positions start at index 2 (a fairseq leftover: rows 0
+/// and 1 were reserved for padding).
+const LEARNED_POSITION_OFFSET: usize = 2;
+
+/// `config.json` of a BART or Marian checkpoint (fields precis uses; both
+/// families spell them the same).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Config {
+    /// `"bart"` or `"marian"`.
+    pub model_type: String,
+    pub vocab_size: usize,
+    /// Marian with separate vocabularies: the target side's size.
+    #[serde(default)]
+    pub decoder_vocab_size: Option<usize>,
+    pub d_model: usize,
+    pub encoder_layers: usize,
+    pub decoder_layers: usize,
+    pub encoder_attention_heads: usize,
+    pub decoder_attention_heads: usize,
+    pub encoder_ffn_dim: usize,
+    pub decoder_ffn_dim: usize,
+    /// `"gelu"` (BART, erf), `"swish"` (opus-mt), `"relu"`, `"gelu_new"`.
+    #[serde(default)]
+    pub activation_function: Activation,
+    pub max_position_embeddings: usize,
+    /// Multiply token embeddings by `sqrt(d_model)` (Marian: true; BART: false).
+    #[serde(default)]
+    pub scale_embedding: bool,
+    /// Pre-norm layers with a final layer norm per stack (mBART); BART and
+    /// Marian are post-norm.
+    #[serde(default)]
+    pub normalize_before: bool,
+    #[serde(default)]
+    pub pad_token_id: Option<u32>,
+    #[serde(default)]
+    pub eos_token_id: Option<TokenIds>,
+    #[serde(default)]
+    pub decoder_start_token_id: Option<u32>,
+}
+
+impl Config {
+    /// Reads and validates `config.json`.
+    pub fn load(path: &Path) -> Result<Self, InferError> {
+        let bad = |detail: String| InferError::BadConfig {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+        let config: Self = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        if !matches!(config.model_type.as_str(), "bart" | "marian") {
+            return Err(bad(format!(
+                "model_type `{}` is not bart or marian; load it with its own family",
+                config.model_type
+            )));
+        }
+        for heads in [
+            config.encoder_attention_heads,
+            config.decoder_attention_heads,
+        ] {
+            if heads == 0 || config.d_model % heads != 0 {
+                return Err(bad(format!(
+                    "d_model {} is not a multiple of the {heads} attention heads",
+                    config.d_model
+                )));
+            }
+        }
+        Ok(config)
+    }
+
+    fn is_marian(&self) -> bool {
+        self.model_type == "marian"
+    }
+
+    /// Rows of the decoder's embedding table and of the output layer.
+    pub fn target_vocab_size(&self) -> usize {
+        self.decoder_vocab_size.unwrap_or(self.vocab_size)
+    }
+
+    /// BART: pad 1, eos 2, decoder start 2. Marian: eos 0, decoder start = pad.
+    pub fn special_tokens(&self) -> SpecialTokens {
+        let (pad, eos) = if self.is_marian() {
+            (self.pad_token_id.unwrap_or(0), 0)
+        } else {
+            (self.pad_token_id.unwrap_or(1), 2)
+        };
+        SpecialTokens {
+            pad,
+            eos: self
+                .eos_token_id
+                .as_ref()
+                .map_or(vec![eos], TokenIds::to_vec),
+            decoder_start: self.decoder_start_token_id.unwrap_or(if self.is_marian() {
+                pad
+            } else {
+                eos
+            }),
+            vocab_size: self.target_vocab_size(),
+        }
+    }
+
+    fn embed_scale(&self) -> f64 {
+        if self.scale_embedding {
+            (self.d_model as f64).sqrt()
+        } else {
+            1.0
+        }
+    }
+}
+
+/// `1 - mask` times the most negative f32, shaped `[batch, 1, 1, len]`, to
+/// add to attention scores: padded keys get zero weight.
+fn mask_bias(attention_mask: &Tensor) -> candle_core::Result<Tensor> {
+    attention_mask
+        .to_dtype(DType::F32)?
+        .affine(-1.0, 1.0)?
+        .affine(f32::MIN as f64, 0.0)?
+        .unsqueeze(1)?
+        .unsqueeze(1)
+}
+
+/// A linear layer with bias; the weight may be quantized.
+#[derive(Debug, Clone)]
+struct Dense {
+    weight: Linear,
+    bias: Tensor,
+}
+
+impl Dense {
+    fn load(
+        in_dim: usize,
+        out_dim: usize,
+        vb: VarBuilder,
+        precision: Precision,
+    ) -> candle_core::Result<Self> {
+        Ok(Self {
+            weight: Linear::load(in_dim, out_dim, vb.clone(), precision)?,
+            bias: vb.get(out_dim, "bias")?,
+        })
+    }
+
+    fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        self.weight.forward(xs)?.broadcast_add(&self.bias)
+    }
+}
+
+/// `self_attn` or `encoder_attn`.
+#[derive(Debug, Clone)]
+struct Attention {
+    q_proj: Dense,
+    k_proj: Dense,
+    v_proj: Dense,
+    out_proj: Dense,
+    heads: usize,
+    head_dim: usize,
+}
+
+impl Attention {
+    fn load(
+        vb: VarBuilder,
+        d_model: usize,
+        heads: usize,
+        precision: Precision,
+    ) -> candle_core::Result<Self> {
+        let dense = |name: &str| Dense::load(d_model, d_model, vb.pp(name), precision);
+        Ok(Self {
+            q_proj: dense("q_proj")?,
+            k_proj: dense("k_proj")?,
+            v_proj: dense("v_proj")?,
+            out_proj: dense("out_proj")?,
+            heads,
+            head_dim: d_model / heads,
+        })
+    }
+
+    /// `[batch, len, d_model]` → `[batch, heads, len, head_dim]`.
+    fn split_heads(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        let (batch, len, _) = xs.dims3()?;
+        xs.reshape((batch, len, self.heads, self.head_dim))?
+            .transpose(1, 2)?
+            .contiguous()
+    }
+
+    fn keys_values(&self, xs: &Tensor) -> candle_core::Result<(Tensor, Tensor)> {
+        Ok((
+            self.split_heads(&self.k_proj.forward(xs)?)?,
+            self.split_heads(&self.v_proj.forward(xs)?)?,
+        ))
+    }
+
+    /// Scaled dot-product attention of `xs` over `keys`/`values`; `bias`
+    /// (broadcast to `[batch, heads, queries, keys]`) masks padding.
+    fn attend(
+        &self,
+        xs: &Tensor,
+        keys: &Tensor,
+        values: &Tensor,
+        bias: Option<&Tensor>,
+    ) -> candle_core::Result<Tensor> {
+        let (batch, len, _) = xs.dims3()?;
+        let queries = self.split_heads(&self.q_proj.forward(xs)?)?;
+        let mut scores = queries
+            .matmul(&keys.t()?)?
+            .affine((self.head_dim as f64).powf(-0.5), 0.0)?;
+        if let Some(bias) = bias {
+            scores = scores.broadcast_add(bias)?;
+        }
+        let weights = candle_nn::ops::softmax_last_dim(&scores)?;
+        let out = weights.matmul(values)?.transpose(1, 2)?.reshape((
+            batch,
+            len,
+            self.heads * self.head_dim,
+        ))?;
+        self.out_proj.forward(&out)
+    }
+}
+
+/// One `layers.N`: self-attention, cross-attention (decoder only), then
+/// `fc1`/`fc2`; each residual, normed after (BART, Marian) or before (mBART).
+#[derive(Debug, Clone)]
+struct Layer {
+    self_attn: Attention,
+    self_attn_layer_norm: LayerNorm,
+    encoder_attn: Option<(Attention, LayerNorm)>,
+    fc1: Dense,
+    fc2: Dense,
+    final_layer_norm: LayerNorm,
+    activation: Activation,
+    normalize_before: bool,
+}
+
+fn layer_norm(d_model: usize, vb: VarBuilder) -> candle_core::Result<LayerNorm> {
+    candle_nn::layer_norm(d_model, 1e-5, vb)
+}
+
+impl Layer {
+    fn load(
+        vb: VarBuilder,
+        cfg: &Config,
+        decoder: bool,
+        precision: Precision,
+    ) -> candle_core::Result<Self> {
+        let (heads, ffn) = if decoder {
+            (cfg.decoder_attention_heads, cfg.decoder_ffn_dim)
+        } else {
+            (cfg.encoder_attention_heads, cfg.encoder_ffn_dim)
+        };
+        let d = cfg.d_model;
+        let encoder_attn = if decoder {
+            Some((
+                Attention::load(vb.pp("encoder_attn"), d, heads, precision)?,
+                layer_norm(d, vb.pp("encoder_attn_layer_norm"))?,
+            ))
+        } else {
+            None
+        };
+        Ok(Self {
+            self_attn: Attention::load(vb.pp("self_attn"), d, heads, precision)?,
+            self_attn_layer_norm: layer_norm(d, vb.pp("self_attn_layer_norm"))?,
+            encoder_attn,
+            fc1: Dense::load(d, ffn, vb.pp("fc1"), precision)?,
+            fc2: Dense::load(ffn, d, vb.pp("fc2"), precision)?,
+            final_layer_norm: layer_norm(d, vb.pp("final_layer_norm"))?,
+            activation: cfg.activation_function,
+            normalize_before: cfg.normalize_before,
+        })
+    }
+
+    /// `xs + f(xs)` with the layer norm where the config puts it.
+    fn residual(
+        &self,
+        xs: &Tensor,
+        norm: &LayerNorm,
+        f: impl FnOnce(&Tensor) -> candle_core::Result<Tensor>,
+    ) -> candle_core::Result<Tensor> {
+        if self.normalize_before {
+            xs + f(&norm.forward(xs)?)?
+        } else {
+            norm.forward(&(xs + f(xs)?)?)
+        }
+    }
+
+    fn feed_forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        self.residual(xs, &self.final_layer_norm, |xs| {
+            self.fc2
+                .forward(&self.activation.forward(&self.fc1.forward(xs)?)?)
+        })
+    }
+}
+
+/// Where position embeddings come from.
+#[derive(Debug, Clone)]
+enum Positions {
+    /// BART: `embed_positions.weight`, rows shifted by [`LEARNED_POSITION_OFFSET`].
+    Learned(Tensor),
+    /// Marian: a fixed sinusoidal table, computed rather than loaded.
+    Sinusoidal(Tensor),
+}
+
+impl Positions {
+    /// Embeddings of positions `first..first + len`, `[len, d_model]`.
+    fn get(&self, first: usize, len: usize) -> Result<Tensor, InferError> {
+        let (table, offset) = match self {
+            Self::Learned(table) => (table, LEARNED_POSITION_OFFSET),
+            Self::Sinusoidal(table) => (table, 0),
+        };
+        let rows = table.dim(0)?.saturating_sub(offset);
+        if first + len > rows {
+            return Err(InferError::InvalidSettings(format!(
+                "the model has {rows} positions but position {} was asked for; \
+                 shorten the input or lower max_length",
+                first + len - 1
+            )));
+        }
+        Ok(table.narrow(0, first + offset, len)?)
+    }
+}
+
+/// `model.encoder` or `model.decoder`.
+#[derive(Debug, Clone)]
+struct Stack {
+    embed_tokens: Embedding,
+    positions: Positions,
+    layernorm_embedding: Option<LayerNorm>,
+    layers: Vec<Layer>,
+    /// Pre-norm stacks (mBART) end with `layer_norm`.
+    layer_norm: Option<LayerNorm>,
+    embed_scale: f64,
+}
+
+impl Stack {
+    fn load(
+        vb: VarBuilder,
+        cfg: &Config,
+        embed_tokens: Embedding,
+        decoder: bool,
+        precision: Precision,
+    ) -> candle_core::Result<Self> {
+        let d = cfg.d_model;
+        let positions = if cfg.is_marian() {
+            Positions::Sinusoidal(marian::sinusoidal_positions(
+                cfg.max_position_embeddings,
+                d,
+                vb.device(),
+            )?)
+        } else {
+            Positions::Learned(vb.get(
+                (cfg.max_position_embeddings + LEARNED_POSITION_OFFSET, d),
+                "embed_positions.weight",
+            )?)
+        };
+        let optional_norm = |name: &str| {
+            vb.contains_tensor(&format!("{name}.weight"))
+                .then(|| layer_norm(d, vb.pp(name)))
+                .transpose()
+        };
+        let count = if decoder {
+            cfg.decoder_layers
+        } else {
+            cfg.encoder_layers
+        };
+        let layers = (0..count)
+            .map(|i| Layer::load(vb.pp("layers").pp(i), cfg, decoder, precision))
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        Ok(Self {
+            embed_tokens,
+            positions,
+            layernorm_embedding: optional_norm("layernorm_embedding")?,
+            layers,
+            layer_norm: optional_norm("layer_norm")?,
+            embed_scale: cfg.embed_scale(),
+        })
+    }
+
+    /// Token plus position embeddings of `ids` (`[batch, len]`) starting at
+    /// position `first`.
+    fn embed(&self, ids: &Tensor, first: usize) -> Result<Tensor, InferError> {
+        let len = ids.dim(1)?;
+        let tokens = self
+            .embed_tokens
+            .forward(ids)?
+            .affine(self.embed_scale, 0.0)?;
+        let xs = tokens.broadcast_add(&self.positions.get(first, len)?)?;
+        Ok(match &self.layernorm_embedding {
+            Some(norm) => norm.forward(&xs)?,
+            None => xs,
+        })
+    }
+
+    fn finish(&self, xs: Tensor) -> candle_core::Result<Tensor> {
+        match &self.layer_norm {
+            Some(norm) => norm.forward(&xs),
+            None => Ok(xs),
+        }
+    }
+}
+
+/// Self-attention cache and cross-attention keys/values of one decoder layer.
+#[derive(Debug, Clone)]
+struct LayerCache {
+    keys: Option<Tensor>,
+    values: Option<Tensor>,
+    cross_keys: Tensor,
+    cross_values: Tensor,
+}
+
+/// Decoder state of [`Bart`]: see [`Seq2SeqModel::State`].
+#[derive(Debug, Clone)]
+pub struct BartState {
+    layers: Vec<LayerCache>,
+    /// Encoder padding mask as an additive bias, `[rows, 1, 1, src_len]`.
+    cross_bias: Tensor,
+    /// Tokens fed so far (the next token's position).
+    position: usize,
+}
+
+/// A BART, distilBART or Marian encoder-decoder with its LM head.
+#[derive(Debug, Clone)]
+pub struct Bart {
+    config: Config,
+    special: SpecialTokens,
+    encoder: Stack,
+    decoder: Stack,
+    lm_head: Linear,
+    /// `final_logits_bias`, `[1, target vocab]`; zeros when the checkpoint
+    /// leaves it out (transformers does the same).
+    final_logits_bias: Tensor,
+}
+
+impl Bart {
+    /// Builds the model from checkpoint tensors under `vb` (names as in
+    /// `BartForConditionalGeneration` / `MarianMTModel`).
+    pub fn load(
+        vb: VarBuilder,
+        config: &Config,
+        precision: Precision,
+    ) -> candle_core::Result<Self> {
+        let d = config.d_model;
+        let target_vocab = config.target_vocab_size();
+        let model = vb.pp("model");
+        // Shared vocabularies store `model.shared`; separate ones (some
+        // opus-mt pairs) each stack's own `embed_tokens`.
+        let table = |stack: &str, rows: usize| {
+            let own = format!("{stack}.embed_tokens.weight");
+            let name = if model.contains_tensor(&own) {
+                own
+            } else {
+                "shared.weight".to_string()
+            };
+            Ok::<_, candle_core::Error>(Embedding::new(model.get((rows, d), &name)?, d))
+        };
+        let encoder_embed = table("encoder", config.vocab_size)?;
+        let decoder_embed = table("decoder", target_vocab)?;
+        let lm_head_weight = if vb.contains_tensor("lm_head.weight") {
+            vb.get((target_vocab, d), "lm_head.weight")?
+        } else {
+            decoder_embed.embeddings().clone()
+        };
+        let final_logits_bias = if vb.contains_tensor("final_logits_bias") {
+            vb.get((1, target_vocab), "final_logits_bias")?
+        } else {
+            Tensor::zeros((1, target_vocab), DType::F32, vb.device())?
+        };
+        Ok(Self {
+            special: config.special_tokens(),
+            encoder: Stack::load(model.pp("encoder"), config, encoder_embed, false, precision)?,
+            decoder: Stack::load(model.pp("decoder"), config, decoder_embed, true, precision)?,
+            lm_head: Linear::new(lm_head_weight, precision)?,
+            final_logits_bias,
+            config: config.clone(),
+        })
+    }
+
+    /// Loads memory-mapped safetensors files. Corrupt files, missing tensors
+    /// and wrong shapes are [`InferError::BadWeights`].
+    pub fn from_safetensors(
+        weights: &[impl AsRef<Path>],
+        config: &Config,
+        precision: Precision,
+    ) -> Result<Self, InferError> {
+        let device = Device::Cpu;
+        let bad = |e: candle_core::Error| InferError::BadWeights {
+            path: weights
+                .first()
+                .map(|p| p.as_ref().to_path_buf())
+                .unwrap_or_default(),
+            detail: e.to_string(),
+        };
+        // SAFETY: read-only mmap, as in T5::from_safetensors.
+        let vb = unsafe { VarBuilder::from_mmaped_safetensors(weights, DType::F32, &device) }
+            .map_err(bad)?;
+        Self::load(vb, config, precision).map_err(bad)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl Seq2SeqModel for Bart {
+    type State = BartState;
+
+    fn special_tokens(&self) -> &SpecialTokens {
+        &self.special
+    }
+
+    fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor, InferError> {
+        let mut xs = self.encoder.embed(input_ids, 0)?;
+        let bias = mask_bias(attention_mask)?;
+        for layer in &self.encoder.layers {
+            xs = layer.residual(&xs, &layer.self_attn_layer_norm, |xs| {
+                let (keys, values) = layer.self_attn.keys_values(xs)?;
+                layer.self_attn.attend(xs, &keys, &values, Some(&bias))
+            })?;
+            xs = layer.feed_forward(&xs)?;
+        }
+        Ok(self.encoder.finish(xs)?)
+    }
+
+    fn start(
+        &self,
+        encoder_out: &Tensor,
+        attention_mask: &Tensor,
+    ) -> Result<BartState, InferError> {
+        let layers =
+            self.decoder
+                .layers
+                .iter()
+                .map(|layer| {
+                    let (attention, _) = layer.encoder_attn.as_ref().ok_or_else(|| {
+                        candle_core::Error::msg("decoder layer without encoder_attn")
+                    })?;
+                    let (cross_keys, cross_values) = attention.keys_values(encoder_out)?;
+                    Ok(LayerCache {
+                        keys: None,
+                        values: None,
+                        cross_keys,
+                        cross_values,
+                    })
+                })
+                .collect::<candle_core::Result<Vec<_>>>()?;
+        Ok(BartState {
+            layers,
+            cross_bias: mask_bias(attention_mask)?,
+            position: 0,
+        })
+    }
+
+    fn step(&self, state: &mut BartState, tokens: &Tensor) -> Result<Tensor, InferError> {
+        let mut xs = self.decoder.embed(&tokens.unsqueeze(1)?, state.position)?;
+        for (layer, cache) in self.decoder.layers.iter().zip(state.layers.iter_mut()) {
+            xs = layer.residual(&xs, &layer.self_attn_layer_norm, |xs| {
+                let (keys, values) = layer.self_attn.keys_values(xs)?;
+                let (keys, values) = match (&cache.keys, &cache.values) {
+                    (Some(old_keys), Some(old_values)) => (
+                        Tensor::cat(&[old_keys, &keys], 2)?,
+                        Tensor::cat(&[old_values, &values], 2)?,
+                    ),
+                    _ => (keys, values),
+                };
+                // One query at the newest position: it may see every key.
+                let out = layer.self_attn.attend(xs, &keys, &values, None)?;
+                cache.keys = Some(keys);
+                cache.values = Some(values);
+                Ok(out)
+            })?;
+            if let Some((attention, norm)) = &layer.encoder_attn {
+                xs = layer.residual(&xs, norm, |xs| {
+                    attention.attend(
+                        xs,
+                        &cache.cross_keys,
+                        &cache.cross_values,
+                        Some(&state.cross_bias),
+                    )
+                })?;
+            }
+            xs = layer.feed_forward(&xs)?;
+        }
+        state.position += 1;
+        let xs = self.decoder.finish(xs)?;
+        let logits = self
+            .lm_head
+            .forward(&xs)?
+            .squeeze(1)?
+            .broadcast_add(&self.final_logits_bias)?;
+        Ok(logits)
+    }
+
+    fn select_rows(&self, state: &mut BartState, rows: &Tensor) -> Result<(), InferError> {
+        let pick = |t: &Tensor| t.index_select(rows, 0);
+        for cache in &mut state.layers {
+            cache.keys = cache.keys.as_ref().map(pick).transpose()?;
+            cache.values = cache.values.as_ref().map(pick).transpose()?;
+            cache.cross_keys = pick(&cache.cross_keys)?;
+            cache.cross_values = pick(&cache.cross_values)?;
+        }
+        state.cross_bias = pick(&state.cross_bias)?;
+        Ok(())
+    }
+}
