@@ -424,3 +424,52 @@ fn sampling_that_excludes_every_token_is_an_error_not_a_panic() {
     .unwrap_err();
     assert!(err.to_string().contains("no possible token"), "{err}");
 }
+
+#[test]
+fn samples_follow_the_processed_distribution() {
+    let fixture = fixture();
+    let model = Mock::from_fixture(&fixture);
+    // First-step logits of source [3, 8] (key 11 % 4 = 3), start token 0.
+    let vocab = model.special.vocab_size;
+    let logits: Vec<f32> = (0..vocab)
+        .map(|v| {
+            model.row(&model.last, 0)[v]
+                + model.row(&model.pos, 0)[v]
+                + model.row(&model.source, 3)[v]
+        })
+        .collect();
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let weights: Vec<f64> = logits.iter().map(|&l| f64::from(l - max).exp()).collect();
+    let total: f64 = weights.iter().sum();
+    let mut top3: Vec<usize> = (0..vocab).collect();
+    top3.sort_by(|&a, &b| logits[b].total_cmp(&logits[a]));
+    top3.truncate(3);
+
+    let draws = 4000;
+    let mut counts = vec![0usize; vocab];
+    let mut top_k_counts = vec![0usize; vocab];
+    for seed in 0..draws {
+        let first = |extra: Value| {
+            let mut settings =
+                json!({"do_sample": true, "seed": seed, "max_new_tokens": 1, "top_k": 0});
+            settings
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            run(&model, &[vec![3, 8]], &config(settings)).outputs[0][0].tokens[0] as usize
+        };
+        counts[first(json!({}))] += 1;
+        top_k_counts[first(json!({"top_k": 3}))] += 1;
+    }
+    for token in 0..vocab {
+        let expected = weights[token] / total;
+        let observed = counts[token] as f64 / draws as f64;
+        assert!(
+            (observed - expected).abs() < 0.025,
+            "token {token}: drawn {observed:.3}, probability {expected:.3}"
+        );
+        if !top3.contains(&token) {
+            assert_eq!(top_k_counts[token], 0, "token {token} is outside the top 3");
+        }
+    }
+}
