@@ -209,3 +209,14 @@ fn input_errors_come_before_model_errors() {
         .code(1)
         .stderr(predicate::str::contains("the input is empty"));
 }
+
+#[test]
+fn already_clean_input_keeps_every_line() {
+    Sandbox::new()
+        .precis()
+        .args(["summarize", "--input", "clean", "--model", "lead3"])
+        .write_stdin("The ferry runs again.\nRead more\n")
+        .assert()
+        .success()
+        .stdout("Summary (lead3):\nThe ferry runs again.\nRead more\n");
+}

@@ -151,13 +151,16 @@ pub enum InputKind {
     Auto,
     Text,
     Html,
+    /// Already-clean text: each non-empty line is a paragraph and nothing
+    /// is dropped.
+    Clean,
 }
 
 /// How and where results are written.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format; json gives one object per article (JSON Lines for
-    /// several articles).
+    /// Output format; json gives one object per article (pretty-printed
+    /// for one article, JSON Lines for several).
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Write results to FILE instead of stdout.

@@ -136,8 +136,9 @@ fn generation_overrides(args: &SummaryArgs) -> GenerationOverrides {
 }
 
 /// The summary length of an extractive summarizer: `--max-length` words, or
-/// three sentences. Generation options have no meaning for them, so they
-/// are refused rather than silently ignored.
+/// the default (three sentences, stopping early at 70 words). Generation
+/// options have no meaning for them, so they are refused rather than
+/// silently ignored.
 fn extractive_budget(name: &str, args: &SummaryArgs) -> Result<Budget> {
     let generation_options = [
         ("--min-length", args.min_length.is_some()),
@@ -159,7 +160,7 @@ fn extractive_budget(name: &str, args: &SummaryArgs) -> Result<Budget> {
         ))
         .into());
     }
-    Ok(args.max_length.map_or(Budget::sentences(3), Budget::words))
+    Ok(args.max_length.map_or_else(Budget::default, Budget::words))
 }
 
 /// Loads the translator for `from` → `to`: `model` when given, else the

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use precis_clean::{clean_batch, decode, CleanOptions, Decoded, Document};
+use precis_infer::eval::article_document;
 use precis_infer::{Summary, Translation};
 
 use crate::cli::{InputArgs, InputKind, OutputArgs, SummaryArgs, TranslationArgs};
@@ -99,14 +100,21 @@ fn clean_stage(sources: &[Source], kind: InputKind, ui: &mut Ui) -> Vec<Result<A
         .filter_map(|d| d.as_ref().ok())
         .map(|d| d.text.as_str())
         .collect();
-    let options = CleanOptions {
-        input: match kind {
-            InputKind::Auto => precis_clean::InputKind::Auto,
-            InputKind::Text => precis_clean::InputKind::Text,
-            InputKind::Html => precis_clean::InputKind::Html,
-        },
+    let input = match kind {
+        InputKind::Auto => Some(precis_clean::InputKind::Auto),
+        InputKind::Text => Some(precis_clean::InputKind::Text),
+        InputKind::Html => Some(precis_clean::InputKind::Html),
+        InputKind::Clean => None,
     };
-    let mut cleaned = clean_batch(&texts, &options).into_iter();
+    let mut cleaned = match input {
+        Some(input) => clean_batch(&texts, &CleanOptions { input }),
+        // Already clean: one paragraph per line, as the eval data sets are read.
+        None => texts
+            .iter()
+            .map(|text| Ok(article_document(text)))
+            .collect(),
+    }
+    .into_iter();
     let clean_ms = millis(started.elapsed());
     ui.timing(
         &format!("cleaning {} article(s)", sources.len()),
