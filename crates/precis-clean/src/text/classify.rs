@@ -177,7 +177,7 @@ fn initial(shape: &Shape) -> Class {
 /// caption it credits.
 fn captions_before_credits(shapes: &[Shape], classes: &mut [Class]) {
     for i in 1..classes.len() {
-        let caption_sized = shapes[i - 1].words <= 40 && !matches!(classes[i - 1], Class::Bad(_));
+        let caption_sized = shapes[i - 1].words <= 25 && !matches!(classes[i - 1], Class::Bad(_));
         if classes[i] == Class::Bad(Reason::PhotoCredit) && caption_sized {
             classes[i - 1] = Class::Bad(Reason::PhotoCaption);
         }
@@ -217,21 +217,40 @@ fn is_inline_furniture(class: Class) -> bool {
     )
 }
 
-/// The class of the nearest block before or after `i` that is neither
-/// short, inline furniture, nor (when `skip_near_good`) near-good; the
-/// document's edges count as bad.
-fn neighbour(classes: &[Class], i: usize, forward: bool, skip_near_good: bool) -> Class {
-    let skip = |c: &&Class| {
-        **c == Class::Short
-            || is_inline_furniture(**c)
-            || (skip_near_good && **c == Class::NearGood)
-    };
-    let found = if forward {
-        classes.iter().skip(i + 1).find(|c| !skip(c))
-    } else {
-        classes.iter().take(i).rev().find(|c| !skip(c))
-    };
-    found.copied().unwrap_or(Class::Bad(Reason::Navigation))
+/// For every block, the classes of the nearest blocks before and after it
+/// that are neither short, inline furniture, nor (when `skip_near_good`)
+/// near-good; the document's edges count as bad. One pass each way, so
+/// long runs of short lines stay linear.
+struct Neighbours {
+    previous: Vec<Class>,
+    next: Vec<Class>,
+}
+
+impl Neighbours {
+    fn of(classes: &[Class], skip_near_good: bool) -> Neighbours {
+        let edge = Class::Bad(Reason::Navigation);
+        let counts = |c: Class| {
+            c != Class::Short
+                && !is_inline_furniture(c)
+                && !(skip_near_good && c == Class::NearGood)
+        };
+        let scan = |order: &mut dyn Iterator<Item = &Class>| {
+            let mut last = edge;
+            order
+                .map(|&c| {
+                    let before = last;
+                    if counts(c) {
+                        last = c;
+                    }
+                    before
+                })
+                .collect::<Vec<Class>>()
+        };
+        let previous = scan(&mut classes.iter());
+        let mut next = scan(&mut classes.iter().rev());
+        next.reverse();
+        Neighbours { previous, next }
+    }
 }
 
 /// Pass 2: short and near-good blocks take the class of their context;
@@ -245,20 +264,16 @@ fn resolve_by_context(shapes: &[Shape], classes: &mut [Class]) {
             Reason::OutsideMainContent
         }
     };
-    let before = classes.to_vec();
+    let far = Neighbours::of(classes, true);
+    let near = Neighbours::of(classes, false);
     for (i, shape) in shapes.iter().enumerate() {
-        if before[i] != Class::Short {
+        if classes[i] != Class::Short {
             continue;
         }
-        let previous = neighbour(&before, i, false, true);
-        let next = neighbour(&before, i, true, true);
-        let keep = match (is_good(previous), is_good(next)) {
+        let keep = match (is_good(far.previous[i]), is_good(far.next[i])) {
             (true, true) => true,
             (false, false) => false,
-            _ => {
-                neighbour(&before, i, false, false) == Class::NearGood
-                    || neighbour(&before, i, true, false) == Class::NearGood
-            }
+            _ => near.previous[i] == Class::NearGood || near.next[i] == Class::NearGood,
         };
         classes[i] = if keep {
             Class::NearGood
@@ -266,17 +281,15 @@ fn resolve_by_context(shapes: &[Shape], classes: &mut [Class]) {
             Class::Bad(context_reason(shape))
         };
     }
-    let before = classes.to_vec();
-    let any_good = before.iter().any(|&c| is_good(c));
+    let far = Neighbours::of(classes, true);
+    let any_good = classes.iter().any(|&c| is_good(c));
     for (i, shape) in shapes.iter().enumerate() {
-        if before[i] != Class::NearGood {
+        if classes[i] != Class::NearGood {
             continue;
         }
         // Without any good block (a short note, a one-paragraph article),
         // near-good is the best there is.
-        let keep = !any_good
-            || is_good(neighbour(&before, i, false, true))
-            || is_good(neighbour(&before, i, true, true));
+        let keep = !any_good || is_good(far.previous[i]) || is_good(far.next[i]);
         classes[i] = if keep {
             Class::Good
         } else {
