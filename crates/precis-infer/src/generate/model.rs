@@ -32,8 +32,11 @@ pub trait Seq2SeqModel {
     fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor, InferError>;
 
     /// A fresh decoder state with one row per row of `encoder_out`.
-    fn start(&self, encoder_out: &Tensor, attention_mask: &Tensor)
-        -> Result<Self::State, InferError>;
+    fn start(
+        &self,
+        encoder_out: &Tensor,
+        attention_mask: &Tensor,
+    ) -> Result<Self::State, InferError>;
 
     /// Feeds one token per row (`tokens`: `[rows]` u32) and returns the
     /// next-token logits, `[rows, vocab_size]` f32.
