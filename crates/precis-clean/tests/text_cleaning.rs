@@ -59,6 +59,26 @@ Abonnez-vous à notre newsletter pour ne rien manquer.
 3 commentaires
 ";
 
+/// A Spanish report with its photo caption and credit on separate lines,
+/// an Italian-style "Leggi anche" and a Portuguese "Leia mais" link.
+const SPANISH: &str = "\
+Vuelve el transbordador al río tras un año de espera
+
+Pasajeros esperan en el muelle antes del primer cruce.
+
+Foto: María Ejemplo
+
+El pequeño transbordador volvió a cruzar el río el lunes por la mañana, después de un año en el que los vecinos de los dos pueblos tuvieron que dar un rodeo de cuatro horas.
+
+Leggi anche: Il traghetto del lago riparte
+
+Los vecinos reunieron el dinero con conciertos, rifas y ventas de pasteles, y el gobierno regional pagó los chalecos salvavidas y la inspección de seguridad.
+
+«Nadie iba a hacerlo por nosotros, así que lo hicimos nosotros mismos», dijo la presidenta del comité vecinal.
+
+Leia mais
+";
+
 fn text_options() -> CleanOptions {
     CleanOptions {
         input: InputKind::Text,
@@ -223,6 +243,29 @@ fn french_prompts_and_comments() {
 }
 
 #[test]
+fn spanish_caption_on_its_own_line_and_links_in_other_languages() {
+    let document = cleaned(SPANISH);
+    assert_eq!(
+        document.title.as_deref(),
+        Some("Vuelve el transbordador al río tras un año de espera")
+    );
+    assert_eq!(document.paragraphs.len(), 3, "{document:#?}");
+    assert_eq!(
+        removed_with(&document, Reason::PhotoCaption),
+        ["Pasajeros esperan en el muelle antes del primer cruce."]
+    );
+    assert_eq!(
+        removed_with(&document, Reason::PhotoCredit),
+        ["Foto: María Ejemplo"]
+    );
+    assert_eq!(
+        removed_with(&document, Reason::RelatedLinks),
+        ["Leggi anche: Il traghetto del lago riparte"]
+    );
+    assert_eq!(removed_with(&document, Reason::CallToAction), ["Leia mais"]);
+}
+
+#[test]
 fn duplicates_are_dropped_once_kept() {
     let paragraph = "The committee met again on Tuesday evening and agreed on the timetable for the winter months.";
     let input = format!("A Title For The Story\n\n{paragraph}\n\nA second paragraph follows here, with more detail about the crossing and its costs.\n\n{paragraph}");
@@ -291,7 +334,7 @@ fn all_boilerplate_says_nothing_was_kept() {
 #[test]
 fn kept_and_removed_account_for_the_whole_input() {
     let hyphenated = "Title Of A Wrapped Story\n\nThe infor-\nmation was published on Monday by the regional council in its weekly bulletin.\n";
-    for input in [FERRY, GERMAN, FRENCH, hyphenated] {
+    for input in [FERRY, GERMAN, FRENCH, SPANISH, hyphenated] {
         let document = cleaned(input);
         assert_eq!(
             accounted(&document),
@@ -304,7 +347,7 @@ fn kept_and_removed_account_for_the_whole_input() {
 
 #[test]
 fn cleaning_is_idempotent() {
-    for input in [FERRY, GERMAN, FRENCH] {
+    for input in [FERRY, GERMAN, FRENCH, SPANISH] {
         let once = cleaned(input);
         let twice = cleaned(&once.to_text());
         assert_eq!(twice.title, once.title);
