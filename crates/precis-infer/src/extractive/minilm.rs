@@ -15,7 +15,7 @@ use precis_clean::Document;
 use serde::Deserialize;
 use tokenizers::{Tokenizer, TruncationParams};
 
-use super::{pick, position_weight, prior, sentences, summary, Budget, Sentence, NEWS_BUDGET};
+use super::{pick, position_weight, prior, sentences, summary, Budget, Sentence};
 use crate::models::bert::{self, BertModel};
 use crate::{InferError, ModelInfo, Summarize, Summary};
 
@@ -160,7 +160,7 @@ impl MiniLm {
         Ok(MiniLm {
             encoder: SentenceEncoder::load(dir)?,
             info,
-            budget: NEWS_BUDGET,
+            budget: Budget::default(),
         })
     }
 

@@ -65,13 +65,6 @@ fn is_quote(sentence: &str) -> bool {
     opens_with_quote || straight % 2 == 1 || curly % 2 == 1
 }
 
-/// The default summary length: three sentences, or fewer once 70 words
-/// are reached — about the length of a news article's highlights.
-pub const NEWS_BUDGET: Budget = Budget {
-    sentences: Some(3),
-    words: Some(70),
-};
-
 /// Sentences picked before any other: the opening sentence, which in news
 /// (and most expository writing) states what the article is about.
 const LEAD: &[usize] = &[0];

@@ -12,6 +12,17 @@ pub struct Budget {
     pub words: Option<usize>,
 }
 
+impl Default for Budget {
+    /// Three sentences, or fewer once 70 words are reached: about the length
+    /// of a news article's highlights.
+    fn default() -> Self {
+        Budget {
+            sentences: Some(3),
+            words: Some(70),
+        }
+    }
+}
+
 impl Budget {
     /// At most `n` sentences.
     pub fn sentences(n: usize) -> Self {

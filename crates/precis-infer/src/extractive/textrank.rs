@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use precis_clean::Document;
 
-use super::{built_in, pick, position_weight, prior, sentences, summary, Budget, NEWS_BUDGET};
+use super::{built_in, pick, position_weight, prior, sentences, summary, Budget};
 use crate::eval::rouge;
 use crate::{InferError, ModelInfo, Summarize, Summary};
 
@@ -27,7 +27,7 @@ impl Default for TextRank {
     fn default() -> Self {
         TextRank {
             info: built_in("textrank"),
-            budget: NEWS_BUDGET,
+            budget: Budget::default(),
         }
     }
 }
