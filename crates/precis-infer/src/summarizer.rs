@@ -1,5 +1,5 @@
-//! Abstractive summaries with a T5 / flan-T5 model, run as named stages:
-//! [`Summarizer::chunks`] splits the input at sentence and paragraph
+//! Abstractive summaries with a T5 / flan-T5 or BART / distilBART model,
+//! run as named stages: [`Summarizer::chunks`] splits the input at sentence and paragraph
 //! boundaries into overlapping pieces that fit the model's window,
 //! [`Summarizer::summarize_batch`] summarizes pieces in batches with the
 //! generation engine, and [`Summarizer::summarize_text`] reduces the partial
@@ -11,7 +11,7 @@ use precis_clean::Document;
 
 use crate::generate::{generate, GenerationConfig, GenerationOverrides, Seq2SeqModel};
 use crate::loading::{locate, safetensors_files, LoadOptions, Located};
-use crate::models::t5::{Config, T5};
+use crate::models::{AnyConfig, AnySeq2Seq};
 use crate::quantize::Precision;
 use crate::tokenize::TextTokenizer;
 use crate::{InferError, ModelInfo, Summarize, Summary};
@@ -37,7 +37,8 @@ pub struct SummarizerOptions {
     pub truncate: bool,
     /// Chunks summarized together in one batch.
     pub batch_size: usize,
-    /// Input window in tokens; default the model's `n_positions` (512 for T5).
+    /// Input window in tokens; default the model's `n_positions` (512 for
+    /// T5) or `max_position_embeddings` (1024 for BART).
     pub window: Option<usize>,
 }
 
@@ -56,10 +57,10 @@ impl Default for SummarizerOptions {
     }
 }
 
-/// A T5-family summarizer: model, tokenizer and generation settings.
+/// A T5- or BART-family summarizer: model, tokenizer and generation settings.
 #[derive(Debug, Clone)]
 pub struct Summarizer {
-    model: T5,
+    model: AnySeq2Seq,
     tokenizer: TextTokenizer,
     generation: GenerationConfig,
     prefix: String,
@@ -107,28 +108,31 @@ impl Summarizer {
                 fix: "point at a complete Hugging Face model folder".into(),
             });
         }
-        if info.family != "t5" {
+        if !matches!(info.family.as_str(), "t5" | "bart") {
             return Err(InferError::BadConfig {
                 path: config_path,
                 detail: format!(
-                    "model family `{}` cannot write summaries yet (supported: t5, flan-t5); pick one with `precis models list`",
+                    "model family `{}` cannot write summaries (supported: t5, flan-t5, bart, distilbart); pick one with `precis models list`",
                     info.family
                 ),
             });
         }
-        let config = Config::load(&config_path)?;
-        let tokenizer = TextTokenizer::from_dir(&dir, config.special_tokens().pad)?;
-        if tokenizer.vocab_size() > config.vocab_size {
+        let config = AnyConfig::load(&config_path)?;
+        let special = config.special_tokens();
+        let tokenizer = TextTokenizer::from_dir(&dir, special.pad)?;
+        // BART configs leave `<mask>` out of vocab_size (bart-large-cnn:
+        // 50264 embeddings, 50265 tokens), so only T5's sizes must agree.
+        if matches!(config, AnyConfig::T5(_)) && tokenizer.vocab_size() > special.vocab_size {
             return Err(InferError::BadConfig {
                 path: dir.join("tokenizer.json"),
                 detail: format!(
                     "the tokenizer has {} tokens but the model only {} embeddings: tokenizer.json belongs to another model; use the model's own",
                     tokenizer.vocab_size(),
-                    config.vocab_size
+                    special.vocab_size
                 ),
             });
         }
-        let model = T5::from_safetensors(&safetensors_files(&dir)?, &config, options.precision)?;
+        let model = AnySeq2Seq::load(&config, &safetensors_files(&dir)?, options.precision)?;
         let task = preset
             .as_ref()
             .and_then(|p| p.summarize.clone())
@@ -148,7 +152,7 @@ impl Summarizer {
             .or(task.prefix)
             .or(defaults.prefix)
             .unwrap_or_default();
-        let window = options.window.or(config.n_positions).unwrap_or(512);
+        let window = options.window.or(config.max_positions()).unwrap_or(512);
         if window < 16 {
             return Err(InferError::InvalidSettings(format!(
                 "the input window is {window} tokens; it must be at least 16"

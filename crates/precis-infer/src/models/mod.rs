@@ -26,3 +26,155 @@ impl TokenIds {
         }
     }
 }
+
+/// A loaded seq2seq model of any family, so summarizers and translators
+/// hold one type whatever the checkpoint is.
+#[derive(Debug, Clone)]
+pub enum AnySeq2Seq {
+    T5(t5::T5),
+    Bart(bart::Bart),
+}
+
+/// Decoder state of [`AnySeq2Seq`].
+#[derive(Debug, Clone)]
+pub enum AnyState {
+    T5(t5::T5State),
+    Bart(bart::BartState),
+}
+
+/// The config.json of a model of any supported family.
+#[derive(Debug, Clone)]
+pub enum AnyConfig {
+    T5(t5::Config),
+    Bart(bart::Config),
+}
+
+impl AnyConfig {
+    /// Reads config.json as its `model_type` (t5, bart or marian) says.
+    pub fn load(config_path: &std::path::Path) -> Result<Self, crate::InferError> {
+        match family(config_path)?.as_str() {
+            "t5" => Ok(Self::T5(t5::Config::load(config_path)?)),
+            "bart" | "marian" => Ok(Self::Bart(bart::Config::load(config_path)?)),
+            other => Err(crate::InferError::BadConfig {
+                path: config_path.to_path_buf(),
+                detail: format!(
+                    "model_type `{other}` is not a supported seq2seq family (t5, bart, marian); pick a model from `precis models list`"
+                ),
+            }),
+        }
+    }
+
+    pub fn special_tokens(&self) -> crate::generate::SpecialTokens {
+        match self {
+            Self::T5(config) => config.special_tokens(),
+            Self::Bart(config) => config.special_tokens(),
+        }
+    }
+
+    /// Tokens the model reads at once: T5's training length (its relative
+    /// positions accept more), BART's and Marian's position table size.
+    pub fn max_positions(&self) -> Option<usize> {
+        match self {
+            Self::T5(config) => config.n_positions,
+            Self::Bart(config) => Some(config.max_position_embeddings),
+        }
+    }
+}
+
+impl AnySeq2Seq {
+    /// Loads the safetensors `weights` of a model with `config`.
+    pub fn load(
+        config: &AnyConfig,
+        weights: &[std::path::PathBuf],
+        precision: crate::quantize::Precision,
+    ) -> Result<Self, crate::InferError> {
+        Ok(match config {
+            AnyConfig::T5(config) => {
+                Self::T5(t5::T5::from_safetensors(weights, config, precision)?)
+            }
+            AnyConfig::Bart(config) => {
+                Self::Bart(bart::Bart::from_safetensors(weights, config, precision)?)
+            }
+        })
+    }
+}
+
+/// `model_type` of a config.json.
+fn family(config_path: &std::path::Path) -> Result<String, crate::InferError> {
+    #[derive(Deserialize)]
+    struct ModelType {
+        model_type: Option<String>,
+    }
+    let bad = |detail: String| crate::InferError::BadConfig {
+        path: config_path.to_path_buf(),
+        detail,
+    };
+    let text = std::fs::read_to_string(config_path).map_err(|e| bad(e.to_string()))?;
+    let config: ModelType = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    // Old T5 configs predate `model_type`.
+    Ok(config.model_type.unwrap_or_else(|| "t5".to_string()))
+}
+
+impl crate::generate::Seq2SeqModel for AnySeq2Seq {
+    type State = AnyState;
+
+    fn special_tokens(&self) -> &crate::generate::SpecialTokens {
+        match self {
+            Self::T5(model) => model.special_tokens(),
+            Self::Bart(model) => model.special_tokens(),
+        }
+    }
+
+    fn encode(
+        &self,
+        input_ids: &candle_core::Tensor,
+        attention_mask: &candle_core::Tensor,
+    ) -> Result<candle_core::Tensor, crate::InferError> {
+        match self {
+            Self::T5(model) => model.encode(input_ids, attention_mask),
+            Self::Bart(model) => model.encode(input_ids, attention_mask),
+        }
+    }
+
+    fn start(
+        &self,
+        encoder_out: &candle_core::Tensor,
+        attention_mask: &candle_core::Tensor,
+    ) -> Result<AnyState, crate::InferError> {
+        Ok(match self {
+            Self::T5(model) => AnyState::T5(model.start(encoder_out, attention_mask)?),
+            Self::Bart(model) => AnyState::Bart(model.start(encoder_out, attention_mask)?),
+        })
+    }
+
+    fn step(
+        &self,
+        state: &mut AnyState,
+        tokens: &candle_core::Tensor,
+    ) -> Result<candle_core::Tensor, crate::InferError> {
+        match (self, state) {
+            (Self::T5(model), AnyState::T5(state)) => model.step(state, tokens),
+            (Self::Bart(model), AnyState::Bart(state)) => model.step(state, tokens),
+            _ => Err(mismatched_state()),
+        }
+    }
+
+    fn select_rows(
+        &self,
+        state: &mut AnyState,
+        rows: &candle_core::Tensor,
+    ) -> Result<(), crate::InferError> {
+        match (self, state) {
+            (Self::T5(model), AnyState::T5(state)) => model.select_rows(state, rows),
+            (Self::Bart(model), AnyState::Bart(state)) => model.select_rows(state, rows),
+            _ => Err(mismatched_state()),
+        }
+    }
+}
+
+fn mismatched_state() -> crate::InferError {
+    crate::InferError::InvalidSettings(
+        "a decoder state was passed to a model of another family; start it with the same model"
+            .into(),
+    )
+}
