@@ -18,7 +18,7 @@ fn text_names_the_default_model_and_says_why() {
             "Orchard town opens its first public library in forty years\n\nSummary (textrank):\n",
         ))
         .stderr(predicate::str::contains(
-            "note: using textrank: the default summarizer minilm is not downloaded",
+            "note: using textrank: the default summarizer minilm is not available (",
         ));
 }
 

@@ -125,8 +125,8 @@ fn translate(
     source: &ModelSourceArgs,
     ui: &mut Ui,
 ) -> Result<(Vec<String>, Option<precis_infer::ModelInfo>)> {
-    models::apply_threads(source);
-    let translator = models::load_translator(from, to, model, ui)?;
+    let workers = models::translation_workers(source);
+    let translator = models::load_translator(from, to, model, workers, ui)?;
     let lines: Vec<&str> = sources.iter().map(String::as_str).collect();
     ui.spinner(format!("translating {} lines", lines.len()));
     let translation = translator.translate_lines(&lines);

@@ -12,7 +12,7 @@ use precis_infer::extractive::{Budget, Lead3, MiniLm, TextRank};
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::loading::{hub_cache_dir, locate, LoadOptions};
 use precis_infer::quantize::Precision;
-use precis_infer::{ModelInfo, Summarize, Summarizer, SummarizerOptions, Translate, Translator};
+use precis_infer::{Summarize, Summarizer, SummarizerOptions, Translate, Translator};
 use serde::Serialize;
 
 use crate::cli::{ModelSourceArgs, ModelsCommand, Quantize, SummaryArgs};
@@ -46,10 +46,18 @@ pub fn apply_threads(source: &ModelSourceArgs) {
     }
 }
 
-/// Where `just models` puts the MiniLM sentence-embedding model.
-const MINILM_DIR: &str = "all-minilm-l6-v2";
+/// Parallel decoding for translating many lines: `--threads` (default:
+/// every core) batches at once, each with single-threaded matmuls, since
+/// the Bergamot model's matrices are too small for matmuls to scale.
+pub fn translation_workers(source: &ModelSourceArgs) -> usize {
+    precis_infer::threads::set_threads(1);
+    source.threads.map(usize::from).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    })
+}
 
-/// Summarizers built into precis that need no catalog entry.
+/// Summarizers built into precis; `minilm` needs the catalog's downloaded
+/// embedding model, the others no files at all.
 const EXTRACTIVE: [&str; 3] = ["textrank", "lead3", "minilm"];
 
 /// How to find model files: the downloads folder precis documents, and
@@ -65,17 +73,9 @@ pub fn load_options(offline: bool) -> LoadOptions {
 /// Loads the summarizer `args` names, or the best one available offline:
 /// `minilm` when its files are downloaded, else `textrank`.
 pub fn load_summarizer(args: &SummaryArgs, ui: &mut Ui) -> Result<SharedSummarizer> {
-    let minilm_dir = downloads_dir().join(MINILM_DIR);
     let name = match args.model.as_deref() {
         Some(name) => name,
-        None if minilm_dir.join("model.safetensors").is_file() => "minilm",
-        None => {
-            ui.notice(&format!(
-                "using textrank: the default summarizer minilm is not downloaded ({} is missing; run `just models`)",
-                minilm_dir.display()
-            ));
-            "textrank"
-        }
+        None => default_summarizer(ui),
     };
     let started = Instant::now();
     let summarizer: SharedSummarizer = if EXTRACTIVE.contains(&name) {
@@ -84,14 +84,10 @@ pub fn load_summarizer(args: &SummaryArgs, ui: &mut Ui) -> Result<SharedSummariz
             "textrank" => Arc::new(TextRank::default().with_budget(budget)),
             "lead3" => Arc::new(Lead3::default()),
             _ => {
-                ui.spinner("loading minilm");
-                let info = ModelInfo {
-                    name: name.into(),
-                    family: "minilm".into(),
-                    revision: None,
-                };
-                let loaded =
-                    MiniLm::load(&minilm_dir, info).context("cannot load the summarizer minilm");
+                ui.spinner(format!("loading {name}"));
+                let loaded = locate(name, &load_options(args.source.offline))
+                    .and_then(|located| MiniLm::load(&located.dir, located.info))
+                    .with_context(|| format!("cannot load the summarizer {name}"));
                 ui.finish();
                 Arc::new(loaded?.with_budget(budget))
             }
@@ -115,6 +111,20 @@ pub fn load_summarizer(args: &SummaryArgs, ui: &mut Ui) -> Result<SharedSummariz
     };
     ui.timing(&format!("loading {name}"), started.elapsed());
     Ok(summarizer)
+}
+
+/// `minilm` when its files are downloaded, else `textrank` (which needs
+/// none), saying why.
+fn default_summarizer(ui: &Ui) -> &'static str {
+    match locate("minilm", &load_options(true)) {
+        Ok(_) => "minilm",
+        Err(why) => {
+            ui.notice(&format!(
+                "using textrank: the default summarizer minilm is not available ({why})"
+            ));
+            "textrank"
+        }
+    }
 }
 
 /// The generation options given on the command line; unset ones keep the
@@ -163,35 +173,30 @@ fn extractive_budget(name: &str, args: &SummaryArgs) -> Result<Budget> {
     Ok(args.max_length.map_or_else(Budget::default, Budget::words))
 }
 
-/// Loads the translator for `from` → `to`: `model` when given, else the
-/// catalog's offline model for the pair.
+/// Loads the translator for `from` → `to`: `model` (a catalog name or a
+/// Bergamot folder) when given, else the catalog's `bergamot-FROM-TO`.
+/// `workers` batches are decoded in parallel (see
+/// [`precis_infer::DecodeSettings::workers`]).
 pub fn load_translator(
     from: &str,
     to: &str,
     model: Option<&str>,
+    workers: usize,
     ui: &mut Ui,
 ) -> Result<SharedTranslator> {
     let default_name = format!("bergamot-{from}-{to}");
     let name = model.unwrap_or(&default_name);
-    let folder = if Path::new(name).is_dir() {
-        PathBuf::from(name)
-    } else {
-        downloads_dir().join(name)
-    };
-    if !folder.is_dir() {
-        return Err(Failure::model(format!(
-            "no translation model for {from} → {to}: {} does not exist; run `just models` to fetch the offline Bergamot models, or pass a model folder with --translation-model DIR",
-            folder.display()
-        ))
-        .into());
-    }
-    ui.spinner(format!("loading {name}"));
     let started = Instant::now();
-    let translator = Translator::from_folder(&folder, name)
+    let located = locate(name, &load_options(true)).with_context(|| match model {
+        Some(_) => format!("cannot load the translation model {name}"),
+        None => format!("no translation model for {from} → {to} (precis looks for the catalog's {default_name}; pass another with --translation-model NAME|DIR)"),
+    })?;
+    ui.spinner(format!("loading {name}"));
+    let translator = Translator::from_folder(&located.dir, name)
         .with_context(|| format!("cannot load the translation model {name}"));
     ui.finish();
     ui.timing(&format!("loading {name}"), started.elapsed());
-    Ok(Arc::new(translator?))
+    Ok(Arc::new(translator?.with_workers(workers)))
 }
 
 /// `precis models list|fetch|path`.

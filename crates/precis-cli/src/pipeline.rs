@@ -315,7 +315,7 @@ impl Models {
         }
         let to = args.to.as_deref().unwrap_or_default();
         let translator =
-            models::load_translator(&args.from, to, args.translation_model.as_deref(), ui)?;
+            models::load_translator(&args.from, to, args.translation_model.as_deref(), 1, ui)?;
         self.translator = Some(translator.clone());
         Ok(translator)
     }

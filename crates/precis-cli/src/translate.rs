@@ -26,14 +26,15 @@ struct Record<'a> {
 }
 
 pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
-    models::apply_threads(&args.source);
+    let workers = models::translation_workers(&args.source);
     let source = match &args.input {
         Some(path) if path.as_os_str() != "-" => Source::File(path.clone()),
         _ => Source::Stdin,
     };
     let decoded = decode(&input::read(&source)?).with_context(|| format!("cannot use {source}"))?;
     let lines: Vec<&str> = decoded.text.lines().collect();
-    let translator = models::load_translator(&args.from, &args.to, args.model.as_deref(), ui)?;
+    let translator =
+        models::load_translator(&args.from, &args.to, args.model.as_deref(), workers, ui)?;
     ui.spinner(format!("translating {} line(s)", lines.len()));
     let started = Instant::now();
     let translation = translator
