@@ -41,10 +41,14 @@ pub struct Located {
 }
 
 /// Files of a Hugging Face model folder: `(name, required)`. The weights
-/// (`model.safetensors` or its shards) are fetched separately.
-const HF_FILES: [(&str, bool); 4] = [
+/// (`model.safetensors` or its shards) are fetched separately. Older BART
+/// checkpoints have `vocab.json` + `merges.txt` instead of `tokenizer.json`;
+/// loading the tokenizer says when neither is there.
+const HF_FILES: [(&str, bool); 6] = [
     ("config.json", true),
-    ("tokenizer.json", true),
+    ("tokenizer.json", false),
+    ("vocab.json", false),
+    ("merges.txt", false),
     ("generation_config.json", false),
     ("tokenizer_config.json", false),
 ];

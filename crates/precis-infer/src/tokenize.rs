@@ -46,7 +46,14 @@ impl TextTokenizer {
     /// from `dir`. `pad_id` comes from the model config.
     pub fn from_dir(dir: &Path, pad_id: u32) -> Result<Self, InferError> {
         let path = dir.join("tokenizer.json");
-        if !path.is_file() {
+        let mut inner = if path.is_file() {
+            Tokenizer::from_file(&path).map_err(|e| InferError::BadConfig {
+                path: path.clone(),
+                detail: e.to_string(),
+            })?
+        } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
+            crate::models::bart::byte_level_bpe(dir)?
+        } else {
             return Err(InferError::MissingFile {
                 path: dir.to_path_buf(),
                 file: "tokenizer.json".into(),
@@ -54,11 +61,7 @@ impl TextTokenizer {
                       load it once with transformers' AutoTokenizer and save_pretrained to get one)"
                     .into(),
             });
-        }
-        let mut inner = Tokenizer::from_file(&path).map_err(|e| InferError::BadConfig {
-            path: path.clone(),
-            detail: e.to_string(),
-        })?;
+        };
         // Padding and truncation settings saved in tokenizer.json would pad
         // or cut silently; batching and long inputs are handled explicitly.
         inner.with_padding(None);

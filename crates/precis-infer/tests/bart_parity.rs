@@ -127,3 +127,29 @@ fn bart_tokenizer_matches_transformers() {
         );
     }
 }
+
+/// Checkpoints without tokenizer.json: the BPE built from vocab.json +
+/// merges.txt gives transformers' ids and text.
+#[test]
+fn bart_tokenizer_from_vocab_and_merges_matches_transformers() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = fixture_dir("bart-tiny");
+    for file in ["vocab.json", "merges.txt", "tokenizer_config.json"] {
+        std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
+    }
+    let tokenizer = TextTokenizer::from_dir(dir.path(), 1).unwrap();
+    for case in expected("bart-tiny").tokenizer {
+        assert_eq!(
+            tokenizer.encode(&case.text).unwrap(),
+            case.ids,
+            "{:?}",
+            case.text
+        );
+        assert_eq!(
+            tokenizer.decode(&case.ids).unwrap(),
+            case.decoded,
+            "{:?}",
+            case.text
+        );
+    }
+}
