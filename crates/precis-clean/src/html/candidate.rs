@@ -262,7 +262,7 @@ fn semantic_ancestor(page: &Page, mass: &Mass, top: usize) -> Option<usize> {
 const MAX_SEMANTIC_CLIMB: usize = 8;
 
 /// Least prose (characters) that makes climbing to a parent worth it.
-const MIN_GAIN: usize = 100;
+const MIN_GAIN: usize = 400;
 
 /// How many runner-up candidates are compared with the winner.
 const MAX_ALTERNATIVES: usize = 4;
@@ -300,7 +300,7 @@ mod tests {
         let prose = "The council met on Tuesday, and after a long debate, it voted to keep the library open, funding it from the parks budget.";
         let html = format!(
             "<body><div id=menu><ul><li><a href=/>Home</a></li><li><a href=/a>A long link to another page of the site</a></li></ul></div>\
-             <div id=wrap><div id=lead><p>{prose} It was the third vote this year, and the closest one.</p></div><div id=body><p>{prose}</p><p>{prose}</p><p>{prose}</p></div></div></body>"
+             <div id=wrap><div id=lead><p>{prose}</p><p>{prose}</p><p>{prose} It was the third vote this year.</p></div><div id=body><p>{prose}</p><p>{prose}</p><p>{prose}</p><p>{prose}</p></div></div></body>"
         );
         let page = parse(&Html::parse_document(&html));
         let scores = scores(&page, &vec![false; page.blocks.len()]);
@@ -310,7 +310,7 @@ mod tests {
             .iter()
             .map(|&e| page.elements[e].class_id.trim())
             .collect();
-        assert_eq!(ids, ["wrap"]);
+        assert_eq!(ids, ["lead", "body"]);
     }
 
     #[test]

@@ -98,7 +98,7 @@ static NAME_RULES: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
             Reason::OutsideMainContent,
         ),
         (
-            r"byline|^author|^(?:meta|date|dateline|timestamp|time|posted-on|published|entry-meta|post-meta|article-info|reading-?time|article-?(?:header-)?meta|post-?info|entry-?info)$",
+            r"byline|author|(?:^|[^a-z])autor|^bio(?:$|[^a-z])|biograph|^(?:meta|date|dateline|timestamp|time|posted-on|published|entry-meta|post-meta|article-info|reading-?time|article-?(?:header-)?meta|post-?info|entry-?info)$",
             Reason::Byline,
         ),
         (
