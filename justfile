@@ -44,3 +44,16 @@ venv:
 # Rebuild the tiny random models and HF reference outputs committed under crates/precis-infer/tests/fixtures
 fixtures: venv
     {{venv}}/bin/python scripts/make_fixtures.py
+
+# Fuzz TARGET (clean_text, clean_html, sentences, model_config, safetensors, marian_bin, tokenizer) for SECONDS on nightly; crashes land in fuzz/artifacts/TARGET
+fuzz TARGET SECONDS="600":
+    rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+    command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+    fuzz/seed.sh {{TARGET}}
+    cargo +nightly fuzz run --fuzz-dir fuzz {{TARGET}} -- -max_total_time={{SECONDS}} -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
+
+# Known vulnerabilities in dependencies (RustSec advisory database: needs the network)
+audit:
+    command -v cargo-deny >/dev/null || cargo install --locked cargo-deny
+    cargo deny fetch || { echo "just audit: cannot fetch the RustSec advisory database (no network?): advisories were NOT checked" >&2; exit 2; }
+    cargo deny check --disable-fetch advisories
