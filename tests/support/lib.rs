@@ -203,7 +203,13 @@ impl Sandbox {
     }
 
     pub fn precis(&self) -> Command {
-        let mut cmd = Command::new(precis_bin());
+        Command::from_std(self.precis_std())
+    }
+
+    /// [`Sandbox::precis`] as a plain `std::process::Command`, for tests
+    /// that start the process and act on it while it runs.
+    pub fn precis_std(&self) -> StdCommand {
+        let mut cmd = StdCommand::new(precis_bin());
         cmd.current_dir(self.path())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())

@@ -289,3 +289,50 @@ fn full_output_device() {
             "error: cannot write the output\n  caused by: No space left on device (os error 28)\n",
         );
 }
+
+#[test]
+fn interrupted_batch_leaves_only_whole_json_lines() {
+    let sandbox = Sandbox::new();
+    for i in 0..300 {
+        let article: String = (0..40)
+            .map(|s| format!("Report {i} notes that on day {s} the council of town {i} met about the ferry and the library.\n\n"))
+            .collect();
+        sandbox.write(&format!("site/{i:03}.txt"), article);
+    }
+    let mut child = sandbox
+        .precis_std()
+        .args([
+            "run",
+            "--quiet",
+            "--model",
+            "textrank",
+            "--format",
+            "json",
+            "site",
+            "-o",
+            "out.jsonl",
+        ])
+        .spawn()
+        .unwrap();
+    let out = sandbox.path().join("out.jsonl");
+    let started = std::time::Instant::now();
+    while std::fs::read(&out).map_or(true, |bytes| bytes.is_empty())
+        && started.elapsed().as_secs() < 120
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let status = child.wait().unwrap();
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.ends_with('\n'), "a record was cut off:\n{written}");
+    let records = json_records(written.as_bytes());
+    assert!(!records.is_empty());
+    assert!(records.len() < 300 || status.success(), "{status:?}");
+    for (i, record) in records.iter().enumerate() {
+        assert_eq!(record["source"], format!("site/{i:03}.txt"));
+    }
+}
