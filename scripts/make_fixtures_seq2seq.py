@@ -397,7 +397,8 @@ def marian():
         "tokenizer": [],
         # Text is stored for our own sentences only; FLORES rows keep just
         # their index in the devtest file and the ids.
-        "marian_tokenizer": [{"text": t, "ids": i} for t, i in zip(texts[:own], marian_ids[:own])],
+        "marian_tokenizer": [{"text": t, "ids": i, "decoded": tok.decode(i, skip_special_tokens=True)}
+                             for t, i in zip(texts[:own], marian_ids[:own])],
         "flores_ids": [{"line": n, "ids": i} for n, i in enumerate(marian_ids[own:])],
     }
 

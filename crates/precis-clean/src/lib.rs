@@ -17,6 +17,9 @@
 //! # Ok::<(), precis_clean::CleanError>(())
 //! ```
 
+// Input must never panic the library: failures are errors naming the fix.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 mod cues;
 mod decode;
 mod document;

@@ -2,6 +2,9 @@
 //! with candle: model loading (catalog preset, Hugging Face repo or local
 //! folder), tokenization and a generation engine shared by every family.
 
+// Input must never panic the library: failures are errors naming the fix.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod catalog;
 mod error;
 pub mod eval;
@@ -10,6 +13,7 @@ pub mod generate;
 pub mod loading;
 pub mod models;
 pub mod quantize;
+pub mod spm;
 pub mod summarizer;
 mod task;
 pub mod threads;

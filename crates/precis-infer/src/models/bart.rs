@@ -663,6 +663,8 @@ pub fn byte_level_bpe(dir: &Path) -> Result<tokenizers::Tokenizer, InferError> {
             AddedToken::from("<mask>", true).lstrip(true),
         ))
         .collect();
-    tokenizer.add_special_tokens(specials);
+    tokenizer
+        .add_special_tokens(specials)
+        .map_err(|e| bad(e.to_string()))?;
     Ok(tokenizer)
 }

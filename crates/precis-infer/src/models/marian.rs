@@ -1,8 +1,15 @@
-//! What is Marian's own (opus-mt): its fixed sinusoidal positions. The
+//! What is Marian's own (opus-mt): its fixed sinusoidal positions and its
+//! tokenizer (SentencePiece segmentation, ids from `vocab.json`). The
 //! transformer itself is BART's ([`super::bart::Bart`] reads
 //! `model_type: "marian"` from config.json).
 
+use std::collections::HashMap;
+use std::path::Path;
+
 use candle_core::{Device, Tensor};
+
+use crate::spm::SpmModel;
+use crate::InferError;
 
 /// HF's `MarianSinusoidalPositionalEmbedding` table, `[positions, dim]`:
 /// unlike XLM's the features are not interleaved, `sin` fills the first
@@ -20,6 +27,122 @@ pub fn sinusoidal_positions(
         table.extend((0..dim / 2).map(|k| angle(k).cos() as f32));
     }
     Tensor::from_vec(table, (positions, dim), device)
+}
+
+/// transformers' `MarianTokenizer`: the source text is segmented by
+/// `source.spm` and each piece looked up in `vocab.json` (pieces it lacks
+/// are `<unk>`), then `</s>` is appended; a leading `>>lang<<` code (multi-
+/// target models) is one token. Decoding maps ids back through `vocab.json`.
+#[derive(Debug, Clone)]
+pub struct MarianTokenizer {
+    source: tokenizers::Tokenizer,
+    ids: HashMap<String, u32>,
+    /// `vocab.json` inverted: the piece of each id.
+    pieces: Vec<String>,
+    unk: u32,
+    /// Ids dropped on decode: `</s>`, `<pad>`, `<unk>`.
+    special: Vec<u32>,
+    eos: u32,
+}
+
+impl MarianTokenizer {
+    /// Reads `source.spm` and `vocab.json` from an opus-mt folder.
+    pub fn from_dir(dir: &Path) -> Result<Self, InferError> {
+        let vocab_path = dir.join("vocab.json");
+        let spm_path = dir.join("source.spm");
+        for (path, file) in [(&vocab_path, "vocab.json"), (&spm_path, "source.spm")] {
+            if !path.is_file() {
+                return Err(InferError::MissingFile {
+                    path: dir.to_path_buf(),
+                    file: file.into(),
+                    fix: "a Marian (opus-mt) folder needs source.spm and vocab.json; download them with the model".into(),
+                });
+            }
+        }
+        let bad = |detail: String| InferError::BadConfig {
+            path: vocab_path.clone(),
+            detail,
+        };
+        let text = std::fs::read_to_string(&vocab_path).map_err(|e| bad(e.to_string()))?;
+        let ids: HashMap<String, u32> =
+            serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let mut pieces = vec![String::new(); ids.len()];
+        for (piece, &id) in &ids {
+            let slot = pieces.get_mut(id as usize).ok_or_else(|| {
+                bad(format!(
+                    "id {id} of `{piece}` is beyond the {} entries",
+                    ids.len()
+                ))
+            })?;
+            *slot = piece.clone();
+        }
+        let id = |token: &str| {
+            ids.get(token).copied().ok_or_else(|| {
+                bad(format!(
+                    "no `{token}` entry; use the model's own vocab.json"
+                ))
+            })
+        };
+        let (eos, unk, pad) = (id("</s>")?, id("<unk>")?, id("<pad>")?);
+        let source =
+            SpmModel::load(&spm_path)?
+                .tokenizer()
+                .map_err(|detail| InferError::BadConfig {
+                    path: spm_path.clone(),
+                    detail,
+                })?;
+        Ok(Self {
+            source,
+            ids,
+            pieces,
+            unk,
+            special: vec![eos, pad, unk],
+            eos,
+        })
+    }
+
+    /// Token ids of `text`, `</s>` last.
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>, InferError> {
+        let lookup = |piece: &str| self.ids.get(piece).copied().unwrap_or(self.unk);
+        let (code, rest) = match text.strip_prefix(">>").and_then(|t| t.split_once("<<")) {
+            Some((code, rest)) => (Some(format!(">>{code}<<")), rest),
+            None => (None, text),
+        };
+        let encoding = self
+            .source
+            .encode(rest, false)
+            .map_err(|e| InferError::Tokenizer(e.to_string()))?;
+        Ok(code
+            .as_deref()
+            .map(lookup)
+            .into_iter()
+            .chain(encoding.get_tokens().iter().map(|piece| lookup(piece)))
+            .chain(std::iter::once(self.eos))
+            .collect())
+    }
+
+    /// Text of `ids` without `</s>`, `<pad>` and `<unk>`.
+    pub fn decode(&self, ids: &[u32]) -> String {
+        let text: String = ids
+            .iter()
+            .filter(|id| !self.special.contains(id))
+            .filter_map(|&id| self.pieces.get(id as usize))
+            .map(String::as_str)
+            .collect();
+        text.replace('▁', " ").trim().to_string()
+    }
+
+    /// The `>>lang<<` target codes of a multi-target model's vocabulary.
+    pub fn language_codes(&self) -> Vec<&str> {
+        let mut codes: Vec<&str> = self
+            .ids
+            .keys()
+            .map(String::as_str)
+            .filter(|t| t.starts_with(">>") && t.ends_with("<<"))
+            .collect();
+        codes.sort_unstable();
+        codes
+    }
 }
 
 #[cfg(test)]
