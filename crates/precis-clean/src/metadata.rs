@@ -39,7 +39,8 @@ pub(crate) fn extract(html: &Html) -> Metadata {
                 "headline",
             ])
         })
-        .or_else(|| title_element(html).map(|t| strip_site_name(&t, site_name.as_deref())));
+        .or_else(|| title_element(html))
+        .map(|t| strip_site_name(&t, site_name.as_deref()));
     let author = article
         .as_ref()
         .and_then(|a| ld_names(a.get("author")?))
@@ -54,7 +55,8 @@ pub(crate) fn extract(html: &Html) -> Metadata {
                 "byl",
             ])
             .filter(|a| !a.starts_with("http"))
-        });
+        })
+        .or_else(|| marked_author(html));
     let date = ld("datePublished").or_else(|| {
         tag(&[
             "article:published_time",
@@ -155,9 +157,41 @@ fn link_href(html: &Html, rel: &str) -> Option<String> {
         .filter(|h| !h.is_empty())
 }
 
+/// Elements the page marks up as its author (microdata, `rel=author`,
+/// hCard), most specific first.
+static AUTHOR_MARKUP: LazyLock<Vec<Selector>> = LazyLock::new(|| {
+    [
+        "[itemprop~=author] [itemprop~=name]",
+        "[itemprop~=author]",
+        "a[rel~=author]",
+        ".vcard .fn",
+    ]
+    .iter()
+    .filter_map(|css| selector(css))
+    .collect()
+});
+
+/// Longest text taken for an author's name: longer is a bio, not a name.
+const MAX_AUTHOR_CHARS: usize = 80;
+
+/// The author named by markup in the page's body.
+fn marked_author(html: &Html) -> Option<String> {
+    AUTHOR_MARKUP.iter().find_map(|selector| {
+        html.select(selector).find_map(|element| {
+            let text = normalize_inline(&element.text().collect::<String>());
+            let name = ["By ", "by ", "Von ", "von ", "Par ", "Por "]
+                .iter()
+                .find_map(|p| text.strip_prefix(p))
+                .unwrap_or(&text)
+                .trim();
+            (!name.is_empty() && name.chars().count() <= MAX_AUTHOR_CHARS).then(|| name.to_owned())
+        })
+    })
+}
+
 /// Separators between a headline and the site's name in `<title>`.
 const TITLE_SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » ", " / ",
+    " | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » ", " › ", " ‹ ", " / ",
 ];
 
 /// "Headline | Site" → "Headline": drops the part naming the site, or,
