@@ -363,6 +363,17 @@ mod tests {
     }
 
     #[test]
+    fn author_from_body_markup() {
+        let html = Html::parse_document(
+            r#"<body><p class="byline">By <a rel="author" href="/ada">Ada Berg</a></p>
+            <div class="vcard"><span class="fn">Someone Else</span></div></body>"#,
+        );
+        assert_eq!(extract(&html).author.as_deref(), Some("Ada Berg"));
+        let html = Html::parse_document(r#"<span itemprop="author">Von Jon Ruiz</span>"#);
+        assert_eq!(extract(&html).author.as_deref(), Some("Jon Ruiz"));
+    }
+
+    #[test]
     fn broken_json_ld_is_ignored() {
         let html = Html::parse_document(
             r#"<head><script type="application/ld+json">{"@type": "NewsArticle", </script>
