@@ -11,6 +11,7 @@ pub mod eval;
 pub mod extractive;
 pub mod generate;
 pub mod loading;
+mod marian_translator;
 pub mod models;
 pub mod quantize;
 pub mod spm;
@@ -21,6 +22,7 @@ pub mod tokenize;
 mod translator;
 
 pub use error::InferError;
+pub use marian_translator::MarianTranslator;
 pub use summarizer::{Summarizer, SummarizerOptions};
 pub use task::{ModelInfo, Summarize, Summary, Translate, Translation};
 pub use translator::{DecodeSettings, Translator};

@@ -111,24 +111,7 @@ impl TextTokenizer {
 
     /// Right-pads `rows` with the pad id to one `[rows, longest]` batch.
     pub fn pad(&self, rows: &[Vec<u32>], device: &Device) -> Result<Batch, InferError> {
-        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let mut ids = Vec::with_capacity(rows.len() * width);
-        let mut mask = Vec::with_capacity(rows.len() * width);
-        for row in rows {
-            ids.extend(
-                row.iter()
-                    .copied()
-                    .chain(std::iter::repeat_n(self.pad_id, width - row.len())),
-            );
-            mask.extend(
-                std::iter::repeat_n(1u32, row.len())
-                    .chain(std::iter::repeat_n(0, width - row.len())),
-            );
-        }
-        Ok(Batch {
-            input_ids: Tensor::from_vec(ids, (rows.len(), width), device)?,
-            attention_mask: Tensor::from_vec(mask, (rows.len(), width), device)?,
-        })
+        pad_rows(rows, self.pad_id, device)
     }
 
     /// Text of `ids` without special tokens, spaces cleaned up as HF does
@@ -144,6 +127,28 @@ impl TextTokenizer {
             text
         })
     }
+}
+
+/// Right-pads `rows` with `pad_id` to one `[rows, longest]` batch with its
+/// attention mask (for tokenizers other than [`TextTokenizer`], e.g. Marian's).
+pub fn pad_rows(rows: &[Vec<u32>], pad_id: u32, device: &Device) -> Result<Batch, InferError> {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut ids = Vec::with_capacity(rows.len() * width);
+    let mut mask = Vec::with_capacity(rows.len() * width);
+    for row in rows {
+        ids.extend(
+            row.iter()
+                .copied()
+                .chain(std::iter::repeat_n(pad_id, width - row.len())),
+        );
+        mask.extend(
+            std::iter::repeat_n(1u32, row.len()).chain(std::iter::repeat_n(0, width - row.len())),
+        );
+    }
+    Ok(Batch {
+        input_ids: Tensor::from_vec(ids, (rows.len(), width), device)?,
+        attention_mask: Tensor::from_vec(mask, (rows.len(), width), device)?,
+    })
 }
 
 /// transformers' `clean_up_tokenization`: removes the spaces that

@@ -1,0 +1,146 @@
+//! [`MarianTranslator`]: translation with a Hugging Face Marian (opus-mt)
+//! folder — config.json, safetensors weights, `source.spm`, `vocab.json` —
+//! through the [`Translate`] trait. Lines are split into sentences,
+//! sentences are translated in batches (longest first, so padding is small)
+//! with the model's own generation settings (opus-mt: 4 beams) and put back
+//! together line by line.
+
+use std::path::Path;
+
+use candle_core::Device;
+
+use crate::generate::{generate, GenerationConfig, GenerationOverrides};
+use crate::models::bart::{Bart, Config};
+use crate::models::marian::MarianTokenizer;
+use crate::quantize::Precision;
+use crate::tokenize::pad_rows;
+use crate::{InferError, ModelInfo, Translate, Translation};
+
+/// Sentences decoded together.
+const BATCH_SIZE: usize = 8;
+
+/// A loaded opus-mt translator.
+#[derive(Debug, Clone)]
+pub struct MarianTranslator {
+    info: ModelInfo,
+    model: Bart,
+    tokenizer: MarianTokenizer,
+    generation: GenerationConfig,
+    /// `>>lang<<` put before every sentence for multi-target models.
+    prefix: String,
+}
+
+impl MarianTranslator {
+    /// Loads an opus-mt folder. `target` is the output language (`de`,
+    /// `por`, …): multi-target models need it to pick their `>>lang<<`
+    /// token; single-target models ignore it.
+    pub fn from_folder(
+        dir: &Path,
+        name: &str,
+        target: &str,
+        generation: &GenerationOverrides,
+        precision: Precision,
+    ) -> Result<Self, InferError> {
+        let config = Config::load(&dir.join("config.json"))?;
+        let model =
+            Bart::from_safetensors(&crate::loading::safetensors_files(dir)?, &config, precision)?;
+        let tokenizer = MarianTokenizer::from_dir(dir)?;
+        let codes = tokenizer.language_codes();
+        let prefix = if codes.is_empty() {
+            String::new()
+        } else {
+            let code = format!(">>{target}<<");
+            if !codes.contains(&code.as_str()) {
+                return Err(InferError::InvalidSettings(format!(
+                    "model {name} translates into several languages and `{target}` is not one of them; use one of: {}",
+                    codes.join(" ")
+                )));
+            }
+            format!("{code} ")
+        };
+        let generation = GenerationConfig::from_model_dir(dir, None)?
+            .generation
+            .with(generation);
+        generation.validate()?;
+        Ok(Self {
+            info: ModelInfo {
+                name: name.to_string(),
+                family: "marian".into(),
+                revision: None,
+            },
+            model,
+            tokenizer,
+            generation,
+            prefix,
+        })
+    }
+
+    /// Translates sentences; the `bool` says the length limit cut it.
+    pub fn translate_sentences(
+        &self,
+        sentences: &[&str],
+    ) -> Result<Vec<(String, bool)>, InferError> {
+        let sources = sentences
+            .iter()
+            .map(|s| self.tokenizer.encode(&format!("{}{s}", self.prefix)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut order: Vec<usize> = (0..sources.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sources.get(i).map_or(0, Vec::len)));
+        let mut out = vec![(String::new(), false); sources.len()];
+        let pad = self.model.config().special_tokens().pad;
+        for chunk in order.chunks(BATCH_SIZE) {
+            let rows: Vec<Vec<u32>> = chunk
+                .iter()
+                .filter_map(|&i| sources.get(i).cloned())
+                .collect();
+            let batch = pad_rows(&rows, pad, &Device::Cpu)?;
+            let generation = generate(
+                &self.model,
+                &batch.input_ids,
+                &batch.attention_mask,
+                &self.generation,
+            )?;
+            for (&i, hypotheses) in chunk.iter().zip(&generation.outputs) {
+                if let (Some(best), Some(slot)) = (hypotheses.first(), out.get_mut(i)) {
+                    *slot = (self.tokenizer.decode(&best.tokens), !best.finished);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Translate for MarianTranslator {
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    fn translate_lines(&self, lines: &[&str]) -> Result<Translation, InferError> {
+        let split: Vec<Vec<&str>> = lines
+            .iter()
+            .map(|line| precis_clean::sentences(line))
+            .collect();
+        let flat: Vec<&str> = split.iter().flatten().copied().collect();
+        let mut translated = self.translate_sentences(&flat)?.into_iter();
+        let mut warnings = Vec::new();
+        let mut out = Vec::with_capacity(lines.len());
+        for (number, sentences) in split.iter().enumerate() {
+            let mut texts = Vec::with_capacity(sentences.len());
+            for (sentence, (text, cut)) in sentences.iter().zip(translated.by_ref()) {
+                if cut {
+                    warnings.push(format!(
+                        "line {}: the translation of \"{sentence}\" reached the length limit and may be incomplete; raise max_length",
+                        number + 1
+                    ));
+                }
+                texts.push(text);
+            }
+            out.push(texts.join(" "));
+        }
+        Ok(Translation {
+            lines: out,
+            model: self.info.clone(),
+            warnings,
+        })
+    }
+}

@@ -1,0 +1,105 @@
+//! The Marian model and translator against transformers on the tiny
+//! opus-mt style folder: teacher-forced logits and generate cases are in
+//! bart_parity.rs; here the whole translator (tokenize with the Rust
+//! SentencePiece reader, beam search with the folder's generation config,
+//! decode) gives what `MarianMTModel.generate` gave.
+
+#[path = "t5_support/mod.rs"]
+mod t5_support;
+
+use precis_infer::generate::GenerationOverrides;
+use precis_infer::models::marian::MarianTokenizer;
+use precis_infer::quantize::Precision;
+use precis_infer::{MarianTranslator, Translate};
+use t5_support::{expected, fixture_dir};
+
+#[derive(serde::Deserialize)]
+struct Texts {
+    marian_tokenizer: Vec<Text>,
+}
+
+#[derive(serde::Deserialize)]
+struct Text {
+    text: String,
+    ids: Vec<u32>,
+}
+
+#[test]
+fn translator_gives_transformers_beam_search_output() {
+    let dir = fixture_dir("marian-tiny");
+    let texts: Texts =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let tokenizer = MarianTokenizer::from_dir(&dir).unwrap();
+    let mut checked = 0;
+    for case in expected("marian-tiny")
+        .generate
+        .iter()
+        .filter(|c| c.name.starts_with("beam4") && !c.kwargs.contains_key("num_return_sequences"))
+    {
+        let overrides =
+            GenerationOverrides::from_json(&serde_json::Value::Object(case.kwargs.clone()))
+                .unwrap();
+        let translator =
+            MarianTranslator::from_folder(&dir, "marian-tiny", "de", &overrides, Precision::F32)
+                .unwrap();
+        // Each input row is one of the recorded texts (one sentence each).
+        let lines: Vec<&str> = case
+            .input_ids
+            .iter()
+            .zip(&case.attention_mask)
+            .map(|(ids, mask)| {
+                let len = mask.iter().filter(|&&m| m == 1).count();
+                let text = texts
+                    .marian_tokenizer
+                    .iter()
+                    .find(|t| t.ids == ids[..len])
+                    .unwrap();
+                text.text.as_str()
+            })
+            .collect();
+        let translation = translator.translate_lines(&lines).unwrap();
+        let want: Vec<String> = case
+            .output_ids
+            .iter()
+            .map(|ids| tokenizer.decode(ids))
+            .collect();
+        assert_eq!(translation.lines, want, "{}", case.name);
+        assert!(
+            translation.warnings.is_empty(),
+            "{:?}",
+            translation.warnings
+        );
+        checked += 1;
+    }
+    assert!(checked >= 3);
+}
+
+#[test]
+fn a_language_the_model_lacks_is_refused_only_by_multi_target_models() {
+    let dir = fixture_dir("marian-tiny");
+    // Single target: the language code is not needed.
+    let overrides = GenerationOverrides::default();
+    assert!(MarianTranslator::from_folder(&dir, "m", "xx", &overrides, Precision::F32).is_ok());
+    // Multi target: vocab.json lists >>lang<< tokens.
+    let multi = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, multi.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let vocab_path = multi.path().join("vocab.json");
+    let mut vocab: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&vocab_path).unwrap()).unwrap();
+    // Replace two unused-by-the-test pieces' names with language codes.
+    let pad = vocab.len() - 1;
+    vocab.remove("<pad>");
+    vocab.insert(">>deu<<".into(), pad.into());
+    vocab.insert("<pad>".into(), (pad + 1).into());
+    std::fs::write(&vocab_path, serde_json::to_string(&vocab).unwrap()).unwrap();
+    let tokenizer = MarianTokenizer::from_dir(multi.path()).unwrap();
+    assert_eq!(tokenizer.language_codes(), [">>deu<<"]);
+    assert_eq!(tokenizer.encode(">>deu<< Rain").unwrap()[0], pad as u32);
+    let err = MarianTranslator::from_folder(multi.path(), "m", "fra", &overrides, Precision::F32)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(">>deu<<") && err.contains("fra"), "{err}");
+}
