@@ -186,10 +186,11 @@ fn captions_before_credits(shapes: &[Shape], classes: &mut [Class]) {
 
 /// Short heading-like blocks shortly before good text are treated as
 /// near-good, so that the context pass keeps them (as jusText does for
-/// `<h1>`–`<h6>`).
+/// `<h1>`–`<h6>`). A single word is more often the last menu entry
+/// above the article than a heading, so headings need two words.
 fn promote_headings(shapes: &[Shape], classes: &mut [Class]) {
     for i in 0..classes.len() {
-        if classes[i] != Class::Short || !shapes[i].heading_like {
+        if classes[i] != Class::Short || !shapes[i].heading_like || shapes[i].words < 2 {
             continue;
         }
         let mut distance = 0;
@@ -392,4 +393,99 @@ fn structure(
         }
     }
     labels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::blocks::segment;
+
+    /// Long enough (over 200 characters) and dense enough to be surely prose.
+    const PROSE: &str = "The ferry crossed the river on Monday morning, and it was the first crossing in a year for the people of both villages, who had waited for it since the spring and had collected the money for its repair themselves.";
+
+    fn labels(input: &str) -> Vec<(String, Label)> {
+        let blocks = segment(input);
+        let labels = classify(&blocks, &RepeatedLines::default());
+        blocks.into_iter().map(|b| b.text).zip(labels).collect()
+    }
+
+    fn label_of(labelled: &[(String, Label)], text: &str) -> Option<Label> {
+        labelled.iter().find(|(t, _)| t == text).map(|(_, l)| *l)
+    }
+
+    #[test]
+    fn initial_classes_by_shape() {
+        assert_eq!(initial(&Shape::of(PROSE)), Class::Good);
+        assert_eq!(initial(&Shape::of("Weather")), Class::Short);
+        assert_eq!(initial(&Shape::of("It rained all day.")), Class::Short);
+        assert_eq!(
+            initial(&Shape::of("The ferry left at seven and came back at noon.")),
+            Class::NearGood
+        );
+        assert_eq!(
+            initial(&Shape::of("Read more")),
+            Class::Bad(Reason::CallToAction)
+        );
+        assert_eq!(
+            initial(&Shape::of("Smoke over the river. Jane Doe / AFP")),
+            Class::Bad(Reason::PhotoCaption)
+        );
+    }
+
+    #[test]
+    fn short_lines_follow_their_context() {
+        let input =
+            format!("Home\nNews\nSport\n{PROSE}\nIt worked.\n{PROSE} Again.\nContact\nJobs");
+        let labelled = labels(&input);
+        assert_eq!(
+            label_of(&labelled, "News"),
+            Some(Label::Drop(Reason::Navigation))
+        );
+        assert_eq!(label_of(&labelled, "It worked."), Some(Label::Body));
+        assert_eq!(
+            label_of(&labelled, "Jobs"),
+            Some(Label::Drop(Reason::Footer))
+        );
+    }
+
+    #[test]
+    fn title_and_headings() {
+        let input = format!(
+            "Menu\n\nFerry Back on the River\n\n{PROSE}\n\nA Village Effort\n\n{PROSE} More."
+        );
+        let labelled = labels(&input);
+        assert_eq!(
+            label_of(&labelled, "Ferry Back on the River"),
+            Some(Label::Title)
+        );
+        assert_eq!(
+            label_of(&labelled, "A Village Effort"),
+            Some(Label::Heading)
+        );
+    }
+
+    #[test]
+    fn appeals_go_as_a_whole() {
+        let input = format!("Title Of The Story\n\n{PROSE}\n\nWe have a small favor to ask.\n\nOur newsroom depends on readers like you to keep reporting independent.\n\nEvery contribution keeps our journalism free for all.");
+        let labelled = labels(&input);
+        let appeal = labelled
+            .iter()
+            .filter(|(_, l)| *l == Label::Drop(Reason::DonationAppeal))
+            .count();
+        assert_eq!(appeal, 3, "{labelled:#?}");
+    }
+
+    #[test]
+    fn related_sections_take_their_teasers() {
+        let input = format!("{PROSE}\n{PROSE} Again.\nRelated articles\nSchool reopens after repairs\nHarvest was the best in years\n{PROSE} Three.");
+        let labelled = labels(&input);
+        assert_eq!(
+            label_of(&labelled, "School reopens after repairs"),
+            Some(Label::Drop(Reason::RelatedLinks))
+        );
+        assert_eq!(
+            label_of(&labelled, &format!("{PROSE} Three.")),
+            Some(Label::Body)
+        );
+    }
 }
