@@ -12,7 +12,9 @@ use precis_infer::extractive::{Budget, Lead3, MiniLm, TextRank};
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::loading::{hub_cache_dir, locate, LoadOptions};
 use precis_infer::quantize::Precision;
-use precis_infer::{Summarize, Summarizer, SummarizerOptions, Translate, Translator};
+use precis_infer::{
+    MarianTranslator, Summarize, Summarizer, SummarizerOptions, Translate, Translator,
+};
 use serde::Serialize;
 
 use crate::cli::{ModelSourceArgs, ModelsCommand, Quantize, SummaryArgs};
@@ -192,11 +194,24 @@ pub fn load_translator(
         None => format!("no translation model for {from} → {to} (precis looks for the catalog's {default_name}; pass another with --translation-model NAME|DIR)"),
     })?;
     ui.spinner(format!("loading {name}"));
-    let translator = Translator::from_folder(&located.dir, name)
-        .with_context(|| format!("cannot load the translation model {name}"));
+    let translator: Result<SharedTranslator> = if located.info.family == "marian" {
+        MarianTranslator::from_folder(
+            &located.dir,
+            name,
+            to,
+            &GenerationOverrides::default(),
+            Precision::F32,
+        )
+        .map(|t| Arc::new(t) as SharedTranslator)
+        .with_context(|| format!("cannot load the translation model {name}"))
+    } else {
+        Translator::from_folder(&located.dir, name)
+            .map(|t| Arc::new(t.with_workers(workers)) as SharedTranslator)
+            .with_context(|| format!("cannot load the translation model {name}"))
+    };
     ui.finish();
     ui.timing(&format!("loading {name}"), started.elapsed());
-    Ok(Arc::new(translator?.with_workers(workers)))
+    translator
 }
 
 /// `precis models list|fetch|path`.
