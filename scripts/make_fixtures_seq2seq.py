@@ -34,7 +34,7 @@ from transformers import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_fixtures import CORPUS, FIXTURES, SHARED, pad_batch, rounded  # noqa: E402
+from make_fixtures import CORPUS, FIXTURES, SHARED, rounded  # noqa: E402
 
 # German side for Marian's target tokenizer: our own sentences.
 CORPUS_DE = """\
