@@ -42,13 +42,16 @@ pub struct Located {
 
 /// Files of a Hugging Face model folder: `(name, required)`. The weights
 /// (`model.safetensors` or its shards) are fetched separately. Older BART
-/// checkpoints have `vocab.json` + `merges.txt` instead of `tokenizer.json`;
-/// loading the tokenizer says when neither is there.
-const HF_FILES: [(&str, bool); 6] = [
+/// checkpoints have `vocab.json` + `merges.txt` instead of `tokenizer.json`,
+/// Marian (opus-mt) ones `source.spm` + `vocab.json`; loading the tokenizer
+/// says when a folder has none of them.
+const HF_FILES: [(&str, bool); 8] = [
     ("config.json", true),
     ("tokenizer.json", false),
     ("vocab.json", false),
     ("merges.txt", false),
+    ("source.spm", false),
+    ("target.spm", false),
     ("generation_config.json", false),
     ("tokenizer_config.json", false),
 ];
