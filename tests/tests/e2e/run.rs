@@ -192,7 +192,7 @@ fn translation_without_model_exits_3_and_says_how_to_fetch_it() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
-            "error: no translation model for en → pt:",
+            "error: no translation model for en → pt (precis looks for the catalog's bergamot-en-pt",
         ))
         .stderr(predicate::str::contains("run `just models`"));
 }

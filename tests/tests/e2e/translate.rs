@@ -15,11 +15,10 @@ fn missing_model_exits_3_with_the_fix() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
-            "error: no translation model for en → pt:",
+            "error: no translation model for en → pt (precis looks for the catalog's bergamot-en-pt",
         ))
-        .stderr(predicate::str::contains(
-            "run `just models` to fetch the offline Bergamot models",
-        ));
+        .stderr(predicate::str::contains("\n  caused by: "))
+        .stderr(predicate::str::contains("run `just models` to fetch it"));
 }
 
 #[test]

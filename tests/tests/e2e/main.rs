@@ -1,0 +1,10 @@
+//! End-to-end tests of the `precis` binary, one module per area. They are
+//! one test binary so the binary under test is built once per run.
+
+mod bad_input;
+mod clean;
+mod cli;
+mod eval;
+mod models;
+mod run;
+mod translate;
