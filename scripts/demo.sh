@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-article="${1:-examples/river-ferry.txt}"
+article="${1:-examples/ukraine-river-ferry.txt}"
 shift || true
 
 scripts/fetch_models.sh

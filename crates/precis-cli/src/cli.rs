@@ -64,9 +64,9 @@ pub enum Command {
     /// Clean → summarize → (translate) one or more articles.
     #[command(after_help = concat!(
         "Examples:\n",
-        "  precis run examples/river-ferry.txt\n",
-        "  precis run examples/river-ferry.txt --to pt\n",
-        "  precis run examples/river-ferry.txt --to pt --translate-all --format markdown\n",
+        "  precis run examples/ukraine-river-ferry.txt\n",
+        "  precis run examples/ukraine-river-ferry.txt --to pt\n",
+        "  precis run examples/ukraine-river-ferry.txt --to pt --translate-all --format markdown\n",
         "  precis run site/*.html --format json -o summaries.jsonl\n",
         "  precis run article.txt --model t5-small --beams 4 --max-length 120\n",
         "\n",
@@ -82,7 +82,7 @@ pub enum Command {
     /// Clean articles: keep the title, headings and paragraphs, drop the rest.
     #[command(after_help = concat!(
         "Examples:\n",
-        "  precis clean examples/river-ferry.txt\n",
+        "  precis clean examples/ukraine-river-ferry.txt\n",
         "  precis clean page.html --format json      what was kept, what was removed and why\n",
         "  precis clean --input html - < page.html\n",
         "  precis clean site/ --format json          one JSON line per article",
@@ -91,7 +91,7 @@ pub enum Command {
     /// Summarize articles (raw scrapes are cleaned first).
     #[command(after_help = concat!(
         "Examples:\n",
-        "  precis summarize examples/river-ferry.txt\n",
+        "  precis summarize examples/ukraine-river-ferry.txt\n",
         "  precis summarize --model textrank --format json article.txt\n",
         "  precis summarize --model t5-small --sample --seed 7 --top-p 0.9 article.txt\n",
         "  precis summarize --model ./my-t5-folder article.txt",
