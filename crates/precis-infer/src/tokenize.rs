@@ -47,10 +47,14 @@ impl TextTokenizer {
     pub fn from_dir(dir: &Path, pad_id: u32) -> Result<Self, InferError> {
         let path = dir.join("tokenizer.json");
         let mut inner = if path.is_file() {
-            Tokenizer::from_file(&path).map_err(|e| InferError::BadConfig {
-                path: path.clone(),
-                detail: e.to_string(),
-            })?
+            // tokenizers 0.23 panics on some damaged files (a JSON error inside
+            // "decoder" hits an `expect`); found by fuzzing, see fuzz/.
+            std::panic::catch_unwind(|| Tokenizer::from_file(&path))
+                .unwrap_or_else(|_| Err("tokenizers could not read it".into()))
+                .map_err(|e| InferError::BadConfig {
+                    path: path.clone(),
+                    detail: format!("{e}; download the model's tokenizer.json again"),
+                })?
         } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
             crate::models::bart::byte_level_bpe(dir)?
         } else {
