@@ -82,7 +82,7 @@ fuzz TARGET SECONDS="600":
     rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
     command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
     fuzz/seed.sh {{TARGET}}
-    cargo +nightly fuzz run --fuzz-dir fuzz {{TARGET}} -- -max_total_time={{SECONDS}} -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
+    cd fuzz && cargo +nightly fuzz run -O {{TARGET}} -- -max_total_time={{SECONDS}} -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
 
 # Known vulnerabilities in dependencies (RustSec advisory database: needs the network)
 audit:
