@@ -134,8 +134,8 @@ fn local_source(name: &str, folder: &Path, options: &LoadOptions) -> Result<Path
         Ok(dir)
     } else {
         Err(InferError::MissingFile {
-            path: dir,
-            file: format!("the files of model `{name}`"),
+            file: format!("{} (the files of model `{name}`)", folder.display()),
+            path: root,
             fix: "run `just models` to fetch it, or set PRECIS_MODELS_DIR to the folder that holds it".into(),
         })
     }
