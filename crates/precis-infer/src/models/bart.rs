@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use candle_core::{DType, Device, Module, Tensor};
+use candle_core::{DType, Module, Tensor};
 use candle_nn::{Activation, Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 
@@ -499,18 +499,7 @@ impl Bart {
         config: &Config,
         precision: Precision,
     ) -> Result<Self, InferError> {
-        let device = Device::Cpu;
-        let bad = |e: candle_core::Error| InferError::BadWeights {
-            path: weights
-                .first()
-                .map(|p| p.as_ref().to_path_buf())
-                .unwrap_or_default(),
-            detail: e.to_string(),
-        };
-        // SAFETY: read-only mmap, as in T5::from_safetensors.
-        let vb = unsafe { VarBuilder::from_mmaped_safetensors(weights, DType::F32, &device) }
-            .map_err(bad)?;
-        Self::load(vb, config, precision).map_err(bad)
+        super::from_mmaped_safetensors(weights, |vb| Self::load(vb, config, precision))
     }
 
     pub fn config(&self) -> &Config {

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use candle_core::{DType, Device, Module, Tensor, D};
+use candle_core::{DType, Module, Tensor, D};
 use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder};
 use serde::Deserialize;
 
@@ -195,16 +195,7 @@ impl BertModel {
     /// Loads a memory-mapped `model.safetensors`; missing tensors and wrong
     /// shapes are [`InferError::BadWeights`].
     pub fn from_safetensors(weights: &Path, config: &Config) -> Result<Self, InferError> {
-        let bad = |e: candle_core::Error| InferError::BadWeights {
-            path: weights.to_path_buf(),
-            detail: format!("{e}; fetch the model again (just models)"),
-        };
-        // SAFETY: the file is memory-mapped read-only; like every mmap this
-        // assumes nobody truncates it while the model is alive.
-        let vb =
-            unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &Device::Cpu) }
-                .map_err(bad)?;
-        Self::load(vb, config).map_err(bad)
+        super::from_mmaped_safetensors(&[weights], |vb| Self::load(vb, config))
     }
 
     pub fn config(&self) -> &Config {

@@ -7,7 +7,36 @@ pub mod bert;
 pub mod marian;
 pub mod t5;
 
+use std::path::Path;
+
+use candle_core::{DType, Device};
+use candle_nn::VarBuilder;
 use serde::Deserialize;
+
+use crate::InferError;
+
+/// Memory-maps safetensors files (one, or a model's shards) as f32 and
+/// builds a model from them with `build`. Corrupt files, missing tensors and
+/// wrong shapes become [`InferError::BadWeights`] naming the first file.
+pub(crate) fn from_mmaped_safetensors<T>(
+    weights: &[impl AsRef<Path>],
+    build: impl FnOnce(VarBuilder) -> candle_core::Result<T>,
+) -> Result<T, InferError> {
+    let bad = |e: candle_core::Error| InferError::BadWeights {
+        path: weights
+            .first()
+            .map(|p| p.as_ref().to_path_buf())
+            .unwrap_or_default(),
+        detail: format!(
+            "{e}; download the model again, or check that config.json belongs to these weights"
+        ),
+    };
+    // SAFETY: the files are memory-mapped read-only; like every mmap this
+    // assumes nobody truncates them while the model is alive.
+    let vb = unsafe { VarBuilder::from_mmaped_safetensors(weights, DType::F32, &Device::Cpu) }
+        .map_err(bad)?;
+    build(vb).map_err(bad)
+}
 
 /// A token id field that Hugging Face configs write either as one id or as
 /// a list (`"eos_token_id": 1` or `"eos_token_id": [1, 2]`).

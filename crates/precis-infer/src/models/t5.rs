@@ -535,19 +535,7 @@ impl T5 {
         config: &Config,
         precision: Precision,
     ) -> Result<Self, InferError> {
-        let device = Device::Cpu;
-        let bad = |e: candle_core::Error| InferError::BadWeights {
-            path: weights
-                .first()
-                .map(|p| p.as_ref().to_path_buf())
-                .unwrap_or_default(),
-            detail: e.to_string(),
-        };
-        // SAFETY: the files are memory-mapped read-only; like every mmap
-        // this assumes nobody truncates them while the model is alive.
-        let vb = unsafe { VarBuilder::from_mmaped_safetensors(weights, DType::F32, &device) }
-            .map_err(bad)?;
-        Self::load(vb, config, precision).map_err(bad)
+        super::from_mmaped_safetensors(weights, |vb| Self::load(vb, config, precision))
     }
 
     pub fn config(&self) -> &Config {
