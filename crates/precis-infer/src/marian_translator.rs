@@ -13,6 +13,7 @@ use crate::generate::{generate, GenerationConfig, GenerationOverrides};
 use crate::models::bart::{Bart, Config};
 use crate::models::marian::MarianTokenizer;
 use crate::quantize::Precision;
+use crate::task::translate_by_sentence;
 use crate::tokenize::pad_rows;
 use crate::{InferError, ModelInfo, Translate, Translation};
 
@@ -116,31 +117,18 @@ impl Translate for MarianTranslator {
     }
 
     fn translate_lines(&self, lines: &[&str]) -> Result<Translation, InferError> {
-        let split: Vec<Vec<&str>> = lines
-            .iter()
-            .map(|line| precis_clean::sentences(line))
-            .collect();
-        let flat: Vec<&str> = split.iter().flatten().copied().collect();
-        let mut translated = self.translate_sentences(&flat)?.into_iter();
-        let mut warnings = Vec::new();
-        let mut out = Vec::with_capacity(lines.len());
-        for (number, sentences) in split.iter().enumerate() {
-            let mut texts = Vec::with_capacity(sentences.len());
-            for (sentence, (text, cut)) in sentences.iter().zip(translated.by_ref()) {
-                if cut {
-                    warnings.push(format!(
-                        "line {}: the translation of \"{sentence}\" reached the length limit and may be incomplete; raise max_length",
-                        number + 1
+        translate_by_sentence(&self.info, lines, |sentences| {
+            let translated = self.translate_sentences(sentences)?;
+            Ok(sentences
+                .iter()
+                .zip(translated)
+                .map(|(sentence, (text, cut))| {
+                    let warnings = cut.then(|| format!(
+                        "the translation of \"{sentence}\" reached the length limit and may be incomplete; raise max_length"
                     ));
-                }
-                texts.push(text);
-            }
-            out.push(texts.join(" "));
-        }
-        Ok(Translation {
-            lines: out,
-            model: self.info.clone(),
-            warnings,
+                    (text, warnings.into_iter().collect())
+                })
+                .collect())
         })
     }
 }

@@ -50,3 +50,41 @@ pub trait Translate {
     /// internally), so the output has exactly one line per input line.
     fn translate_lines(&self, lines: &[&str]) -> Result<Translation, InferError>;
 }
+
+/// The line-preserving contract of [`Translate::translate_lines`], shared by
+/// every translator: each line is split into sentences, all sentences go to
+/// `translate_sentences` in one call (so they batch together), and each
+/// line's translations are joined back into one output line. The closure
+/// returns, per sentence, its translation and any warnings about it; they are
+/// reported with the line number.
+pub(crate) fn translate_by_sentence(
+    info: &ModelInfo,
+    lines: &[&str],
+    translate_sentences: impl FnOnce(&[&str]) -> Result<Vec<(String, Vec<String>)>, InferError>,
+) -> Result<Translation, InferError> {
+    let split: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|line| precis_clean::sentences(line))
+        .collect();
+    let flat: Vec<&str> = split.iter().flatten().copied().collect();
+    let mut translated = translate_sentences(&flat)?.into_iter();
+    let mut warnings = Vec::new();
+    let mut out = Vec::with_capacity(lines.len());
+    for (number, sentences) in split.iter().enumerate() {
+        let mut texts = Vec::with_capacity(sentences.len());
+        for (text, sentence_warnings) in translated.by_ref().take(sentences.len()) {
+            warnings.extend(
+                sentence_warnings
+                    .into_iter()
+                    .map(|warning| format!("line {}: {warning}", number + 1)),
+            );
+            texts.push(text);
+        }
+        out.push(texts.join(" "));
+    }
+    Ok(Translation {
+        lines: out,
+        model: info.clone(),
+        warnings,
+    })
+}

@@ -13,6 +13,7 @@ use tokenizers::Tokenizer;
 
 use crate::generate::{generate, GenerationConfig};
 use crate::models::bergamot::{scalars, BergamotNet, MarianFile, Shortlist, EOS};
+use crate::task::translate_by_sentence;
 use crate::{InferError, ModelInfo, Translate, Translation};
 
 /// Longest source piece, in tokens with EOS. Longer sentences (a line with
@@ -395,44 +396,28 @@ impl Translate for Translator {
     }
 
     fn translate_lines(&self, lines: &[&str]) -> Result<Translation, InferError> {
-        let split: Vec<Vec<&str>> = lines
-            .iter()
-            .map(|line| precis_clean::sentences(line))
-            .collect();
-        let flat: Vec<&str> = split.iter().flatten().copied().collect();
-        let mut translated = self.translate_segments(&flat)?.into_iter();
-        let mut warnings = Vec::new();
-        let mut out = Vec::with_capacity(lines.len());
-        for (number, sentences) in split.iter().enumerate() {
-            let segments: Vec<Segment> = translated.by_ref().take(sentences.len()).collect();
-            for (sentence, segment) in sentences.iter().zip(&segments) {
-                if segment.pieces > 1 {
-                    warnings.push(format!(
-                        "line {}: a sentence longer than {MAX_SOURCE_TOKENS} tokens was translated in {} pieces, each on its own; check its translation",
-                        number + 1,
-                        segment.pieces
-                    ));
-                }
-                if segment.cut {
-                    warnings.push(format!(
-                        "line {}: the translation of \"{sentence}\" reached the length limit ({}x its tokens) and may be incomplete",
-                        number + 1,
-                        self.settings.max_length_factor
-                    ));
-                }
-            }
-            out.push(
-                segments
-                    .into_iter()
-                    .map(|s| s.text)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
-        }
-        Ok(Translation {
-            lines: out,
-            model: self.info.clone(),
-            warnings,
+        translate_by_sentence(&self.info, lines, |sentences| {
+            let segments = self.translate_segments(sentences)?;
+            Ok(sentences
+                .iter()
+                .zip(segments)
+                .map(|(sentence, segment)| {
+                    let mut warnings = Vec::new();
+                    if segment.pieces > 1 {
+                        warnings.push(format!(
+                            "a sentence longer than {MAX_SOURCE_TOKENS} tokens was translated in {} pieces, each on its own; check its translation",
+                            segment.pieces
+                        ));
+                    }
+                    if segment.cut {
+                        warnings.push(format!(
+                            "the translation of \"{sentence}\" reached the length limit ({}x its tokens) and may be incomplete",
+                            self.settings.max_length_factor
+                        ));
+                    }
+                    (segment.text, warnings)
+                })
+                .collect())
         })
     }
 }
