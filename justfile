@@ -77,6 +77,10 @@ bench-translate: models venv
 # Every benchmark that exists so far (cleaning, translation)
 bench: bench-clean bench-translate
 
+# Property tests on a fresh random seed with more cases (the suite itself uses a fixed seed)
+explore CASES="2000":
+    PROPTEST_RNG_SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ') PROPTEST_CASES={{CASES}} cargo test --release -p precis-clean -p precis-infer --test properties
+
 # Fuzz TARGET (clean_text, clean_html, sentences, model_config, safetensors, marian_bin, tokenizer) for SECONDS on nightly; crashes land in fuzz/artifacts/TARGET
 fuzz TARGET SECONDS="600":
     rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal

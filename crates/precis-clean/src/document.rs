@@ -54,7 +54,7 @@ pub struct Removed {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Reason {
-    /// A site banner or slogan ("Support The Moscow Times!").
+    /// A site banner, slogan or kicker above the title ("Support The Moscow Times!").
     Banner,
     /// A request for money or subscriptions.
     DonationAppeal,

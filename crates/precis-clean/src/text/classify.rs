@@ -361,8 +361,17 @@ fn structure(
             labels[title] = Label::Title;
         }
     }
+    // Above the title, a heading-like block is a kicker or a site banner,
+    // not a section heading: the reader would see it after the title, and
+    // a second cleaning would then take it for the title.
+    let title = labels.iter().position(|l| *l == Label::Title);
+    for i in 0..title.unwrap_or(0) {
+        if labels[i] == Label::Body && shapes[i].heading_like {
+            labels[i] = Label::Drop(Reason::Banner);
+        }
+    }
     // Headings: kept heading-like blocks followed by kept body text.
-    for i in 0..labels.len() {
+    for i in title.map_or(0, |t| t + 1)..labels.len() {
         if labels[i] != Label::Body || !shapes[i].heading_like {
             continue;
         }
@@ -376,7 +385,7 @@ fn structure(
         }
     }
     // Banners: furniture before the title.
-    if let Some(title) = labels.iter().position(|l| *l == Label::Title) {
+    if let Some(title) = title {
         for label in labels.iter_mut().take(title) {
             if matches!(
                 label,
@@ -461,6 +470,22 @@ mod tests {
         assert_eq!(
             label_of(&labelled, "A Village Effort"),
             Some(Label::Heading)
+        );
+    }
+
+    #[test]
+    fn a_kicker_above_the_title_is_not_a_heading() {
+        // Found by the idempotence property: kept as a heading, the kicker
+        // was printed after the title and became the title on a re-clean.
+        let input = format!("World News Today\n\nFerry Back on the River\n\n{PROSE}");
+        let labelled = labels(&input);
+        assert_eq!(
+            label_of(&labelled, "World News Today"),
+            Some(Label::Drop(Reason::Banner))
+        );
+        assert_eq!(
+            label_of(&labelled, "Ferry Back on the River"),
+            Some(Label::Title)
         );
     }
 
