@@ -135,7 +135,7 @@ fn options(input: InputKind) -> CleanOptions {
 /// A fixed seed and case count, so the suite never goes red on a case
 /// nobody has seen before; `just explore` sets `PROPTEST_RNG_SEED` and
 /// `PROPTEST_CASES` to search new ground.
-fn config(cases: u32) -> ProptestConfig {
+fn proptest_config(cases: u32) -> ProptestConfig {
     let mut config = ProptestConfig {
         failure_persistence: None,
         ..ProptestConfig::default()
@@ -150,7 +150,7 @@ fn config(cases: u32) -> ProptestConfig {
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(proptest_config(128))]
 
     #[test]
     fn any_unicode_cleans_without_panicking(input in "\\PC{0,400}|[\\s\\S]{0,200}") {

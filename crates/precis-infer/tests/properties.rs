@@ -77,7 +77,7 @@ fn tokens(generation: &Generation, row: usize) -> Vec<Vec<u32>> {
 /// A fixed seed and case count, so the suite never goes red on a case
 /// nobody has seen before; `just explore` sets `PROPTEST_RNG_SEED` and
 /// `PROPTEST_CASES` to search new ground.
-fn config(cases: u32) -> ProptestConfig {
+fn proptest_config(cases: u32) -> ProptestConfig {
     let mut config = ProptestConfig {
         failure_persistence: None,
         ..ProptestConfig::default()
@@ -92,7 +92,7 @@ fn config(cases: u32) -> ProptestConfig {
 }
 
 proptest! {
-    #![proptest_config(config(96))]
+    #![proptest_config(proptest_config(96))]
 
     #[test]
     fn generation_is_deterministic_and_independent_of_the_batch(
