@@ -4,10 +4,11 @@
 //! `clean_up_tokenization_spaces` applied when `tokenizer_config.json` asks.
 //! Never truncates: callers decide what to do with long inputs.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
 use serde::Deserialize;
+use serde_json::Value;
 use tokenizers::Tokenizer;
 
 use crate::InferError;
@@ -16,8 +17,13 @@ use crate::InferError;
 #[derive(Debug, Clone)]
 pub struct TextTokenizer {
     inner: Tokenizer,
+    /// The file it was read from, for messages.
+    source: PathBuf,
     pad_id: u32,
     clean_up_spaces: bool,
+    /// Ids from here on have no embedding in the model (see
+    /// [`TextTokenizer::fit_model`]); `u32::MAX` until a model is known.
+    model_vocab: u32,
 }
 
 /// The fields of `tokenizer_config.json` that change decoding.
@@ -46,6 +52,11 @@ impl TextTokenizer {
     /// from `dir`. `pad_id` comes from the model config.
     pub fn from_dir(dir: &Path, pad_id: u32) -> Result<Self, InferError> {
         let path = dir.join("tokenizer.json");
+        let source = if path.is_file() {
+            path.clone()
+        } else {
+            dir.join("vocab.json")
+        };
         let mut inner = if path.is_file() {
             // tokenizers 0.23 panics on some damaged files (a JSON error inside
             // "decoder" hits an `expect`); found by fuzzing, see fuzz/.
@@ -66,13 +77,19 @@ impl TextTokenizer {
                     .into(),
             });
         };
+        check_post_processor(&inner).map_err(|detail| InferError::BadConfig {
+            path: source.clone(),
+            detail: format!(
+                "{detail}; the file is damaged or was edited by hand: download the model's tokenizer.json again"
+            ),
+        })?;
         // Padding and truncation settings saved in tokenizer.json would pad
         // or cut silently; batching and long inputs are handled explicitly.
         inner.with_padding(None);
         inner
             .with_truncation(None)
             .map_err(|e| InferError::BadConfig {
-                path: path.clone(),
+                path: source.clone(),
                 detail: e.to_string(),
             })?;
         let config_path = dir.join("tokenizer_config.json");
@@ -94,14 +111,39 @@ impl TextTokenizer {
                 || config.clean_up_tokenization_spaces_for_bpe_even_though_it_will_corrupt_output);
         Ok(Self {
             inner,
+            source,
             pad_id,
             clean_up_spaces,
+            model_vocab: u32::MAX,
         })
     }
 
-    /// Vocabulary size including added tokens; must not exceed the model's.
+    /// Vocabulary size including added tokens.
     pub fn vocab_size(&self) -> usize {
         self.inner.get_vocab_size(true)
+    }
+
+    /// Ties the tokenizer to a model with `vocab_size` input embeddings:
+    /// a tokenizer with ids past them belongs to another model, refused
+    /// here rather than failing as an index error in the middle of
+    /// generation. Special added tokens past the end are let through
+    /// (bart-large-cnn's config counts 50264 embeddings, its tokenizer
+    /// adds `<mask>` as id 50264); [`encode`](Self::encode) refuses text
+    /// that spells one.
+    pub fn fit_model(mut self, vocab_size: usize) -> Result<Self, InferError> {
+        let added = self.inner.get_added_tokens_decoder();
+        let beyond = self
+            .inner
+            .get_vocab(true)
+            .into_values()
+            .filter(|&id| id as usize >= vocab_size)
+            .filter(|id| !added.get(id).is_some_and(|token| token.special))
+            .max();
+        if let Some(max_id) = beyond {
+            return Err(vocab_mismatch(&self.source, max_id, vocab_size));
+        }
+        self.model_vocab = u32::try_from(vocab_size).unwrap_or(u32::MAX);
+        Ok(self)
     }
 
     /// Token ids of `text`, with the model's special tokens (T5: `</s>` last).
@@ -110,7 +152,14 @@ impl TextTokenizer {
             .inner
             .encode(text, true)
             .map_err(|e| InferError::Tokenizer(e.to_string()))?;
-        Ok(encoding.get_ids().to_vec())
+        let ids = encoding.get_ids();
+        if let Some(&id) = ids.iter().find(|&&id| id >= self.model_vocab) {
+            let token = self.inner.id_to_token(id).unwrap_or_default();
+            return Err(InferError::Tokenizer(format!(
+                "the text contains `{token}`, a special token this model has no embedding for; remove it from the input"
+            )));
+        }
+        Ok(ids.to_vec())
     }
 
     /// Right-pads `rows` with the pad id to one `[rows, longest]` batch.
@@ -130,6 +179,98 @@ impl TextTokenizer {
         } else {
             text
         })
+    }
+}
+
+/// The error for a tokenizer whose ids reach `max_id` in front of a model
+/// with only `embeddings` rows.
+pub(crate) fn vocab_mismatch(source: &Path, max_id: u32, embeddings: usize) -> InferError {
+    InferError::BadConfig {
+        path: source.to_path_buf(),
+        detail: format!(
+            "the tokenizer has token ids up to {max_id} but the model has only {embeddings} embeddings (vocab_size in config.json): the tokenizer belongs to another model; use the model's own"
+        ),
+    }
+}
+
+/// tokenizers 0.23 trusts a loaded post-processor and panics on encode
+/// (an index out of bounds) when a `TemplateProcessing` template names a
+/// special token its `special_tokens` map lacks, or when the
+/// single-sequence template uses `$B`. Checked at load instead, on the
+/// processor serialized back to JSON (its fields are private); special
+/// token ids must also be in the vocabulary.
+fn check_post_processor(tokenizer: &Tokenizer) -> Result<(), String> {
+    match tokenizer.get_post_processor() {
+        Some(processor) => check_processor(
+            &serde_json::to_value(processor).map_err(|e| e.to_string())?,
+            tokenizer,
+        ),
+        None => Ok(()),
+    }
+}
+
+fn check_processor(processor: &Value, tokenizer: &Tokenizer) -> Result<(), String> {
+    let in_vocab = |token: &str, id: Option<u64>| {
+        match id {
+        Some(id) if u32::try_from(id).is_ok_and(|id| tokenizer.id_to_token(id).is_some()) => Ok(()),
+        _ => Err(format!(
+            "the post_processor gives the special token `{token}` the id {}, which is not in the vocabulary of {} tokens",
+            id.map_or("(none)".into(), |id| id.to_string()),
+            tokenizer.get_vocab_size(true)
+        )),
+    }
+    };
+    match processor.get("type").and_then(Value::as_str) {
+        Some("Sequence") => processor
+            .get("processors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .try_for_each(|inner| check_processor(inner, tokenizer)),
+        // `sep` and `cls` are `[token, id]` pairs.
+        Some("BertProcessing" | "RobertaProcessing") => ["sep", "cls"].iter().try_for_each(|key| {
+            let pair = processor.get(key);
+            let token = pair
+                .and_then(|p| p.get(0))
+                .and_then(Value::as_str)
+                .unwrap_or(key);
+            in_vocab(token, pair.and_then(|p| p.get(1)).and_then(Value::as_u64))
+        }),
+        Some("TemplateProcessing") => {
+            let empty = serde_json::Map::new();
+            let specials = processor
+                .get("special_tokens")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
+            for template in ["single", "pair"] {
+                let pieces = processor.get(template).and_then(Value::as_array);
+                for piece in pieces.into_iter().flatten() {
+                    let special = piece.get("SpecialToken").and_then(|p| p.get("id"));
+                    if let Some(name) = special.and_then(Value::as_str) {
+                        if !specials.contains_key(name) {
+                            return Err(format!(
+                                "the post_processor's `{template}` template names the special token `{name}`, which its `special_tokens` map does not define"
+                            ));
+                        }
+                    }
+                    let sequence = piece.get("Sequence").and_then(|p| p.get("id"));
+                    if template == "single" && sequence.is_some_and(|id| id.as_str() != Some("A")) {
+                        return Err(
+                            "the post_processor's `single` template uses the second sequence `$B`, which a single input does not have"
+                                .into(),
+                        );
+                    }
+                }
+            }
+            for (name, special) in specials {
+                let ids = special.get("ids").and_then(Value::as_array);
+                for id in ids.into_iter().flatten() {
+                    in_vocab(name, id.as_u64())?;
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
     }
 }
 

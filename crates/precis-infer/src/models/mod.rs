@@ -100,6 +100,14 @@ impl AnyConfig {
         }
     }
 
+    /// Rows of the encoder's embedding table: every input id must be below.
+    pub fn input_vocab_size(&self) -> usize {
+        match self {
+            Self::T5(config) => config.vocab_size,
+            Self::Bart(config) => config.vocab_size,
+        }
+    }
+
     /// Tokens the model reads at once: T5's training length (its relative
     /// positions accept more), BART's and Marian's position table size.
     pub fn max_positions(&self) -> Option<usize> {
