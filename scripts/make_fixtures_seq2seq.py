@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Builds tiny random BART and Marian models under
-crates/precis-infer/tests/fixtures/{bart-tiny,marian-tiny} and records what
-Hugging Face transformers computes with them, so `cargo test` can check
-precis-infer's BART/Marian code token for token without Python.
+crates/precis-infer/tests/fixtures/{bart-tiny,marian-tiny,marian-sep-tiny}
+and records what Hugging Face transformers computes with them, so `cargo
+test` can check precis-infer's BART/Marian code token for token without
+Python.
 
-Run with `just fixtures` (uses the venv at scripts/.venv). Seeded: re-running
-gives the same files. expected.json has the layout of make_fixtures.py's
+Run with `just fixtures` (uses the venv at scripts/.venv); name fixtures as
+arguments to rebuild only those. Seeded: re-running gives the same files. expected.json has the layout of make_fixtures.py's
 (forward, generate, tokenizer), plus `special` (pad/eos/decoder start) and,
 for Marian, `marian_tokenizer`: MarianTokenizer ids on a corpus with accents,
 Cyrillic, digits, punctuation and unknown characters.
@@ -13,7 +14,11 @@ Cyrillic, digits, punctuation and unknown characters.
 The tokenizers are trained here on text written for this repo: a byte-level
 BPE for BART (saved as vocab.json + merges.txt and as tokenizer.json) and two
 SentencePiece unigram models for Marian (source.spm, target.spm, one shared
-vocab.json, as opus-mt ships them).
+vocab.json, as opus-mt ships them). marian-sep-tiny has separate
+vocabularies instead (vocab.json for the source, target_vocab.json for the
+target, `separate_vocabs` in tokenizer_config.json, own encoder and decoder
+embeddings), laid out as transformers' convert_marian_to_pytorch.py writes
+them: same size, `</s>` 0, `<unk>` 1, `<pad>` last in both.
 """
 
 import json
@@ -134,18 +139,21 @@ def train_spm(out, name, text, extra):
     rules.unlink()
 
 
-def marian_vocab(out):
-    """One vocab.json for both sides, laid out as opus-mt's: </s> 0, <unk> 1,
-    the pieces of both models, <pad> last."""
+def marian_vocab(out, sides=("source", "target"), file="vocab.json", size=None):
+    """A vocabulary laid out as opus-mt's: </s> 0, <unk> 1, the pieces of the
+    `sides` models, <pad> last; with `size`, cut to that many entries (the
+    pieces left out are <unk>)."""
     vocab = {"</s>": 0, "<unk>": 1}
-    for side in ("source", "target"):
+    for side in sides:
         proto = sentencepiece_model_pb2.ModelProto()
         proto.ParseFromString((out / f"{side}.spm").read_bytes())
         for piece in proto.pieces:
             if piece.type == 1 and piece.piece not in vocab:  # NORMAL pieces
                 vocab[piece.piece] = len(vocab)
+    if size is not None:
+        vocab = dict(list(vocab.items())[: size - 1])
     vocab["<pad>"] = len(vocab)
-    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1) + "\n")
+    (out / file).write_text(json.dumps(vocab, ensure_ascii=False, indent=1) + "\n")
     return vocab
 
 
@@ -216,7 +224,7 @@ def build_bart(vocab):
     return model
 
 
-def build_marian(vocab):
+def build_marian(vocab, separate=False, seed=23):
     pad = vocab["<pad>"]
     cfg = MarianConfig(
         vocab_size=len(vocab),
@@ -236,12 +244,12 @@ def build_marian(vocab):
         eos_token_id=0,
         decoder_start_token_id=pad,
         forced_eos_token_id=0,
-        share_encoder_decoder_embeddings=True,
+        share_encoder_decoder_embeddings=not separate,
     )
     cfg._attn_implementation = "eager"
-    torch.manual_seed(23)
+    torch.manual_seed(seed)
     model = MarianMTModel(cfg).eval()
-    randomize(model, 23)
+    randomize(model, seed)
     with torch.no_grad():
         boost_eos(model, 0, len(vocab))
     # opus-mt's generation_config.json
@@ -403,6 +411,52 @@ def marian():
     }
 
 
+def marian_separate():
+    print("marian-sep-tiny")
+    out = FIXTURES / "marian-sep-tiny"
+    out.mkdir(parents=True, exist_ok=True)
+    train_spm(out, "source", CORPUS, MARIAN_INPUTS)
+    train_spm(out, "target", CORPUS_DE, [])
+    # Marian separate vocabularies have one size (convert_marian_to_pytorch
+    # refuses others): the smaller side's.
+    counts = [len(marian_vocab(out, (side,), "count.json")) for side in ("source", "target")]
+    (out / "count.json").unlink()
+    size = min(counts)
+    vocab = marian_vocab(out, ("source",), "vocab.json", size)
+    target_vocab = marian_vocab(out, ("target",), "target_vocab.json", size)
+    pad = vocab["<pad>"]
+    assert target_vocab["<pad>"] == pad and target_vocab["</s>"] == 0
+    tok = MarianTokenizer(str(out / "source.spm"), str(out / "target.spm"), str(out / "vocab.json"),
+                          target_vocab_file=str(out / "target_vocab.json"), separate_vocabs=True,
+                          source_lang="en", target_lang="de")
+    texts = MARIAN_INPUTS + TOKENIZER_CORPUS
+    marian_ids = [tok(t)["input_ids"] for t in texts]
+    model = build_marian(vocab, separate=True, seed=29)
+    model.save_pretrained(out, safe_serialization=True)
+    model.generation_config.save_pretrained(out)
+    tok.save_pretrained(out)
+    clean(out)
+    model = reload_checked(MarianMTModel, model, out, len(vocab))
+    ids_list = marian_ids[: len(MARIAN_INPUTS)]
+    # What the translator must give: generate with the folder's own
+    # settings on the inputs as one padded batch, decoded with the target
+    # vocabulary.
+    batch = tok(MARIAN_INPUTS, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        translated = model.generate(**batch)
+    return out, {
+        "special": {"pad": pad, "eos": 0, "decoder_start": pad},
+        "forward": record_forward(model, ids_list, pad, pad),
+        "generate": generate_cases(model, ids_list, pad, 0, pad),
+        "tokenizer": [],
+        "marian_tokenizer": [{"text": t, "ids": i, "decoded": tok.decode(i, skip_special_tokens=True)}
+                             for t, i in zip(texts, marian_ids)],
+        "flores_ids": [],
+        "translations": [{"text": t, "ids": ids, "translation": tok.decode(ids, skip_special_tokens=True)}
+                         for t, ids in zip(MARIAN_INPUTS, translated.tolist())],
+    }
+
+
 def flores_sentences():
     """The first 20 English FLORES-200 devtest sentences, when ../shared has them."""
     path = SHARED / "eval" / "flores200-devtest" / "eng.devtest"
@@ -412,10 +466,17 @@ def flores_sentences():
     return path.read_text().splitlines()[:20]
 
 
+BUILDS = {"bart-tiny": bart, "marian-tiny": marian, "marian-sep-tiny": marian_separate}
+
+
 def main():
     torch.set_num_threads(1)
     total = 0
-    for build in (bart, marian):
+    names = sys.argv[1:] or list(BUILDS)
+    unknown = [n for n in names if n not in BUILDS]
+    if unknown:
+        sys.exit(f"unknown fixture(s) {unknown}; choose from {list(BUILDS)}")
+    for build in (BUILDS[n] for n in names):
         out, expected = build()
         expected = {"transformers": __import__("transformers").__version__, "torch": torch.__version__, **expected}
         ended = sum(s[-1] == expected["special"]["eos"] for c in expected["generate"] for s in c["output_ids"])

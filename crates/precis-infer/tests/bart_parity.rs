@@ -14,7 +14,9 @@ use precis_infer::quantize::Precision;
 use precis_infer::tokenize::TextTokenizer;
 use t5_support::{batch, expected, fixture_dir, forced_logits, max_diff};
 
-const MODELS: [&str; 2] = ["bart-tiny", "marian-tiny"];
+/// marian-sep-tiny has separate source and target vocabularies and
+/// embeddings (`share_encoder_decoder_embeddings: false`).
+const MODELS: [&str; 3] = ["bart-tiny", "marian-tiny", "marian-sep-tiny"];
 
 fn load(name: &str) -> Bart {
     let dir = fixture_dir(name);

@@ -30,25 +30,48 @@ struct FloresCase {
     ids: Vec<u32>,
 }
 
-fn expected() -> Expected {
-    let path = fixture_dir("marian-tiny").join("expected.json");
+fn expected(name: &str) -> Expected {
+    let path = fixture_dir(name).join("expected.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// marian-sep-tiny has separate vocabularies: source ids from vocab.json,
+/// decoding through target_vocab.json, as transformers does with
+/// `separate_vocabs=True`.
 #[test]
 fn encodes_and_decodes_like_transformers() {
-    let tokenizer = MarianTokenizer::from_dir(&fixture_dir("marian-tiny")).unwrap();
-    let cases = expected().marian_tokenizer;
-    assert!(cases.len() >= 15);
-    for case in cases {
-        assert_eq!(
-            tokenizer.encode(&case.text).unwrap(),
-            case.ids,
-            "{:?}",
-            case.text
-        );
-        assert_eq!(tokenizer.decode(&case.ids), case.decoded, "{:?}", case.text);
+    for name in ["marian-tiny", "marian-sep-tiny"] {
+        let tokenizer = MarianTokenizer::from_dir(&fixture_dir(name)).unwrap();
+        let cases = expected(name).marian_tokenizer;
+        assert!(cases.len() >= 15, "{name}");
+        for case in cases {
+            assert_eq!(
+                tokenizer.encode(&case.text).unwrap(),
+                case.ids,
+                "{name}: {:?}",
+                case.text
+            );
+            assert_eq!(
+                tokenizer.decode(&case.ids),
+                case.decoded,
+                "{name}: {:?}",
+                case.text
+            );
+        }
     }
+}
+
+#[test]
+fn separate_vocabularies_need_target_vocab_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = fixture_dir("marian-sep-tiny");
+    for file in ["source.spm", "vocab.json", "tokenizer_config.json"] {
+        std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
+    }
+    let err = MarianTokenizer::from_dir(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("has no target_vocab.json"), "{err}");
 }
 
 #[test]
@@ -61,7 +84,7 @@ fn flores_sentences_encode_like_transformers() {
     };
     let lines: Vec<&str> = text.lines().collect();
     let tokenizer = MarianTokenizer::from_dir(&fixture_dir("marian-tiny")).unwrap();
-    let cases = expected().flores_ids;
+    let cases = expected("marian-tiny").flores_ids;
     assert_eq!(cases.len(), 20);
     for case in cases {
         let line = lines[case.line];

@@ -103,3 +103,44 @@ fn a_language_the_model_lacks_is_refused_only_by_multi_target_models() {
         .to_string();
     assert!(err.contains(">>deu<<") && err.contains("fra"), "{err}");
 }
+
+#[derive(serde::Deserialize)]
+struct Translations {
+    translations: Vec<Translated>,
+}
+
+#[derive(serde::Deserialize)]
+struct Translated {
+    text: String,
+    translation: String,
+}
+
+/// A model with separate vocabularies (encoder and decoder embeddings of
+/// their own, target_vocab.json) translates as `MarianMTModel.generate` +
+/// `MarianTokenizer.decode` do with the folder's own settings.
+#[test]
+fn separate_vocabularies_translate_like_transformers() {
+    let dir = fixture_dir("marian-sep-tiny");
+    let recorded: Translations =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let translator = MarianTranslator::from_folder(
+        &dir,
+        "marian-sep-tiny",
+        "de",
+        &GenerationOverrides::default(),
+        Precision::F32,
+    )
+    .unwrap();
+    let lines: Vec<&str> = recorded
+        .translations
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect();
+    let translation = translator.translate_lines(&lines).unwrap();
+    let want: Vec<&str> = recorded
+        .translations
+        .iter()
+        .map(|t| t.translation.as_str())
+        .collect();
+    assert_eq!(translation.lines, want);
+}

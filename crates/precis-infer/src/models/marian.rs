@@ -4,7 +4,7 @@
 //! `model_type: "marian"` from config.json).
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
 
@@ -32,58 +32,118 @@ pub fn sinusoidal_positions(
 /// transformers' `MarianTokenizer`: the source text is segmented by
 /// `source.spm` and each piece looked up in `vocab.json` (pieces it lacks
 /// are `<unk>`), then `</s>` is appended; a leading `>>lang<<` code (multi-
-/// target models) is one token. Decoding maps ids back through `vocab.json`.
+/// target models) is one token. Decoding maps ids back through the target
+/// vocabulary: `vocab.json` too, or `target_vocab.json` when
+/// `tokenizer_config.json` says `separate_vocabs` (pairs whose encoder and
+/// decoder have their own embeddings).
 #[derive(Debug, Clone)]
 pub struct MarianTokenizer {
     source: tokenizers::Tokenizer,
     ids: HashMap<String, u32>,
-    /// `vocab.json` inverted: the piece of each id.
-    pieces: Vec<String>,
     unk: u32,
-    /// Ids dropped on decode: `</s>`, `<pad>`, `<unk>`.
-    special: Vec<u32>,
     eos: u32,
+    target: TargetVocab,
 }
 
-impl MarianTokenizer {
-    /// Reads `source.spm` and `vocab.json` from an opus-mt folder.
-    pub fn from_dir(dir: &Path) -> Result<Self, InferError> {
-        let vocab_path = dir.join("vocab.json");
-        let spm_path = dir.join("source.spm");
-        for (path, file) in [(&vocab_path, "vocab.json"), (&spm_path, "source.spm")] {
-            if !path.is_file() {
-                return Err(InferError::MissingFile {
-                    path: dir.to_path_buf(),
-                    file: file.into(),
-                    fix: "a Marian (opus-mt) folder needs source.spm and vocab.json; download them with the model".into(),
-                });
-            }
-        }
-        let bad = |detail: String| InferError::BadConfig {
-            path: vocab_path.clone(),
-            detail,
-        };
-        let text = std::fs::read_to_string(&vocab_path).map_err(|e| bad(e.to_string()))?;
-        let ids: HashMap<String, u32> =
-            serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-        let mut pieces = vec![String::new(); ids.len()];
-        for (piece, &id) in &ids {
+/// What decoding needs of the target vocabulary.
+#[derive(Debug, Clone)]
+struct TargetVocab {
+    /// The piece of each id.
+    pieces: Vec<String>,
+    /// Ids dropped on decode: `</s>`, `<pad>`, `<unk>`.
+    special: Vec<u32>,
+}
+
+/// A Marian vocabulary file (`vocab.json`, `target_vocab.json`): piece → id.
+struct Vocab {
+    ids: HashMap<String, u32>,
+    path: PathBuf,
+}
+
+impl Vocab {
+    fn read(path: PathBuf) -> Result<Self, InferError> {
+        let text = std::fs::read_to_string(&path).map_err(|e| bad_vocab(&path, e.to_string()))?;
+        let ids = serde_json::from_str(&text).map_err(|e| bad_vocab(&path, e.to_string()))?;
+        Ok(Self { ids, path })
+    }
+
+    fn id(&self, token: &str) -> Result<u32, InferError> {
+        self.ids.get(token).copied().ok_or_else(|| {
+            bad_vocab(
+                &self.path,
+                format!("no `{token}` entry; use the model's own vocabulary files"),
+            )
+        })
+    }
+
+    /// The vocabulary inverted, with its special ids.
+    fn target(&self) -> Result<TargetVocab, InferError> {
+        let mut pieces = vec![String::new(); self.ids.len()];
+        for (piece, &id) in &self.ids {
             let slot = pieces.get_mut(id as usize).ok_or_else(|| {
-                bad(format!(
-                    "id {id} of `{piece}` is beyond the {} entries",
-                    ids.len()
-                ))
+                bad_vocab(
+                    &self.path,
+                    format!(
+                        "id {id} of `{piece}` is beyond the {} entries",
+                        self.ids.len()
+                    ),
+                )
             })?;
             *slot = piece.clone();
         }
-        let id = |token: &str| {
-            ids.get(token).copied().ok_or_else(|| {
-                bad(format!(
-                    "no `{token}` entry; use the model's own vocab.json"
-                ))
-            })
+        Ok(TargetVocab {
+            pieces,
+            special: vec![self.id("</s>")?, self.id("<pad>")?, self.id("<unk>")?],
+        })
+    }
+}
+
+fn bad_vocab(path: &Path, detail: String) -> InferError {
+    InferError::BadConfig {
+        path: path.to_path_buf(),
+        detail,
+    }
+}
+
+/// Whether `tokenizer_config.json` (absent: no) asks for separate vocabularies.
+fn separate_vocabs(dir: &Path) -> Result<bool, InferError> {
+    let path = dir.join("tokenizer_config.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(false);
+    };
+    let config: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad_vocab(&path, e.to_string()))?;
+    Ok(config
+        .get("separate_vocabs")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false))
+}
+
+impl MarianTokenizer {
+    /// Reads `source.spm` and `vocab.json` (and `target_vocab.json` for
+    /// separate vocabularies) from an opus-mt folder.
+    pub fn from_dir(dir: &Path) -> Result<Self, InferError> {
+        let separate = separate_vocabs(dir)?;
+        let mut needed = vec!["vocab.json", "source.spm"];
+        if separate {
+            needed.push("target_vocab.json");
+        }
+        for file in needed {
+            if !dir.join(file).is_file() {
+                return Err(InferError::MissingFile {
+                    path: dir.to_path_buf(),
+                    file: file.into(),
+                    fix: "a Marian (opus-mt) folder needs source.spm and vocab.json, and target_vocab.json when tokenizer_config.json says separate_vocabs; download them with the model".into(),
+                });
+            }
+        }
+        let vocab = Vocab::read(dir.join("vocab.json"))?;
+        let target = if separate {
+            Vocab::read(dir.join("target_vocab.json"))?.target()?
+        } else {
+            vocab.target()?
         };
-        let (eos, unk, pad) = (id("</s>")?, id("<unk>")?, id("<pad>")?);
+        let spm_path = dir.join("source.spm");
         let source =
             SpmModel::load(&spm_path)?
                 .tokenizer()
@@ -93,11 +153,10 @@ impl MarianTokenizer {
                 })?;
         Ok(Self {
             source,
-            ids,
-            pieces,
-            unk,
-            special: vec![eos, pad, unk],
-            eos,
+            eos: vocab.id("</s>")?,
+            unk: vocab.id("<unk>")?,
+            ids: vocab.ids,
+            target,
         })
     }
 
@@ -121,12 +180,12 @@ impl MarianTokenizer {
             .collect())
     }
 
-    /// Text of `ids` without `</s>`, `<pad>` and `<unk>`.
+    /// Text of target-side `ids` without `</s>`, `<pad>` and `<unk>`.
     pub fn decode(&self, ids: &[u32]) -> String {
         let text: String = ids
             .iter()
-            .filter(|id| !self.special.contains(id))
-            .filter_map(|&id| self.pieces.get(id as usize))
+            .filter(|id| !self.target.special.contains(id))
+            .filter_map(|&id| self.target.pieces.get(id as usize))
             .map(String::as_str)
             .collect();
         text.replace('▁', " ").trim().to_string()
