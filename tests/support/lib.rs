@@ -62,6 +62,22 @@ pub fn example(name: &str) -> PathBuf {
     workspace_root().join("examples").join(name)
 }
 
+/// A tiny model committed under `crates/precis-infer/tests/fixtures/`.
+pub fn fixture_model(name: &str) -> PathBuf {
+    workspace_root()
+        .join("crates/precis-infer/tests/fixtures")
+        .join(name)
+}
+
+/// Copies the files of folder `from` into `to` (created if needed).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the destination folder");
+    for entry in std::fs::read_dir(from).expect("read the source folder") {
+        let entry = entry.expect("list the source folder");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy a model file");
+    }
+}
+
 /// `../shared`, when this machine has it (CI does; a clone elsewhere may not).
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = workspace_root().join("../shared");
@@ -200,6 +216,28 @@ impl Sandbox {
         }
         std::fs::write(&path, contents).expect("write a test input");
         path
+    }
+
+    /// Copies the fixture model `fixture` to the folder `name` inside the
+    /// sandbox, so commands name it by a short relative path.
+    pub fn copy_model(&self, fixture: &str, name: &str) -> PathBuf {
+        let dir = self.path().join(name);
+        copy_dir(&fixture_model(fixture), &dir);
+        dir
+    }
+
+    /// Puts the fixture model `fixture` into the sandbox's Hugging Face
+    /// cache as `repo` at `revision`, laid out as huggingface_hub writes it,
+    /// and returns the snapshot folder.
+    pub fn cache_model_as(&self, fixture: &str, repo: &str, revision: &str) -> PathBuf {
+        let snapshot = self
+            .path()
+            .join("hf/hub")
+            .join(format!("models--{}", repo.replace('/', "--")))
+            .join("snapshots")
+            .join(revision);
+        copy_dir(&fixture_model(fixture), &snapshot);
+        snapshot
     }
 
     pub fn precis(&self) -> Command {

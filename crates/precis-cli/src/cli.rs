@@ -249,7 +249,8 @@ pub struct TranslationArgs {
     #[arg(long, value_name = "LANG", default_value = "en")]
     pub from: String,
     /// Translation model: a catalog name, Hugging Face repo id or local
-    /// folder. Default: the catalog's model for the language pair.
+    /// folder. Default: the catalog's model for the language pair, its
+    /// Bergamot model when downloaded, else opus-mt (from the Hub).
     #[arg(long, value_name = "NAME|REPO|DIR")]
     pub translation_model: Option<String>,
 }
@@ -305,7 +306,8 @@ pub struct TranslateArgs {
     #[arg(long, value_name = "LANG", default_value = "en")]
     pub from: String,
     /// Translation model: a catalog name, Hugging Face repo id or local
-    /// folder. Default: the catalog's model for the language pair.
+    /// folder. Default: the catalog's model for the language pair, its
+    /// Bergamot model when downloaded, else opus-mt (from the Hub).
     #[arg(short, long, value_name = "NAME|REPO|DIR")]
     pub model: Option<String>,
     #[command(flatten)]

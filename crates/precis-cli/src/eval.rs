@@ -126,7 +126,14 @@ fn translate(
     ui: &mut Ui,
 ) -> Result<(Vec<String>, Option<precis_infer::ModelInfo>)> {
     let workers = models::translation_workers(source);
-    let translator = models::load_translator(from, to, model, workers, ui)?;
+    let choice = models::TranslatorChoice {
+        from,
+        to,
+        model,
+        flag: "--model",
+        offline: source.offline,
+    };
+    let translator = models::load_translator(&choice, workers, ui)?;
     let lines: Vec<&str> = sources.iter().map(String::as_str).collect();
     ui.spinner(format!("translating {} lines", lines.len()));
     let translation = translator.translate_lines(&lines);

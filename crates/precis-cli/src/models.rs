@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use precis_infer::catalog::Catalog;
+use precis_infer::catalog::{Catalog, PresetSource};
 use precis_infer::extractive::{Budget, Lead3, MiniLm, TextRank};
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::loading::{hub_cache_dir, locate, LoadOptions};
@@ -175,43 +175,80 @@ fn extractive_budget(name: &str, args: &SummaryArgs) -> Result<Budget> {
     Ok(args.max_length.map_or_else(Budget::default, Budget::words))
 }
 
-/// Loads the translator for `from` → `to`: `model` (a catalog name or a
-/// Bergamot folder) when given, else the catalog's `bergamot-FROM-TO`.
-/// `workers` batches are decoded in parallel (see
-/// [`precis_infer::DecodeSettings::workers`]).
+/// Which translator a command asks for.
+pub struct TranslatorChoice<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    /// The model the user named; `None` picks the catalog's for the pair.
+    pub model: Option<&'a str>,
+    /// The option that names the model, for error messages.
+    pub flag: &'static str,
+    /// Use only files already on this machine.
+    pub offline: bool,
+}
+
+/// Loads the translator `choice` names, or the catalog's for its language
+/// pair (see [`default_translator`]). `workers` batches are decoded in
+/// parallel by Bergamot models (see [`precis_infer::DecodeSettings::workers`]).
 pub fn load_translator(
-    from: &str,
-    to: &str,
-    model: Option<&str>,
+    choice: &TranslatorChoice,
     workers: usize,
     ui: &mut Ui,
 ) -> Result<SharedTranslator> {
-    let default_name = format!("bergamot-{from}-{to}");
-    let name = model.unwrap_or(&default_name);
-    let started = Instant::now();
-    let located = locate(name, &load_options(true)).with_context(|| match model {
-        Some(_) => format!("cannot load the translation model {name}"),
-        None => format!("no translation model for {from} → {to} (precis looks for the catalog's {default_name}; pass another with --translation-model NAME|DIR)"),
-    })?;
-    ui.spinner(format!("loading {name}"));
-    let translator: Result<SharedTranslator> = if located.info.family == "marian" {
-        MarianTranslator::from_folder(
-            &located.dir,
-            name,
-            to,
-            &GenerationOverrides::default(),
-            Precision::F32,
-        )
-        .map(|t| Arc::new(t) as SharedTranslator)
-        .with_context(|| format!("cannot load the translation model {name}"))
-    } else {
-        Translator::from_folder(&located.dir, name)
-            .map(|t| Arc::new(t.with_workers(workers)) as SharedTranslator)
-            .with_context(|| format!("cannot load the translation model {name}"))
+    let TranslatorChoice { from, to, flag, .. } = *choice;
+    let name = match choice.model {
+        Some(name) => name.to_owned(),
+        None => default_translator(from, to)?.ok_or_else(|| {
+            Failure::model(format!(
+                "no translation model for {from} → {to}: the catalog has none for this pair (see `precis models list`); pass one with {flag} NAME|DIR"
+            ))
+        })?,
     };
+    let started = Instant::now();
+    ui.spinner(format!("loading {name}"));
+    let located = locate(&name, &load_options(choice.offline)).with_context(|| match choice.model {
+        Some(_) => format!("cannot load the translation model {name}"),
+        None => format!("no translation model for {from} → {to} (precis looks for the catalog's {name}; pass another with {flag} NAME|DIR)"),
+    });
+    let translator: Result<SharedTranslator> = located.and_then(|located| {
+        if located.info.family == "marian" {
+            MarianTranslator::from_located(
+                located,
+                to,
+                &GenerationOverrides::default(),
+                Precision::F32,
+            )
+            .map(|t| Arc::new(t) as SharedTranslator)
+        } else {
+            Translator::from_folder(&located.dir, &name)
+                .map(|t| Arc::new(t.with_workers(workers)) as SharedTranslator)
+        }
+        .with_context(|| format!("cannot load the translation model {name}"))
+    });
     ui.finish();
     ui.timing(&format!("loading {name}"), started.elapsed());
     translator
+}
+
+/// The catalog's translator for `from` → `to`: its Bergamot model (fast,
+/// int8, from PyPI) or opus-mt model (from the Hub), whichever is on this
+/// machine, Bergamot first; when neither is, the first the catalog has, so
+/// the error says how to get it.
+fn default_translator(from: &str, to: &str) -> Result<Option<String>> {
+    let catalog = Catalog::builtin()?;
+    let candidates: Vec<String> = [
+        format!("bergamot-{from}-{to}"),
+        format!("opus-mt-{from}-{to}"),
+    ]
+    .into_iter()
+    .filter(|name| catalog.get(name).is_some())
+    .collect();
+    let offline = load_options(true);
+    Ok(candidates
+        .iter()
+        .find(|name| locate(name, &offline).is_ok())
+        .or_else(|| candidates.first())
+        .cloned())
 }
 
 /// `precis models list|fetch|path`.
@@ -246,6 +283,10 @@ struct Listed {
     license: String,
     /// Whether the files are on this machine (always true for built-ins).
     downloaded: bool,
+    /// The Hub commit the catalog pins, or the branch it follows.
+    revision: Option<String>,
+    /// False for a Hub model the catalog cannot pin to a commit.
+    pinned: bool,
     description: String,
 }
 
@@ -258,6 +299,11 @@ fn list(json: bool) -> Result<String> {
         .map(|(name, preset)| Listed {
             downloaded: locate(&name, &offline).is_ok(),
             name,
+            pinned: preset.source.is_pinned(),
+            revision: match preset.source {
+                PresetSource::Hub { revision, .. } => Some(revision),
+                PresetSource::Local(_) => None,
+            },
             family: preset.family,
             tasks: preset.tasks,
             size_mb: preset.size_mb,
@@ -282,6 +328,8 @@ fn list(json: bool) -> Result<String> {
             size_mb: 0,
             license: "built in".into(),
             downloaded: true,
+            revision: None,
+            pinned: true,
             description: description.into(),
         });
     }
@@ -291,9 +339,10 @@ fn list(json: bool) -> Result<String> {
             .map(|row| Ok(serde_json::to_string(row)? + "\n"))
             .collect();
     }
+    let width = rows.iter().map(|row| row.name.len()).max().unwrap_or(4);
     let mut table = format!(
-        "{:<16} {:<9} {:<10} {:>7}  {:<11} {:<10} {}\n",
-        "NAME", "FAMILY", "TASKS", "SIZE", "LICENSE", "DOWNLOADED", "DESCRIPTION"
+        "{:<width$} {:<9} {:<10} {:>7}  {:<11} {:<10} {:<10} {}\n",
+        "NAME", "FAMILY", "TASKS", "SIZE", "LICENSE", "DOWNLOADED", "REVISION", "DESCRIPTION"
     );
     for row in &rows {
         let size = if row.size_mb == 0 {
@@ -301,14 +350,21 @@ fn list(json: bool) -> Result<String> {
         } else {
             format!("{} MB", row.size_mb)
         };
+        // A commit's first 10 digits; a branch the catalog cannot pin says so.
+        let revision = match &row.revision {
+            Some(_) if !row.pinned => "unpinned".to_owned(),
+            Some(commit) => commit.chars().take(10).collect(),
+            None => "-".to_owned(),
+        };
         table += &format!(
-            "{:<16} {:<9} {:<10} {:>7}  {:<11} {:<10} {}\n",
+            "{:<width$} {:<9} {:<10} {:>7}  {:<11} {:<10} {:<10} {}\n",
             row.name,
             row.family,
             row.tasks.join(","),
             size,
             row.license,
             if row.downloaded { "yes" } else { "no" },
+            revision,
             row.description
         );
     }

@@ -166,7 +166,7 @@ fn process(
 
     if let Some(translation) = stages.translation.filter(|t| t.to.is_some()) {
         let to = translation.to.clone().unwrap_or_default();
-        let translator = models.translator(translation, ui)?;
+        let translator = models.translator(translation, summary_args.source.offline, ui)?;
         let started = Instant::now();
         let summary_lines: Vec<String> = summary.text.lines().map(str::to_owned).collect();
         let article_lines: Vec<String> = if stages.translate_all {
@@ -309,13 +309,24 @@ impl Models {
         Ok(summarizer)
     }
 
-    fn translator(&mut self, args: &TranslationArgs, ui: &mut Ui) -> Result<SharedTranslator> {
+    /// `offline` is the command's `--offline`, which covers both models.
+    fn translator(
+        &mut self,
+        args: &TranslationArgs,
+        offline: bool,
+        ui: &mut Ui,
+    ) -> Result<SharedTranslator> {
         if let Some(translator) = &self.translator {
             return Ok(translator.clone());
         }
-        let to = args.to.as_deref().unwrap_or_default();
-        let translator =
-            models::load_translator(&args.from, to, args.translation_model.as_deref(), 1, ui)?;
+        let choice = models::TranslatorChoice {
+            from: &args.from,
+            to: args.to.as_deref().unwrap_or_default(),
+            model: args.translation_model.as_deref(),
+            flag: "--translation-model",
+            offline,
+        };
+        let translator = models::load_translator(&choice, 1, ui)?;
         self.translator = Some(translator.clone());
         Ok(translator)
     }

@@ -33,8 +33,14 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
     };
     let decoded = decode(&input::read(&source)?).with_context(|| format!("cannot use {source}"))?;
     let lines: Vec<&str> = decoded.text.lines().collect();
-    let translator =
-        models::load_translator(&args.from, &args.to, args.model.as_deref(), workers, ui)?;
+    let choice = models::TranslatorChoice {
+        from: &args.from,
+        to: &args.to,
+        model: args.model.as_deref(),
+        flag: "--model",
+        offline: args.source.offline,
+    };
+    let translator = models::load_translator(&choice, workers, ui)?;
     ui.spinner(format!("translating {} line(s)", lines.len()));
     let started = Instant::now();
     let translation = translator

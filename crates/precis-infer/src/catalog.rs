@@ -35,10 +35,26 @@ pub struct Preset {
 /// Where a catalog entry's files come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PresetSource {
-    /// A Hugging Face Hub repo at a pinned commit.
+    /// A Hugging Face Hub repo at a pinned commit, or at [`UNPINNED`] when
+    /// no public record of a commit with safetensors weights was found.
     Hub { repo: String, revision: String },
     /// A folder under the downloads directory, filled by `just models`.
     Local(PathBuf),
+}
+
+/// The one branch a catalog entry may name instead of a commit. Such an
+/// entry is listed as unpinned, and what was loaded is recorded by the
+/// commit `main` resolved to.
+pub const UNPINNED: &str = "main";
+
+impl PresetSource {
+    /// Whether the files are fixed: a Hub commit or a downloads folder.
+    pub fn is_pinned(&self) -> bool {
+        match self {
+            Self::Hub { revision, .. } => is_commit(revision),
+            Self::Local(_) => true,
+        }
+    }
 }
 
 /// A catalog entry as written in TOML.
@@ -95,11 +111,15 @@ impl Catalog {
         let mut models = BTreeMap::new();
         for (name, entry) in entries {
             let source = match (entry.repo, entry.revision, entry.source) {
-                (Some(repo), Some(revision), None) if is_commit(&revision) => PresetSource::Hub { repo, revision },
+                (Some(repo), Some(revision), None)
+                    if is_commit(&revision) || revision == UNPINNED =>
+                {
+                    PresetSource::Hub { repo, revision }
+                }
                 (None, None, Some(folder)) => PresetSource::Local(folder),
                 _ => {
                     return Err(bad(format!(
-                        "[{name}] needs either `repo` with `revision` (a 40-hex commit) or `source` (a folder), not both"
+                        "[{name}] needs either `repo` with `revision` (a 40-hex commit, or \"{UNPINNED}\" when none can be pinned) or `source` (a folder), not both"
                     )))
                 }
             };
@@ -133,7 +153,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_catalog_parses_and_pins_every_hub_model() {
+    fn builtin_t5_presets_are_pinned_with_their_settings() {
         let catalog = Catalog::builtin().unwrap();
         let t5 = catalog.get("t5-small").unwrap();
         let pinned = PresetSource::Hub {
@@ -157,6 +177,74 @@ mod tests {
     }
 
     #[test]
+    fn every_preset_parses_with_its_task_settings() {
+        let catalog = Catalog::builtin().unwrap();
+        for (name, preset) in &catalog.models {
+            assert!(!preset.description.is_empty(), "{name}");
+            assert!(!preset.license.is_empty() && preset.size_mb > 0, "{name}");
+            for task in &preset.tasks {
+                assert!(
+                    matches!(task.as_str(), "summarize" | "translate"),
+                    "{name}: task {task}"
+                );
+            }
+            if let PresetSource::Hub { repo, revision } = &preset.source {
+                assert!(repo.split('/').count() == 2, "{name}: repo {repo}");
+                // Unpinned only where no commit could be checked.
+                let unpinned = ["distilbart-cnn-6-6", "opus-mt-en-ro"];
+                assert_eq!(
+                    preset.source.is_pinned(),
+                    !unpinned.contains(&name.as_str()),
+                    "{name}: revision {revision}"
+                );
+            }
+        }
+        for name in [
+            "distilbart-cnn-6-6",
+            "distilbart-cnn-12-6",
+            "bart-large-cnn",
+        ] {
+            let preset = catalog.get(name).unwrap();
+            assert_eq!(preset.family, "bart", "{name}");
+            let generation = preset.summarize.clone().unwrap().generation;
+            assert_eq!(generation.num_beams, Some(4), "{name}");
+            assert_eq!(generation.length_penalty, Some(2.0), "{name}");
+            assert_eq!(generation.max_length, Some(142), "{name}");
+            assert_eq!(generation.min_length, Some(56), "{name}");
+            assert_eq!(generation.no_repeat_ngram_size, Some(3), "{name}");
+            assert!(generation.early_stopping.is_some(), "{name}");
+        }
+        let flan = catalog
+            .get("flan-t5-base")
+            .unwrap()
+            .summarize
+            .clone()
+            .unwrap();
+        assert_eq!(flan.prefix.as_deref(), Some("summarize: "));
+        assert_eq!(flan.generation.num_beams, Some(4));
+        let pairs = ["de", "fr", "es", "ru", "uk", "ro"]
+            .iter()
+            .flat_map(|lang| [format!("en-{lang}"), format!("{lang}-en")])
+            .filter(|pair| pair != "ro-en");
+        for pair in pairs {
+            let name = format!("opus-mt-{pair}");
+            let preset = catalog.get(&name).unwrap_or_else(|| panic!("no {name}"));
+            assert_eq!(
+                (preset.family.as_str(), preset.license.as_str()),
+                ("marian", "CC-BY-4.0"),
+                "{name}"
+            );
+            assert_eq!(preset.tasks, ["translate"], "{name}");
+            let generation = preset.translate.clone().unwrap().generation;
+            assert_eq!(
+                (generation.num_beams, generation.max_length),
+                (Some(4), Some(512)),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
     fn entries_need_exactly_one_pinned_source() {
         let entry = |source: &str| {
             format!("[m]\nfamily = \"t5\"\ntasks = []\ndescription = \"\"\nlicense = \"MIT\"\nsize_mb = 1\n{source}\n")
@@ -168,7 +256,15 @@ mod tests {
         )
         .is_ok());
         assert!(Catalog::parse(&entry("source = \"folder\""), "t").is_ok());
-        for bad in ["repo = \"a/b\"", "repo = \"a/b\"\nrevision = \"main\"", ""] {
+        let unpinned = Catalog::parse(&entry("repo = \"a/b\"\nrevision = \"main\""), "t").unwrap();
+        assert!(!unpinned.get("m").unwrap().source.is_pinned());
+        // Other branches, tags and short hashes would float or be typos.
+        for bad in [
+            "repo = \"a/b\"",
+            "repo = \"a/b\"\nrevision = \"v2\"",
+            "repo = \"a/b\"\nrevision = \"0123456\"",
+            "",
+        ] {
             let err = Catalog::parse(&entry(bad), "t").unwrap_err().to_string();
             assert!(err.contains("[m] needs"), "{bad:?}: {err}");
         }

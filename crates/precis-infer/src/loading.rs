@@ -43,15 +43,17 @@ pub struct Located {
 /// Files of a Hugging Face model folder: `(name, required)`. The weights
 /// (`model.safetensors` or its shards) are fetched separately. Older BART
 /// checkpoints have `vocab.json` + `merges.txt` instead of `tokenizer.json`,
-/// Marian (opus-mt) ones `source.spm` + `vocab.json`; loading the tokenizer
-/// says when a folder has none of them.
-const HF_FILES: [(&str, bool); 8] = [
+/// Marian (opus-mt) ones `source.spm` + `vocab.json` (and `target_vocab.json`
+/// with separate vocabularies); loading the tokenizer says when a folder has
+/// none of them.
+const HF_FILES: [(&str, bool); 9] = [
     ("config.json", true),
     ("tokenizer.json", false),
     ("vocab.json", false),
     ("merges.txt", false),
     ("source.spm", false),
     ("target.spm", false),
+    ("target_vocab.json", false),
     ("generation_config.json", false),
     ("tokenizer_config.json", false),
 ];
@@ -78,10 +80,11 @@ pub fn locate(name: &str, options: &LoadOptions) -> Result<Located, InferError> 
     }
     if let Some(preset) = Catalog::builtin()?.get(name) {
         let (dir, revision) = match &preset.source {
-            PresetSource::Hub { repo, revision } => (
-                fetch_hf_model(name, repo, revision, options)?,
-                Some(revision.clone()),
-            ),
+            PresetSource::Hub { repo, revision } => {
+                let dir = fetch_hf_model(name, repo, revision, options)?;
+                let revision = resolved_revision(&dir, revision);
+                (dir, Some(revision))
+            }
             PresetSource::Local(folder) => (local_source(name, folder, options)?, None),
         };
         let info = ModelInfo {
@@ -105,13 +108,25 @@ pub fn locate(name: &str, options: &LoadOptions) -> Result<Located, InferError> 
     let info = ModelInfo {
         name: name.to_string(),
         family: family_of(&dir),
-        revision: Some(revision.to_string()),
+        revision: Some(resolved_revision(&dir, revision)),
     };
     Ok(Located {
         dir,
         info,
         preset: None,
     })
+}
+
+/// The commit a Hub `revision` resolved to: the name of its snapshot
+/// folder, so a report of a model loaded at a branch says which files it
+/// was. `revision` itself when the folder is not named by a commit.
+fn resolved_revision(snapshot: &Path, revision: &str) -> String {
+    snapshot
+        .file_name()
+        .and_then(|name| name.to_str())
+        .filter(|name| is_commit(name))
+        .unwrap_or(revision)
+        .to_string()
 }
 
 /// `model_type` from config.json, or "unknown".
@@ -388,6 +403,14 @@ mod tests {
             cached_file(cache.path(), "acme/tiny", "v2", "config.json"),
             None
         );
+    }
+
+    #[test]
+    fn a_branch_is_reported_as_the_commit_it_resolved_to() {
+        let commit = "0123456789abcdef0123456789abcdef01234567";
+        let snapshot = Path::new("/cache/models--acme--tiny/snapshots").join(commit);
+        assert_eq!(resolved_revision(&snapshot, "main"), commit);
+        assert_eq!(resolved_revision(Path::new("/models/tiny"), "main"), "main");
     }
 
     #[test]

@@ -2,14 +2,15 @@
 //! folder — config.json, safetensors weights, `source.spm`, `vocab.json` —
 //! through the [`Translate`] trait. Lines are split into sentences,
 //! sentences are translated in batches (longest first, so padding is small)
-//! with the model's own generation settings (opus-mt: 4 beams) and put back
-//! together line by line.
+//! with the model's own generation settings (opus-mt: 4 beams), those of its
+//! catalog entry and the caller's, and put back together line by line.
 
 use std::path::Path;
 
 use candle_core::Device;
 
 use crate::generate::{generate, GenerationConfig, GenerationOverrides};
+use crate::loading::Located;
 use crate::models::bart::{Bart, Config};
 use crate::models::marian::MarianTokenizer;
 use crate::quantize::Precision;
@@ -42,10 +43,37 @@ impl MarianTranslator {
         generation: &GenerationOverrides,
         precision: Precision,
     ) -> Result<Self, InferError> {
+        let info = ModelInfo {
+            name: name.to_string(),
+            family: "marian".into(),
+            revision: None,
+        };
+        let located = Located {
+            dir: dir.to_path_buf(),
+            info,
+            preset: None,
+        };
+        Self::from_located(located, target, generation, precision)
+    }
+
+    /// Loads a model found by [`crate::loading::locate`]: reports name its
+    /// revision, and a catalog entry's `translate` settings apply between
+    /// the folder's own and `generation`.
+    pub fn from_located(
+        located: Located,
+        target: &str,
+        generation: &GenerationOverrides,
+        precision: Precision,
+    ) -> Result<Self, InferError> {
+        let Located { dir, info, preset } = located;
+        let name = info.name.as_str();
         let config = Config::load(&dir.join("config.json"))?;
-        let model =
-            Bart::from_safetensors(&crate::loading::safetensors_files(dir)?, &config, precision)?;
-        let tokenizer = MarianTokenizer::from_dir(dir)?;
+        let model = Bart::from_safetensors(
+            &crate::loading::safetensors_files(&dir)?,
+            &config,
+            precision,
+        )?;
+        let tokenizer = MarianTokenizer::from_dir(&dir)?;
         let codes = tokenizer.language_codes();
         let prefix = if codes.is_empty() {
             String::new()
@@ -59,15 +87,24 @@ impl MarianTranslator {
             }
             format!("{code} ")
         };
-        let generation = GenerationConfig::from_model_dir(dir, None)?
+        let catalog = preset.and_then(|p| p.translate).unwrap_or_default();
+        let mut generation = GenerationConfig::from_model_dir(&dir, None)?
             .generation
+            .with(&catalog.generation)
             .with(generation);
+        // The decoder has no position past its table: a longer limit (the
+        // catalog's 512 on a smaller model) would fail mid-sentence, so it
+        // is cut to fit, and outputs that reach it are reported as cut.
+        let positions = config.max_position_embeddings;
+        generation.max_length = generation.max_length.map(|l| l.min(positions));
+        generation.max_new_tokens = generation
+            .max_new_tokens
+            .map(|n| n.min(positions.saturating_sub(1)));
         generation.validate()?;
         Ok(Self {
             info: ModelInfo {
-                name: name.to_string(),
                 family: "marian".into(),
-                revision: None,
+                ..info
             },
             model,
             tokenizer,

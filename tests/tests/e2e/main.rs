@@ -5,6 +5,7 @@ mod bad_input;
 mod clean;
 mod cli;
 mod eval;
+mod families;
 mod models;
 mod run;
 mod translate;

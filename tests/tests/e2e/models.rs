@@ -1,35 +1,22 @@
 //! `precis models` and the model-problem exits (3): missing, not cached,
 //! truncated or incomplete model files, each with a message that says the fix.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use precis_e2e::{workspace_root, Sandbox, ARTICLE};
+use precis_e2e::{copy_dir, fixture_model, Sandbox, ARTICLE};
 use predicates::prelude::*;
 
 /// t5-small's pinned revision in models/catalog.toml.
 const T5_SMALL_REVISION: &str = "df1b051c49625cf57a3d0d8d3863ed4d13564fe4";
 
 fn tiny_t5() -> PathBuf {
-    workspace_root().join("crates/precis-infer/tests/fixtures/t5-tiny")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-    }
+    fixture_model("t5-tiny")
 }
 
 /// Puts the tiny T5 model into the sandbox's Hugging Face cache as if it
-/// were t5-small, laid out as huggingface_hub writes it.
+/// were t5-small.
 fn cache_tiny_t5_as_t5_small(sandbox: &Sandbox) -> PathBuf {
-    let snapshot = sandbox
-        .path()
-        .join("hf/hub/models--google-t5--t5-small/snapshots")
-        .join(T5_SMALL_REVISION);
-    copy_dir(&tiny_t5(), &snapshot);
-    snapshot
+    sandbox.cache_model_as("t5-tiny", "google-t5/t5-small", T5_SMALL_REVISION)
 }
 
 #[test]
@@ -192,5 +179,153 @@ fn corrupt_translation_model_exits_3() {
         .code(3)
         .stderr(predicate::str::starts_with(
             "error: cannot load the translation model model\n  caused by: ",
+        ));
+}
+
+/// The tiny T5 copied to the sandbox folder `name`, with `file` (a JSON
+/// file of it) changed by `edit`. Returns the text written: compact, so
+/// parse errors point at line 1.
+fn tiny_t5_edited(
+    sandbox: &Sandbox,
+    name: &str,
+    file: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> String {
+    let model = sandbox.path().join(name);
+    copy_dir(&tiny_t5(), &model);
+    let path = model.join(file);
+    let mut json = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut json);
+    let text = json.to_string();
+    std::fs::write(&path, &text).unwrap();
+    text
+}
+
+/// `precis summarize --model MODEL` fails with exit 3 and exactly `cause`.
+fn summarize_fails_with(sandbox: &Sandbox, model: &str, cause: &str) {
+    sandbox.write("a.txt", ARTICLE);
+    sandbox
+        .precis()
+        .args(["summarize", "--model", model, "a.txt"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(format!(
+            "error: cannot load the summarizer {model}\n  caused by: {cause}\n"
+        ));
+}
+
+#[test]
+fn config_with_wrong_shapes_exits_3_naming_the_tensor() {
+    let sandbox = Sandbox::new();
+    let cases = [
+        ("d_model", 48, "shared.weight", "[256, 32]", "[256, 48]"),
+        (
+            "d_ff",
+            128,
+            "encoder.block.0.layer.1.DenseReluDense.wi.weight",
+            "[64, 32]",
+            "[128, 32]",
+        ),
+        (
+            "num_heads",
+            8,
+            "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight",
+            "[8, 4]",
+            "[8, 8]",
+        ),
+    ];
+    for (field, value, tensor, got, expected) in cases {
+        tiny_t5_edited(&sandbox, field, "config.json", |config| {
+            config[field] = value.into()
+        });
+        summarize_fails_with(
+            &sandbox,
+            field,
+            &format!("model files in {field}/model.safetensors are corrupt or do not match the config: tensor `{tensor}` has shape {got} in the weights but config.json implies {expected}: config.json and the weights do not belong together; use the config.json that came with these weights"),
+        );
+    }
+}
+
+#[test]
+fn config_field_of_wrong_type_or_missing_exits_3() {
+    let sandbox = Sandbox::new();
+    let text = tiny_t5_edited(&sandbox, "string", "config.json", |config| {
+        config["d_model"] = "32".into()
+    });
+    // serde_json points at the end of the bad value, or of the file.
+    let bad_value = r#""d_model":"32""#;
+    let column = text.find(bad_value).unwrap() + bad_value.len();
+    summarize_fails_with(
+        &sandbox,
+        "string",
+        &format!("cannot read string/config.json: invalid type: string \"32\", expected usize at line 1 column {column}; config.json must be the model's own, as transformers saved it: download it again"),
+    );
+    let text = tiny_t5_edited(&sandbox, "missing", "config.json", |config| {
+        config.as_object_mut().unwrap().remove("num_heads");
+    });
+    summarize_fails_with(
+        &sandbox,
+        "missing",
+        &format!("cannot read missing/config.json: missing field `num_heads` at line 1 column {}; config.json must be the model's own, as transformers saved it: download it again", text.len()),
+    );
+}
+
+#[test]
+fn tokenizer_larger_than_the_model_vocabulary_exits_3() {
+    // 160 pieces + 140 = ids up to 299, past config.json's 256 embeddings.
+    let sandbox = Sandbox::new();
+    tiny_t5_edited(&sandbox, "t5", "tokenizer.json", |tokenizer| {
+        let vocab = tokenizer["model"]["vocab"].as_array_mut().unwrap();
+        vocab.extend((0..140).map(|i| serde_json::json!([format!("\u{2581}zz{i}"), -20.0])));
+    });
+    summarize_fails_with(
+        &sandbox,
+        "t5",
+        "cannot read t5/tokenizer.json: the tokenizer has token ids up to 299 but the model has only 256 embeddings (vocab_size in config.json): the tokenizer belongs to another model; use the model's own",
+    );
+}
+
+#[test]
+fn tokenizer_template_with_an_undefined_special_token_exits_3() {
+    // tokenizers 0.23 loads this file and panics on the first encode.
+    let sandbox = Sandbox::new();
+    tiny_t5_edited(&sandbox, "t5", "tokenizer.json", |tokenizer| {
+        tokenizer["post_processor"]["special_tokens"] = serde_json::json!({});
+    });
+    summarize_fails_with(
+        &sandbox,
+        "t5",
+        "cannot read t5/tokenizer.json: the post_processor's `single` template names the special token `</s>`, which its `special_tokens` map does not define; the file is damaged or was edited by hand: download the model's tokenizer.json again",
+    );
+}
+
+#[test]
+fn missing_tokenizer_exits_3_with_the_fix() {
+    let sandbox = Sandbox::new();
+    copy_dir(&tiny_t5(), &sandbox.path().join("t5"));
+    std::fs::remove_file(sandbox.path().join("t5/tokenizer.json")).unwrap();
+    summarize_fails_with(
+        &sandbox,
+        "t5",
+        "model folder t5 has no tokenizer.json: download the model's tokenizer.json (older checkpoints ship only spiece.model: load it once with transformers' AutoTokenizer and save_pretrained to get one)",
+    );
+}
+
+#[test]
+fn offline_flag_with_an_empty_cache_exits_3() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    sandbox
+        .precis()
+        // --offline alone, without the sandbox's HF_HUB_OFFLINE.
+        .env_remove("HF_HUB_OFFLINE")
+        .args(["run", "--offline", "--model", "t5-small", "a.txt"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(format!(
+            "error: cannot load the summarizer t5-small\n  caused by: model `t5-small` is not in the Hugging Face cache ({}) and the Hub cannot be reached (offline mode: HF_HUB_OFFLINE or --offline is set); run `precis models fetch t5-small` on a machine with network access, or pass a local model folder with --model PATH\n",
+            sandbox.path().join("hf/hub").display()
         ));
 }
