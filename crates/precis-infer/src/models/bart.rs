@@ -67,8 +67,7 @@ impl Config {
             path: path.to_path_buf(),
             detail,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-        let config: Self = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let config: Self = super::read_config(path)?;
         if !matches!(config.model_type.as_str(), "bart" | "marian") {
             return Err(bad(format!(
                 "model_type `{}` is not bart or marian; load it with its own family",

@@ -35,8 +35,7 @@ impl Config {
             path: path.to_path_buf(),
             detail,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-        let config: Self = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let config: Self = super::read_config(path)?;
         if config.hidden_act != "gelu" {
             return Err(bad(format!(
                 "hidden_act `{}` is not supported; precis runs BERT models with hidden_act \"gelu\"",

@@ -22,20 +22,56 @@ pub(crate) fn from_mmaped_safetensors<T>(
     weights: &[impl AsRef<Path>],
     build: impl FnOnce(VarBuilder) -> candle_core::Result<T>,
 ) -> Result<T, InferError> {
-    let bad = |e: candle_core::Error| InferError::BadWeights {
-        path: weights
-            .first()
-            .map(|p| p.as_ref().to_path_buf())
-            .unwrap_or_default(),
-        detail: format!(
-            "{e}; download the model again, or check that config.json belongs to these weights"
-        ),
+    let bad = |e: candle_core::Error| {
+        InferError::BadWeights {
+            path: weights
+                .first()
+                .map(|p| p.as_ref().to_path_buf())
+                .unwrap_or_default(),
+            detail: match unwrap_candle(&e) {
+                // The file read fine: the config describes another model.
+                candle_core::Error::UnexpectedShape { msg, expected, got } => format!(
+                    "tensor `{}` has shape {got:?} in the weights but config.json implies {expected:?}: config.json and the weights do not belong together; use the config.json that came with these weights",
+                    msg.strip_prefix("shape mismatch for ").unwrap_or(msg)
+                ),
+                _ => format!(
+                    "{e}; download the model again, or check that config.json belongs to these weights"
+                ),
+            },
+        }
     };
     // SAFETY: the files are memory-mapped read-only; like every mmap this
     // assumes nobody truncates them while the model is alive.
     let vb = unsafe { VarBuilder::from_mmaped_safetensors(weights, DType::F32, &Device::Cpu) }
         .map_err(bad)?;
     build(vb).map_err(bad)
+}
+
+/// A model's `config.json` as `T`; a field of the wrong type or a missing
+/// one is named in the error.
+pub(crate) fn read_config<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, InferError> {
+    let bad = |detail: String| InferError::BadConfig {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        bad(format!(
+            "{e}; config.json must be the model's own, as transformers saved it: download it again"
+        ))
+    })
+}
+
+/// The error inside candle's backtrace, path and context wrappers.
+fn unwrap_candle(mut e: &candle_core::Error) -> &candle_core::Error {
+    loop {
+        match e {
+            candle_core::Error::WithBacktrace { inner, .. }
+            | candle_core::Error::WithPath { inner, .. }
+            | candle_core::Error::Context { inner, .. } => e = inner,
+            _ => return e,
+        }
+    }
 }
 
 /// A token id field that Hugging Face configs write either as one id or as
@@ -142,12 +178,7 @@ fn family(config_path: &std::path::Path) -> Result<String, crate::InferError> {
     struct ModelType {
         model_type: Option<String>,
     }
-    let bad = |detail: String| crate::InferError::BadConfig {
-        path: config_path.to_path_buf(),
-        detail,
-    };
-    let text = std::fs::read_to_string(config_path).map_err(|e| bad(e.to_string()))?;
-    let config: ModelType = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let config: ModelType = read_config(config_path)?;
     // Old T5 configs predate `model_type`.
     Ok(config.model_type.unwrap_or_else(|| "t5".to_string()))
 }

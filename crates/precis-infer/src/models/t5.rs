@@ -80,8 +80,7 @@ impl Config {
             path: path.to_path_buf(),
             detail,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-        let config: Self = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let config: Self = super::read_config(path)?;
         config.feed_forward().map_err(bad)?;
         if config.num_heads == 0 || config.d_kv == 0 || config.relative_attention_num_buckets < 4 {
             return Err(bad(
