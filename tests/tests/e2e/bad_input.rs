@@ -336,3 +336,96 @@ fn interrupted_batch_leaves_only_whole_json_lines() {
         assert_eq!(record["source"], format!("site/{i:03}.txt"));
     }
 }
+
+/// HTML bombs must neither expand nor take long: these finish in seconds
+/// and under 70 MB peak RSS (`/usr/bin/time -v precis clean`, debug build).
+const BOMB_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+#[test]
+fn billion_laughs_entities_are_not_expanded() {
+    // XML's internal subset: HTML has no user-defined entities, so
+    // `&lol9;` (10⁹ "lol"s to an XML parser) stays as written.
+    let mut subset = String::from("<!ENTITY lol \"lol\">\n");
+    for level in 1..=9 {
+        let previous = if level == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", level - 1)
+        };
+        subset.push_str(&format!(
+            "<!ENTITY lol{level} \"{}\">\n",
+            format!("&{previous};").repeat(10)
+        ));
+    }
+    let page = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE html [\n{subset}]>\n<html><head><title>Laughs</title></head><body><article>\
+         <h1>Ferry returns</h1><p>The old ferry carried its first passengers on Monday after a year of repairs, the town council said. &lol9;</p>\
+         <p>Crossings run every half hour until dusk, the operator said on Tuesday morning.</p></article></body></html>\n"
+    );
+    let sandbox = Sandbox::new();
+    sandbox.write("laughs.html", page);
+    sandbox
+        .precis()
+        .args(["clean", "laughs.html"])
+        .timeout(BOMB_TIMEOUT)
+        .assert()
+        .success()
+        .stdout("Ferry returns\n\nThe old ferry carried its first passengers on Monday after a year of repairs, the town council said. &lol9;\n\nCrossings run every half hour until dusk, the operator said on Tuesday morning.\n")
+        .stderr("note: laughs.html: removed 1 block: 1 outside main content\n");
+}
+
+#[test]
+fn megabytes_of_character_references_decode_once() {
+    let lead =
+        "The ferry returned to the river on Monday after a year of repairs, the council said.";
+    // 14.5 MB: 2M `&amp;`, 500k `&#x1F600;`, and `&amp;lol;` that must
+    // decode to `&lol;` once, never on to anything else.
+    let page = format!(
+        "<html><body><article><h1>Ferry returns</h1><p>{lead}</p><p>{}</p><p>{}</p><p>{}</p></article></body></html>",
+        "&amp;".repeat(2_000_000),
+        "&#x1F600;".repeat(500_000),
+        "&amp;lol; ".repeat(1000),
+    );
+    let sandbox = Sandbox::new();
+    sandbox.write("refs.html", page);
+    let output = sandbox
+        .precis()
+        .args(["clean", "refs.html"])
+        .timeout(BOMB_TIMEOUT)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let expected = format!(
+        "Ferry returns\n\n{lead}\n\n{}\n\n{}\n\n{}\n",
+        "&".repeat(2_000_000),
+        "\u{1F600}".repeat(500_000),
+        ["&lol;"; 1000].join(" "),
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout == expected,
+        "{} bytes out, {} expected; starts {:?}",
+        stdout.len(),
+        expected.len(),
+        stdout.chars().take(200).collect::<String>()
+    );
+}
+
+#[test]
+fn page_of_a_hundred_thousand_elements_keeps_the_article() {
+    let items: String = (0..100_000).map(|i| format!("<p>Item {i}</p>")).collect();
+    let page = format!(
+        "<html><body>{items}<article><h1>Ferry returns</h1><p>The ferry returned to the river on Monday after a year of repairs, the council said.</p></article></body></html>"
+    );
+    let sandbox = Sandbox::new();
+    sandbox.write("flat.html", page);
+    sandbox
+        .precis()
+        .args(["clean", "flat.html"])
+        .timeout(BOMB_TIMEOUT)
+        .assert()
+        .success()
+        .stdout("Ferry returns\n\nThe ferry returned to the river on Monday after a year of repairs, the council said.\n")
+        .stderr("note: flat.html: removed 100000 blocks: 100000 outside main content\n");
+}
