@@ -18,7 +18,13 @@
 //! ```
 
 // Input must never panic the library: failures are errors naming the fix.
-#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::todo,
+    clippy::unimplemented
+)]
 
 mod cues;
 mod decode;

@@ -3,7 +3,13 @@
 //! folder), tokenization and a generation engine shared by every family.
 
 // Input must never panic the library: failures are errors naming the fix.
-#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::todo,
+    clippy::unimplemented
+)]
 
 pub mod catalog;
 mod error;
