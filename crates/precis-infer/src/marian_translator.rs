@@ -73,7 +73,7 @@ impl MarianTranslator {
             &config,
             precision,
         )?;
-        let tokenizer = MarianTokenizer::from_dir(&dir)?;
+        let tokenizer = MarianTokenizer::from_dir(&dir)?.fit_model(config.vocab_size)?;
         let codes = tokenizer.language_codes();
         let prefix = if codes.is_empty() {
             String::new()

@@ -329,3 +329,22 @@ fn offline_flag_with_an_empty_cache_exits_3() {
             sandbox.path().join("hf/hub").display()
         ));
 }
+
+#[test]
+fn marian_vocabulary_larger_than_the_model_exits_3() {
+    // ids 211..=220 past the tiny opus-mt model's 211 embeddings.
+    let sandbox = Sandbox::new();
+    let vocab_path = sandbox.copy_model("marian-tiny", "opus").join("vocab.json");
+    let mut vocab: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&vocab_path).unwrap()).unwrap();
+    vocab.extend((0..10).map(|i| (format!("\u{2581}zz{i}"), (211 + i).into())));
+    std::fs::write(&vocab_path, serde_json::Value::Object(vocab).to_string()).unwrap();
+    sandbox
+        .precis()
+        .args(["translate", "--to", "de", "--model", "opus"])
+        .write_stdin("The ferry runs again.\n")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr("error: cannot load the translation model opus\n  caused by: cannot read opus/vocab.json: the tokenizer has token ids up to 220 but the model has only 211 embeddings (vocab_size in config.json): the tokenizer belongs to another model; use the model's own\n");
+}

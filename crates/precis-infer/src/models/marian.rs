@@ -39,6 +39,8 @@ pub fn sinusoidal_positions(
 #[derive(Debug, Clone)]
 pub struct MarianTokenizer {
     source: tokenizers::Tokenizer,
+    /// `vocab.json`, for messages.
+    source_vocab: PathBuf,
     ids: HashMap<String, u32>,
     unk: u32,
     eos: u32,
@@ -155,9 +157,23 @@ impl MarianTokenizer {
             source,
             eos: vocab.id("</s>")?,
             unk: vocab.id("<unk>")?,
+            source_vocab: vocab.path,
             ids: vocab.ids,
             target,
         })
+    }
+
+    /// Refuses a `vocab.json` with ids past the encoder's `vocab_size`
+    /// embeddings, at load rather than as an index error mid-translation.
+    pub fn fit_model(self, vocab_size: usize) -> Result<Self, InferError> {
+        match self.ids.values().copied().max() {
+            Some(max_id) if max_id as usize >= vocab_size => Err(crate::tokenize::vocab_mismatch(
+                &self.source_vocab,
+                max_id,
+                vocab_size,
+            )),
+            _ => Ok(self),
+        }
     }
 
     /// Token ids of `text`, `</s>` last.
