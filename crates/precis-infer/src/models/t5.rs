@@ -14,7 +14,7 @@ use candle_nn::{Embedding, RmsNorm, VarBuilder};
 use serde::Deserialize;
 
 use crate::generate::model::{Seq2SeqModel, SpecialTokens};
-use crate::models::TokenIds;
+use crate::models::{KvCache, SourceRuns, TokenIds};
 use crate::quantize::{Linear, Precision};
 use crate::InferError;
 
@@ -206,11 +206,29 @@ fn mask_bias(attention_mask: &Tensor) -> candle_core::Result<Tensor> {
         .unsqueeze(1)
 }
 
+/// Loads the `[inner, d_model]` weights `names` under `vb` stacked into one
+/// matrix, so projections of the same input take one matmul.
+fn stacked(
+    vb: &VarBuilder,
+    names: &[&str],
+    cfg: &Config,
+    precision: Precision,
+) -> candle_core::Result<Linear> {
+    let inner = cfg.num_heads * cfg.d_kv;
+    let weights = names
+        .iter()
+        .map(|name| vb.get((inner, cfg.d_model), &format!("{name}.weight")))
+        .collect::<candle_core::Result<Vec<_>>>()?;
+    Linear::new(Tensor::cat(&weights, 0)?, precision)
+}
+
 #[derive(Debug, Clone)]
 struct Attention {
-    q: Linear,
-    k: Linear,
-    v: Linear,
+    /// Self-attention: q, k and v stacked. Cross-attention: q alone, as
+    /// k and v apply to the encoder output (see `kv`).
+    input: Linear,
+    /// Cross-attention only: k and v stacked.
+    kv: Option<Linear>,
     o: Linear,
     n_heads: usize,
     d_kv: usize,
@@ -221,6 +239,7 @@ impl Attention {
     fn load(
         vb: VarBuilder,
         cfg: &Config,
+        cross: bool,
         has_bias: bool,
         precision: Precision,
     ) -> candle_core::Result<Self> {
@@ -234,10 +253,17 @@ impl Attention {
         } else {
             None
         };
+        let (input, kv) = if cross {
+            (
+                stacked(&vb, &["q"], cfg, precision)?,
+                Some(stacked(&vb, &["k", "v"], cfg, precision)?),
+            )
+        } else {
+            (stacked(&vb, &["q", "k", "v"], cfg, precision)?, None)
+        };
         Ok(Self {
-            q: Linear::load(cfg.d_model, inner, vb.pp("q"), precision)?,
-            k: Linear::load(cfg.d_model, inner, vb.pp("k"), precision)?,
-            v: Linear::load(cfg.d_model, inner, vb.pp("v"), precision)?,
+            input,
+            kv,
             o: Linear::load(inner, cfg.d_model, vb.pp("o"), precision)?,
             n_heads: cfg.num_heads,
             d_kv: cfg.d_kv,
@@ -245,33 +271,51 @@ impl Attention {
         })
     }
 
-    /// `[batch, len, d_model]` → `[batch, heads, len, d_kv]`.
-    fn heads(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+    /// `[batch, len, parts·inner]` → `parts` tensors `[batch, heads, len, d_kv]`.
+    fn split_heads(&self, xs: &Tensor, parts: usize) -> candle_core::Result<Vec<Tensor>> {
         let (batch, len, _) = xs.dims3()?;
-        xs.reshape((batch, len, self.n_heads, self.d_kv))?
-            .transpose(1, 2)?
-            .contiguous()
+        let xs = xs
+            .reshape((batch, len, parts, self.n_heads, self.d_kv))?
+            .permute((2, 0, 3, 1, 4))?;
+        (0..parts).map(|part| xs.get(part)?.contiguous()).collect()
     }
 
-    fn keys_values(&self, xs: &Tensor) -> candle_core::Result<(Tensor, Tensor)> {
-        Ok((
-            self.heads(&self.k.forward(xs)?)?,
-            self.heads(&self.v.forward(xs)?)?,
-        ))
+    /// Self-attention's queries, keys and values of `xs`.
+    fn queries_keys_values(&self, xs: &Tensor) -> candle_core::Result<(Tensor, Tensor, Tensor)> {
+        match <[Tensor; 3]>::try_from(self.split_heads(&self.input.forward(xs)?, 3)?) {
+            Ok([queries, keys, values]) => Ok((queries, keys, values)),
+            Err(_) => Err(candle_core::Error::msg(
+                "split_heads returned the wrong count",
+            )),
+        }
     }
 
-    /// Attention of `xs` over `keys`/`values`. T5 does not scale scores by
-    /// `1/sqrt(d_kv)` (it is folded into the initialisation); `bias` holds
-    /// the position bias and the padding mask.
+    /// Cross-attention's keys and values of the encoder output.
+    fn cross_keys_values(&self, encoder_out: &Tensor) -> candle_core::Result<(Tensor, Tensor)> {
+        let kv = self
+            .kv
+            .as_ref()
+            .ok_or_else(|| candle_core::Error::msg("T5 cross-attention without k and v"))?;
+        match <[Tensor; 2]>::try_from(self.split_heads(&kv.forward(encoder_out)?, 2)?) {
+            Ok([keys, values]) => Ok((keys, values)),
+            Err(_) => Err(candle_core::Error::msg(
+                "split_heads returned the wrong count",
+            )),
+        }
+    }
+
+    /// Attention of `queries` (`[batch, heads, len, d_kv]`) over
+    /// `keys`/`values`, then the output projection: `[batch, len, d_model]`.
+    /// T5 does not scale scores by `1/sqrt(d_kv)` (it is folded into the
+    /// initialisation); `bias` holds the position bias and the padding mask.
     fn attend(
         &self,
-        xs: &Tensor,
+        queries: &Tensor,
         keys: &Tensor,
         values: &Tensor,
         bias: &Tensor,
     ) -> candle_core::Result<Tensor> {
-        let (batch, len, _) = xs.dims3()?;
-        let queries = self.heads(&self.q.forward(xs)?)?;
+        let (batch, _, len, _) = queries.dims4()?;
         let scores = queries.matmul(&keys.t()?)?.broadcast_add(bias)?;
         let weights = candle_nn::ops::softmax_last_dim(&scores)?;
         let out = weights.matmul(values)?.transpose(1, 2)?.reshape((
@@ -280,6 +324,29 @@ impl Attention {
             self.n_heads * self.d_kv,
         ))?;
         self.o.forward(&out)
+    }
+
+    /// Cross-attention of one decoder position per row, `xs` `[rows, 1,
+    /// d_model]`, where every `run` consecutive rows share an encoder row:
+    /// the run's rows become the query positions of one attention over that
+    /// encoder row's `keys`/`values` (`[rows / run, heads, src_len, d_kv]`).
+    fn attend_runs(
+        &self,
+        xs: &Tensor,
+        run: usize,
+        keys: &Tensor,
+        values: &Tensor,
+        bias: &Tensor,
+    ) -> candle_core::Result<Tensor> {
+        let (rows, _, _) = xs.dims3()?;
+        let queries = self
+            .input
+            .forward(xs)?
+            .reshape((rows / run, run, self.n_heads, self.d_kv))?
+            .transpose(1, 2)?
+            .contiguous()?;
+        self.attend(&queries, keys, values, bias)?
+            .reshape((rows, 1, ()))
     }
 
     /// Position bias `[1, heads, queries, keys]` for query positions
@@ -382,12 +449,23 @@ impl Block {
         let norm = |vb: VarBuilder| {
             candle_nn::rms_norm(cfg.d_model, cfg.layer_norm_epsilon, vb.pp("layer_norm"))
         };
-        let self_attention =
-            Attention::load(vb.pp("0").pp("SelfAttention"), cfg, index == 0, precision)?;
+        let self_attention = Attention::load(
+            vb.pp("0").pp("SelfAttention"),
+            cfg,
+            false,
+            index == 0,
+            precision,
+        )?;
         let self_norm = norm(vb.pp("0"))?;
         let cross_attention = if decoder {
             Some((
-                Attention::load(vb.pp("1").pp("EncDecAttention"), cfg, false, precision)?,
+                Attention::load(
+                    vb.pp("1").pp("EncDecAttention"),
+                    cfg,
+                    true,
+                    false,
+                    precision,
+                )?,
                 norm(vb.pp("1"))?,
             ))
         } else {
@@ -447,29 +525,42 @@ impl Stack {
     }
 }
 
-/// Cached state of one decoder layer for every row being generated.
+/// Cross-attention keys and values of the encoder output, each
+/// `[inputs, heads, src_len, d_kv]`, computed once per input.
 #[derive(Debug, Clone)]
-struct LayerCache {
-    /// Self-attention keys/values so far, `[rows, heads, steps, d_kv]`.
-    keys: Option<Tensor>,
-    values: Option<Tensor>,
-    /// Cross-attention keys/values of the encoder output, computed once.
-    cross_keys: Tensor,
-    cross_values: Tensor,
+struct CrossCache {
+    keys: Tensor,
+    values: Tensor,
 }
 
-/// Decoder state of [`T5`]: see [`Seq2SeqModel::State`].
-#[derive(Debug, Clone)]
+impl CrossCache {
+    fn select(&self, sources: &Tensor) -> candle_core::Result<Self> {
+        Ok(Self {
+            keys: self.keys.index_select(sources, 0)?,
+            values: self.values.index_select(sources, 0)?,
+        })
+    }
+}
+
+/// Decoder state of [`T5`]: see [`Seq2SeqModel::State`]. Not `Clone`: its
+/// self-attention caches are written in place.
+#[derive(Debug)]
 pub struct T5State {
-    layers: Vec<LayerCache>,
-    /// Encoder padding mask as an additive bias, `[rows, 1, 1, src_len]`.
+    /// Self-attention keys/values per decoder layer.
+    self_caches: Vec<KvCache>,
+    /// Cross-attention keys/values per decoder layer for every input, and
+    /// the encoder padding mask as an additive bias, `[inputs, 1, 1, src_len]`.
+    encoder_cross: Vec<CrossCache>,
+    encoder_bias: Tensor,
+    /// The same, for the encoder rows of `runs` only (a shared copy when
+    /// that is every input in order).
+    cross: Vec<CrossCache>,
     cross_bias: Tensor,
+    /// The encoder row of every state row.
+    sources: Vec<u32>,
+    runs: SourceRuns,
     /// Tokens fed so far (the next token's position).
     position: usize,
-    /// The encoder row each state row attends to. Cross-attention keys and
-    /// values depend only on it, so beam reorders that keep every row on
-    /// its source (all of them, within one input's beams) skip copying them.
-    sources: Vec<u32>,
 }
 
 /// A T5 / flan-T5 encoder-decoder with its LM head.
@@ -563,18 +654,18 @@ impl Seq2SeqModel for T5 {
             .broadcast_add(&mask_bias(attention_mask)?)?;
         for block in &self.encoder.blocks {
             let normed = block.self_norm.forward(&xs)?;
-            let (keys, values) = block.self_attention.keys_values(&normed)?;
+            let (queries, keys, values) = block.self_attention.queries_keys_values(&normed)?;
             xs = (&xs
                 + block
                     .self_attention
-                    .attend(&normed, &keys, &values, &bias)?)?;
+                    .attend(&queries, &keys, &values, &bias)?)?;
             xs = block.feed_forward(&xs)?;
         }
         Ok(self.encoder.final_layer_norm.forward(&xs)?)
     }
 
     fn start(&self, encoder_out: &Tensor, attention_mask: &Tensor) -> Result<T5State, InferError> {
-        let layers = self
+        let encoder_cross = self
             .decoder
             .blocks
             .iter()
@@ -582,21 +673,24 @@ impl Seq2SeqModel for T5 {
                 let (attention, _) = block.cross_attention.as_ref().ok_or_else(|| {
                     candle_core::Error::msg("T5 decoder block without cross-attention")
                 })?;
-                let (cross_keys, cross_values) = attention.keys_values(encoder_out)?;
-                Ok(LayerCache {
-                    keys: None,
-                    values: None,
-                    cross_keys,
-                    cross_values,
-                })
+                let (keys, values) = attention.cross_keys_values(encoder_out)?;
+                Ok(CrossCache { keys, values })
             })
             .collect::<candle_core::Result<Vec<_>>>()?;
         let rows = encoder_out.dim(0)? as u32;
+        let sources: Vec<u32> = (0..rows).collect();
+        let encoder_bias = mask_bias(attention_mask)?;
         Ok(T5State {
-            layers,
-            cross_bias: mask_bias(attention_mask)?,
+            self_caches: (0..self.decoder.blocks.len())
+                .map(|_| KvCache::default())
+                .collect(),
+            cross: encoder_cross.clone(),
+            cross_bias: encoder_bias.clone(),
+            encoder_cross,
+            encoder_bias,
+            runs: SourceRuns::of(&sources),
+            sources,
             position: 0,
-            sources: (0..rows).collect(),
         })
     }
 
@@ -611,29 +705,27 @@ impl Seq2SeqModel for T5 {
             false,
             &self.device,
         )?;
-        for (block, cache) in self.decoder.blocks.iter().zip(state.layers.iter_mut()) {
+        for ((block, cache), cross) in self
+            .decoder
+            .blocks
+            .iter()
+            .zip(state.self_caches.iter_mut())
+            .zip(&state.cross)
+        {
             let normed = block.self_norm.forward(&xs)?;
-            let (keys, values) = block.self_attention.keys_values(&normed)?;
-            let (keys, values) = match (&cache.keys, &cache.values) {
-                (Some(old_keys), Some(old_values)) => (
-                    Tensor::cat(&[old_keys, &keys], 2)?,
-                    Tensor::cat(&[old_values, &values], 2)?,
-                ),
-                _ => (keys, values),
-            };
+            let (queries, keys, values) = block.self_attention.queries_keys_values(&normed)?;
+            let (keys, values) = cache.append(&keys, &values)?;
             xs = (&xs
                 + block
                     .self_attention
-                    .attend(&normed, &keys, &values, &self_bias)?)?;
-            cache.keys = Some(keys);
-            cache.values = Some(values);
+                    .attend(&queries, &keys, &values, &self_bias)?)?;
             if let Some((attention, norm)) = &block.cross_attention {
-                let normed = norm.forward(&xs)?;
                 xs = (&xs
-                    + attention.attend(
-                        &normed,
-                        &cache.cross_keys,
-                        &cache.cross_values,
+                    + attention.attend_runs(
+                        &norm.forward(&xs)?,
+                        state.runs.run,
+                        &cross.keys,
+                        &cross.values,
                         &state.cross_bias,
                     )?)?;
             }
@@ -659,20 +751,27 @@ impl Seq2SeqModel for T5 {
                     state.sources.len()
                 ))
             })?;
-        let pick = |t: &Tensor| t.index_select(rows, 0);
-        let move_cross = sources != state.sources;
-        for cache in &mut state.layers {
-            cache.keys = cache.keys.as_ref().map(pick).transpose()?;
-            cache.values = cache.values.as_ref().map(pick).transpose()?;
-            if move_cross {
-                cache.cross_keys = pick(&cache.cross_keys)?;
-                cache.cross_values = pick(&cache.cross_values)?;
+        for cache in &mut state.self_caches {
+            cache.select_rows(rows)?;
+        }
+        let runs = SourceRuns::of(&sources);
+        if runs.sources != state.runs.sources {
+            let inputs = state.encoder_bias.dim(0)?;
+            if runs.sources.iter().copied().eq(0..inputs as u32) {
+                state.cross = state.encoder_cross.clone();
+                state.cross_bias = state.encoder_bias.clone();
+            } else {
+                let picked = Tensor::new(runs.sources.as_slice(), rows.device())?;
+                state.cross = state
+                    .encoder_cross
+                    .iter()
+                    .map(|cross| cross.select(&picked))
+                    .collect::<candle_core::Result<_>>()?;
+                state.cross_bias = state.encoder_bias.index_select(&picked, 0)?;
             }
         }
-        if move_cross {
-            state.cross_bias = pick(&state.cross_bias)?;
-            state.sources = sources;
-        }
+        state.runs = runs;
+        state.sources = sources;
         Ok(())
     }
 }
