@@ -78,7 +78,7 @@ impl Config {
             config.encoder_attention_heads,
             config.decoder_attention_heads,
         ] {
-            if heads == 0 || config.d_model % heads != 0 {
+            if heads == 0 || !config.d_model.is_multiple_of(heads) {
                 return Err(bad(format!(
                     "d_model {} is not a multiple of the {heads} attention heads",
                     config.d_model

@@ -42,7 +42,11 @@ impl Config {
                 config.hidden_act
             )));
         }
-        if config.num_attention_heads == 0 || config.hidden_size % config.num_attention_heads != 0 {
+        if config.num_attention_heads == 0
+            || !config
+                .hidden_size
+                .is_multiple_of(config.num_attention_heads)
+        {
             return Err(bad(
                 "hidden_size must be a positive multiple of num_attention_heads".into(),
             ));

@@ -342,7 +342,7 @@ impl SourceRuns {
             .take_while(|&&source| Some(&source) == row_sources.first())
             .count()
             .max(1);
-        let grouped = row_sources.len() % run == 0
+        let grouped = row_sources.len().is_multiple_of(run)
             && row_sources
                 .chunks(run)
                 .all(|chunk| chunk.iter().all(|source| Some(source) == chunk.first()));

@@ -65,7 +65,7 @@ impl BergamotConfig {
             encoder_layers: number("enc-depth")?,
             decoder_layers: number("dec-depth")?,
         };
-        if config.dim % config.heads != 0 || config.dim % 2 != 0 {
+        if !config.dim.is_multiple_of(config.heads) || !config.dim.is_multiple_of(2) {
             return Err(format!(
                 "dim-emb {} is not divisible by transformer-heads {} (and by 2)",
                 config.dim, config.heads
