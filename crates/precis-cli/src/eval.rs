@@ -15,7 +15,7 @@ use precis_infer::eval::rouge::RougeScores;
 use precis_infer::eval::{read_summary_data, score_summaries, summarize_dataset, SummaryReport};
 use serde::Serialize;
 
-use crate::cli::{EvalCommand, EvalInput, ModelSourceArgs};
+use crate::cli::{EvalCommand, EvalInput, ModelSourceArgs, Unit};
 use crate::failure::Failure;
 use crate::models;
 use crate::ui::Ui;
@@ -55,6 +55,7 @@ pub fn run(command: EvalCommand, ui: &mut Ui) -> Result<()> {
             to,
             model,
             source,
+            unit,
             json,
         } => {
             let sources = read_lines(&src)?;
@@ -67,7 +68,7 @@ pub fn run(command: EvalCommand, ui: &mut Ui) -> Result<()> {
                     same_length(&path, hypotheses.len(), &src, sources.len())?;
                     (hypotheses, None)
                 }
-                None => translate(&sources, &from, &to, model.as_deref(), &source, ui)?,
+                None => translate(&sources, &from, &to, model.as_deref(), &source, unit, ui)?,
             };
             let seconds = started.elapsed().as_secs_f64();
             let hyps: Vec<&str> = hypotheses.iter().map(String::as_str).collect();
@@ -123,6 +124,7 @@ fn translate(
     to: &str,
     model: Option<&str>,
     source: &ModelSourceArgs,
+    unit: Unit,
     ui: &mut Ui,
 ) -> Result<(Vec<String>, Option<precis_infer::ModelInfo>)> {
     let workers = models::translation_workers(source);
@@ -136,7 +138,7 @@ fn translate(
     let translator = models::load_translator(&choice, workers, ui)?;
     let lines: Vec<&str> = sources.iter().map(String::as_str).collect();
     ui.spinner(format!("translating {} lines", lines.len()));
-    let translation = translator.translate_lines(&lines);
+    let translation = translator.translate_lines(&lines, unit.into());
     ui.finish();
     let translation = translation?;
     Ok((translation.lines, Some(translation.model)))

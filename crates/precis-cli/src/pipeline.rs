@@ -219,7 +219,9 @@ fn translate(
     lines: &[String],
 ) -> Result<Translation, precis_infer::InferError> {
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    translator.translate_lines(&lines)
+    // Summaries and articles are prose: sentence by sentence translates them
+    // best and never lets a model skip a sentence of a long paragraph.
+    translator.translate_lines(&lines, precis_infer::Segmentation::Sentence)
 }
 
 /// Runs `job`, giving up after `timeout`. A job that times out cannot be

@@ -44,7 +44,7 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
     ui.spinner(format!("translating {} line(s)", lines.len()));
     let started = Instant::now();
     let translation = translator
-        .translate_lines(&lines)
+        .translate_lines(&lines, args.unit.into())
         .with_context(|| format!("cannot translate {source}"));
     ui.finish();
     ui.timing("translating", started.elapsed());

