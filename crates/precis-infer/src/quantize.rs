@@ -3,8 +3,10 @@
 //! matrices to about a quarter and speeds up CPU matmuls, at a small
 //! accuracy cost that the tests measure.
 
-use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
-use candle_core::{Module, Result, Tensor};
+use std::borrow::Cow;
+
+use candle_core::quantized::{GgmlDType, QMatMul, QStorage, QTensor};
+use candle_core::{Module, Result, Tensor, D};
 use candle_nn::VarBuilder;
 use serde::{Deserialize, Serialize};
 
@@ -23,8 +25,18 @@ pub enum Precision {
 #[derive(Debug, Clone)]
 pub enum Linear {
     F32(candle_nn::Linear),
-    Q8(QMatMul),
+    /// `out_dim` outputs of a matrix padded with zero rows to whole tiles.
+    Q8 {
+        matmul: QMatMul,
+        out_dim: usize,
+    },
 }
+
+/// candle's fast int8 kernels (AVX-512 VNNI / AVX-VNNI, repacked weights)
+/// take weights in tiles of this many rows and fall back to a slower
+/// per-row kernel otherwise: vocabulary-sized lm_heads (t5's 32101 rows)
+/// get zero rows appended so that they use the fast kernels too.
+const Q8_TILE_ROWS: usize = 16;
 
 impl Linear {
     /// Loads `weight` of shape `[out_dim, in_dim]` under `vb`.
@@ -42,10 +54,25 @@ impl Linear {
     /// block size stays in f32 rather than failing to load.
     pub fn new(weight: Tensor, precision: Precision) -> Result<Self> {
         let block = GgmlDType::Q8_0.block_size();
+        let (out_dim, in_dim) = weight.dims2()?;
         match precision {
-            Precision::Q8 if weight.dim(1)? % block == 0 => {
-                let quantized = QTensor::quantize(&weight, GgmlDType::Q8_0)?;
-                Ok(Self::Q8(QMatMul::from_qtensor(quantized)?))
+            Precision::Q8 if in_dim % block == 0 => {
+                let mut quantized = QTensor::quantize(&weight, GgmlDType::Q8_0)?;
+                let padding = out_dim.next_multiple_of(Q8_TILE_ROWS) - out_dim;
+                if padding > 0 {
+                    // All-zero bytes are a zero Q8_0 block (scale 0, values 0);
+                    // padding after quantizing spares an f32 copy of the matrix.
+                    let mut data = quantized.data()?.into_owned();
+                    let row_bytes = in_dim / block * GgmlDType::Q8_0.type_size();
+                    data.resize(data.len() + padding * row_bytes, 0);
+                    let storage =
+                        QStorage::from_data(Cow::Owned(data), weight.device(), GgmlDType::Q8_0)?;
+                    quantized = QTensor::new(storage, (out_dim + padding, in_dim))?;
+                }
+                Ok(Self::Q8 {
+                    matmul: QMatMul::from_qtensor(quantized)?,
+                    out_dim,
+                })
             }
             _ => Ok(Self::F32(candle_nn::Linear::new(weight, None))),
         }
@@ -56,7 +83,55 @@ impl Module for Linear {
     fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         match self {
             Self::F32(linear) => linear.forward(xs),
-            Self::Q8(matmul) => matmul.forward(xs),
+            Self::Q8 { matmul, out_dim } => {
+                let ys = matmul.forward(xs)?;
+                if ys.dim(D::Minus1)? == *out_dim {
+                    Ok(ys)
+                } else {
+                    ys.narrow(D::Minus1, 0, *out_dim)
+                }
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::Device;
+
+    /// A Q8 matrix with a row count off the tile grid gets zero rows that
+    /// change no output: the same values as the unpadded quantized matmul.
+    #[test]
+    fn padded_q8_rows_change_no_output() {
+        let (out_dim, in_dim) = (Q8_TILE_ROWS + 3, 64);
+        let values = |n: usize, seed: f32| -> Vec<f32> {
+            (0..n).map(|i| ((i as f32 + seed) * 0.37).sin()).collect()
+        };
+        let weight = Tensor::from_vec(
+            values(out_dim * in_dim, 1.0),
+            (out_dim, in_dim),
+            &Device::Cpu,
+        )
+        .unwrap();
+        let xs = Tensor::from_vec(values(2 * in_dim, 5.0), (1, 2, in_dim), &Device::Cpu).unwrap();
+        let linear = Linear::new(weight.clone(), Precision::Q8).unwrap();
+        assert!(matches!(
+            &linear,
+            Linear::Q8 {
+                matmul: QMatMul::QTensor(_),
+                ..
+            }
+        ));
+        let padded = linear.forward(&xs).unwrap();
+        assert_eq!(padded.dims(), [1, 2, out_dim]);
+        let unpadded = QMatMul::from_qtensor(QTensor::quantize(&weight, GgmlDType::Q8_0).unwrap())
+            .unwrap()
+            .forward(&xs)
+            .unwrap();
+        assert_eq!(
+            padded.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+            unpadded.flatten_all().unwrap().to_vec1::<f32>().unwrap()
+        );
     }
 }
