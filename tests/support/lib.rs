@@ -138,6 +138,19 @@ fn build_precis() -> Result<PathBuf, String> {
     Ok(profile_dir.join(format!("precis{}", std::env::consts::EXE_SUFFIX)))
 }
 
+/// Runs `cmd` and returns its output; the test fails, showing precis's
+/// stderr, unless it exits 0.
+pub fn succeed(cmd: &mut Command) -> std::process::Output {
+    let output = cmd.output().expect("cannot start precis");
+    assert!(
+        output.status.success(),
+        "precis exited with {}:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
 /// Parses `--format json` output (one object, or JSON Lines) and replaces
 /// every `*_ms` timing by 0, so snapshots are deterministic.
 pub fn json_records(stdout: &[u8]) -> Vec<serde_json::Value> {

@@ -1,6 +1,6 @@
 //! `precis clean`: every format, stdin, files, folders and batches.
 
-use precis_e2e::{json_records, Sandbox, ARTICLE, SECOND_ARTICLE};
+use precis_e2e::{json_records, succeed, Sandbox, ARTICLE, SECOND_ARTICLE};
 use predicates::prelude::*;
 
 #[test]
@@ -99,16 +99,7 @@ fn batch_is_json_lines_and_learns_repeated_lines() {
     let sandbox = Sandbox::new();
     sandbox.write("site/1.txt", ARTICLE);
     sandbox.write("site/2.txt", SECOND_ARTICLE);
-    let output = sandbox
-        .precis()
-        .args(["clean", "--format", "json", "site"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeed(sandbox.precis().args(["clean", "--format", "json", "site"]));
     // One compact object per line.
     let stdout = String::from_utf8(output.stdout.clone()).unwrap();
     assert_eq!(stdout.lines().count(), 2, "{stdout}");

@@ -1,7 +1,7 @@
 //! `precis eval`: ROUGE, BLEU/chrF and cleaning scores on small data sets
 //! written here.
 
-use precis_e2e::{Sandbox, ARTICLE};
+use precis_e2e::{succeed, Sandbox, ARTICLE};
 use predicates::prelude::*;
 
 fn summary_data(sandbox: &Sandbox) {
@@ -45,24 +45,15 @@ fn rouge_of_given_predictions() {
 fn rouge_of_a_summarizer_as_json() {
     let sandbox = Sandbox::new();
     summary_data(&sandbox);
-    let output = sandbox
-        .precis()
-        .args([
-            "eval",
-            "summarize",
-            "--data",
-            "data.jsonl",
-            "--model",
-            "lead3",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeed(sandbox.precis().args([
+        "eval",
+        "summarize",
+        "--data",
+        "data.jsonl",
+        "--model",
+        "lead3",
+        "--json",
+    ]));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["model"]["name"], "lead3");
     assert_eq!(report["items"].as_array().unwrap().len(), 2);
@@ -120,16 +111,7 @@ fn cleaning_snippet_scores() {
         }
     });
     sandbox.write("pages/expected.json", expected.to_string());
-    let output = sandbox
-        .precis()
-        .args(["eval", "clean", "pages", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeed(sandbox.precis().args(["eval", "clean", "pages", "--json"]));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["pages"], 1);
     assert_eq!(report["counts"]["true_positives"], 1);

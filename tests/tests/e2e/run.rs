@@ -2,7 +2,7 @@
 //! downloaded files (textrank, lead3, the tiny T5 test model), and their
 //! model errors (exit 3).
 
-use precis_e2e::{json_records, workspace_root, Sandbox, ARTICLE, SECOND_ARTICLE};
+use precis_e2e::{json_records, succeed, workspace_root, Sandbox, ARTICLE, SECOND_ARTICLE};
 use predicates::prelude::*;
 
 #[test]
@@ -26,16 +26,7 @@ fn text_names_the_default_model_and_says_why() {
 fn json_record_is_complete() {
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", ARTICLE);
-    let output = sandbox
-        .precis()
-        .args(["run", "--format", "json", "a.txt"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeed(sandbox.precis().args(["run", "--format", "json", "a.txt"]));
     let records = json_records(&output.stdout);
     insta::assert_json_snapshot!("run_textrank_json", records[0]);
 }
@@ -59,24 +50,19 @@ fn markdown() {
 #[test]
 fn summarize_from_stdin_with_word_budget() {
     let sandbox = Sandbox::new();
-    let output = sandbox
-        .precis()
-        .args([
-            "summarize",
-            "--model",
-            "textrank",
-            "--max-length",
-            "10",
-            "--format",
-            "json",
-        ])
-        .write_stdin(ARTICLE)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = succeed(
+        sandbox
+            .precis()
+            .args([
+                "summarize",
+                "--model",
+                "textrank",
+                "--max-length",
+                "10",
+                "--format",
+                "json",
+            ])
+            .write_stdin(ARTICLE),
     );
     let record = &json_records(&output.stdout)[0];
     assert_eq!(record["source"], "<stdin>");
@@ -91,24 +77,15 @@ fn batch_writes_one_json_line_per_article() {
     let sandbox = Sandbox::new();
     sandbox.write("1.txt", ARTICLE);
     sandbox.write("2.txt", SECOND_ARTICLE);
-    let output = sandbox
-        .precis()
-        .args([
-            "run",
-            "--format",
-            "json",
-            "1.txt",
-            "2.txt",
-            "-o",
-            "out.jsonl",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeed(sandbox.precis().args([
+        "run",
+        "--format",
+        "json",
+        "1.txt",
+        "2.txt",
+        "-o",
+        "out.jsonl",
+    ]));
     let written = std::fs::read(sandbox.path().join("out.jsonl")).unwrap();
     let records = json_records(&written);
     assert_eq!(records.len(), 2);
@@ -125,26 +102,21 @@ fn tiny_t5_model_folder_summarizes_deterministically() {
     sandbox.write("a.txt", ARTICLE);
     let model = workspace_root().join("crates/precis-infer/tests/fixtures/t5-tiny");
     let run = || {
-        let output = sandbox
-            .precis()
-            .args([
-                "summarize",
-                "--format",
-                "json",
-                "--beams",
-                "2",
-                "--max-length",
-                "12",
-                "--model",
-            ])
-            .arg(&model)
-            .arg("a.txt")
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        let output = succeed(
+            sandbox
+                .precis()
+                .args([
+                    "summarize",
+                    "--format",
+                    "json",
+                    "--beams",
+                    "2",
+                    "--max-length",
+                    "12",
+                    "--model",
+                ])
+                .arg(&model)
+                .arg("a.txt"),
         );
         json_records(&output.stdout).remove(0)
     };

@@ -3,7 +3,7 @@
 //! These run the real Bergamot model that `just models` downloads; without
 //! it they are skipped with a notice (in CI they fail).
 
-use precis_e2e::{downloaded_models, json_records, Sandbox, ARTICLE};
+use precis_e2e::{downloaded_models, json_records, succeed, Sandbox, ARTICLE};
 use predicates::prelude::*;
 
 #[test]
@@ -28,17 +28,12 @@ fn one_output_line_per_input_line() {
     };
     let sandbox = Sandbox::new();
     let input = "The ferry runs again. It leaves at noon.\n\nThe library opens on Saturday.\n";
-    let output = sandbox
-        .precis()
-        .env("PRECIS_MODELS_DIR", &models)
-        .args(["translate", "--from", "en", "--to", "pt"])
-        .write_stdin(input)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = succeed(
+        sandbox
+            .precis()
+            .env("PRECIS_MODELS_DIR", &models)
+            .args(["translate", "--from", "en", "--to", "pt"])
+            .write_stdin(input),
     );
     let text = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -63,17 +58,12 @@ fn unit_sentence_joins_sentences_unit_line_keeps_lines_whole() {
     let input =
         "The ferry runs again. It leaves at noon.\nThe ferry runs again.\nIt leaves at noon.\n";
     let translate = |unit: &str| {
-        let output = sandbox
-            .precis()
-            .env("PRECIS_MODELS_DIR", &models)
-            .args(["translate", "--to", "pt", "--unit", unit])
-            .write_stdin(input)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        let output = succeed(
+            sandbox
+                .precis()
+                .env("PRECIS_MODELS_DIR", &models)
+                .args(["translate", "--to", "pt", "--unit", unit])
+                .write_stdin(input),
         );
         String::from_utf8(output.stdout).unwrap()
     };
@@ -95,17 +85,14 @@ fn json_output_of_translate() {
     };
     let sandbox = Sandbox::new();
     sandbox.write("in.txt", "Good morning.\nThank you very much.\n");
-    let output = sandbox
-        .precis()
-        .env("PRECIS_MODELS_DIR", &models)
-        .args(["translate", "--to", "pt", "--format", "json", "in.txt"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeed(sandbox.precis().env("PRECIS_MODELS_DIR", &models).args([
+        "translate",
+        "--to",
+        "pt",
+        "--format",
+        "json",
+        "in.txt",
+    ]));
     let record = &json_records(&output.stdout)[0];
     assert_eq!(record["source"], "in.txt");
     assert_eq!(record["model"]["name"], "bergamot-en-pt");
@@ -119,27 +106,17 @@ fn run_translates_summary_and_whole_article() {
     };
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", ARTICLE);
-    let output = sandbox
-        .precis()
-        .env("PRECIS_MODELS_DIR", &models)
-        .args([
-            "run",
-            "--model",
-            "textrank",
-            "--to",
-            "pt",
-            "--translate-all",
-            "--format",
-            "json",
-            "a.txt",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeed(sandbox.precis().env("PRECIS_MODELS_DIR", &models).args([
+        "run",
+        "--model",
+        "textrank",
+        "--to",
+        "pt",
+        "--translate-all",
+        "--format",
+        "json",
+        "a.txt",
+    ]));
     let record = &json_records(&output.stdout)[0];
     let summary_lines = record["summary"]["text"].as_str().unwrap().lines().count();
     let translation = &record["translation"];
