@@ -141,20 +141,6 @@ fn unknown_model_exits_3() {
 }
 
 #[test]
-fn offline_without_cache_exits_3_with_the_fix() {
-    let sandbox = Sandbox::new();
-    sandbox.write("a.txt", ARTICLE);
-    sandbox
-        .precis()
-        .env_remove("HF_HUB_OFFLINE")
-        .args(["run", "--offline", "--model", "t5-small", "a.txt"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("error: cannot load the summarizer t5-small\n  caused by: model `t5-small` is not in the Hugging Face cache"))
-        .stderr(predicate::str::contains("(offline mode: HF_HUB_OFFLINE or --offline is set); run `precis models fetch t5-small`"));
-}
-
-#[test]
 fn translation_without_model_exits_3_and_says_how_to_fetch_it() {
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", ARTICLE);
