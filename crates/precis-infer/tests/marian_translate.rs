@@ -150,3 +150,35 @@ fn separate_vocabularies_translate_like_transformers() {
         .collect();
     assert_eq!(translation.lines, want);
 }
+
+/// By sentence, a two-sentence line is the two sentences' translations
+/// joined; by line, it is translated whole, as one source.
+#[test]
+fn a_line_is_split_into_sentences_or_translated_whole() {
+    let dir = fixture_dir("marian-sep-tiny");
+    let recorded: Translations =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let translator = MarianTranslator::from_folder(
+        &dir,
+        "marian-sep-tiny",
+        "de",
+        &GenerationOverrides::default(),
+        Precision::F32,
+    )
+    .unwrap();
+    let (first, third) = (&recorded.translations[0], &recorded.translations[2]);
+    let line = format!("{} {}", first.text, third.text);
+    let by_sentence = translator
+        .translate_lines(&[line.as_str()], Segmentation::Sentence)
+        .unwrap();
+    assert_eq!(
+        by_sentence.lines,
+        [format!("{} {}", first.translation, third.translation)]
+    );
+    let by_line = translator
+        .translate_lines(&[line.as_str()], Segmentation::Line)
+        .unwrap();
+    let (whole, _) = translator.translate_sentences(&[&line]).unwrap().remove(0);
+    assert_eq!(by_line.lines, [whole]);
+    assert_ne!(by_line.lines, by_sentence.lines);
+}
