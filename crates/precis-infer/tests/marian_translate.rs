@@ -119,11 +119,8 @@ struct Translated {
     translation: String,
 }
 
-/// A model with separate vocabularies (encoder and decoder embeddings of
-/// their own, target_vocab.json) translates as `MarianMTModel.generate` +
-/// `MarianTokenizer.decode` do with the folder's own settings.
-#[test]
-fn separate_vocabularies_translate_like_transformers() {
+/// The separate-vocabulary fixture model and its recorded translations.
+fn separate_vocabularies() -> (Translations, MarianTranslator) {
     let dir = fixture_dir("marian-sep-tiny");
     let recorded: Translations =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
@@ -135,6 +132,15 @@ fn separate_vocabularies_translate_like_transformers() {
         Precision::F32,
     )
     .unwrap();
+    (recorded, translator)
+}
+
+/// A model with separate vocabularies (encoder and decoder embeddings of
+/// their own, target_vocab.json) translates as `MarianMTModel.generate` +
+/// `MarianTokenizer.decode` do with the folder's own settings.
+#[test]
+fn separate_vocabularies_translate_like_transformers() {
+    let (recorded, translator) = separate_vocabularies();
     let lines: Vec<&str> = recorded
         .translations
         .iter()
@@ -155,17 +161,7 @@ fn separate_vocabularies_translate_like_transformers() {
 /// joined; by line, it is translated whole, as one source.
 #[test]
 fn a_line_is_split_into_sentences_or_translated_whole() {
-    let dir = fixture_dir("marian-sep-tiny");
-    let recorded: Translations =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
-    let translator = MarianTranslator::from_folder(
-        &dir,
-        "marian-sep-tiny",
-        "de",
-        &GenerationOverrides::default(),
-        Precision::F32,
-    )
-    .unwrap();
+    let (recorded, translator) = separate_vocabularies();
     let (first, third) = (&recorded.translations[0], &recorded.translations[2]);
     let line = format!("{} {}", first.text, third.text);
     let by_sentence = translator
