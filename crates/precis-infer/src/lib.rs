@@ -16,6 +16,7 @@ mod error;
 pub mod eval;
 pub mod extractive;
 pub mod generate;
+mod kernels;
 pub mod loading;
 mod marian_translator;
 pub mod models;

@@ -6,9 +6,11 @@
 use std::borrow::Cow;
 
 use candle_core::quantized::{GgmlDType, QMatMul, QStorage, QTensor};
-use candle_core::{Module, Result, Tensor, D};
+use candle_core::{Module, Result, Storage, Tensor, D};
 use candle_nn::VarBuilder;
 use serde::{Deserialize, Serialize};
+
+use crate::kernels::products_transposed;
 
 /// How linear-layer weights are stored in memory.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,11 +41,13 @@ pub enum Linear {
 const Q8_TILE_ROWS: usize = 16;
 
 /// Up to this many input rows (a decoder step of a few beams or
-/// sentences), f32 products take the weight as gemm's left operand.
+/// sentences), f32 products stream the weights through
+/// [`products_transposed`] instead of a GEMM that packs them on every call.
 const FEW_ROWS: usize = 16;
 
-/// Weight rows per parallel block of those products.
-const PIECE_ROWS: usize = 512;
+/// Weight rows per parallel task of those products, at the least: fewer
+/// tasks than this would cost more to schedule than they save.
+const MIN_TASK_ROWS: usize = 32;
 
 impl Linear {
     /// Loads `weight` of shape `[out_dim, in_dim]` under `vb`.
@@ -64,24 +68,120 @@ impl Linear {
         let (out_dim, in_dim) = weight.dims2()?;
         match precision {
             Precision::Q8 if in_dim.is_multiple_of(block) => {
-                let mut quantized = QTensor::quantize(&weight, GgmlDType::Q8_0)?;
-                let padding = out_dim.next_multiple_of(Q8_TILE_ROWS) - out_dim;
-                if padding > 0 {
-                    // All-zero bytes are a zero Q8_0 block (scale 0, values 0);
-                    // padding after quantizing spares an f32 copy of the matrix.
-                    let mut data = quantized.data()?.into_owned();
-                    let row_bytes = in_dim / block * GgmlDType::Q8_0.type_size();
-                    data.resize(data.len() + padding * row_bytes, 0);
-                    let storage =
-                        QStorage::from_data(Cow::Owned(data), weight.device(), GgmlDType::Q8_0)?;
-                    quantized = QTensor::new(storage, (out_dim + padding, in_dim))?;
-                }
+                let weight = weight.contiguous()?;
+                let rows = out_dim.next_multiple_of(Q8_TILE_ROWS);
+                let data =
+                    with_cpu_f32(&weight, |w| quantize_q8_0(w, in_dim, rows)).ok_or_else(|| {
+                        candle_core::Error::msg("q8: weights must be f32 tensors in CPU memory")
+                    })?;
+                let storage =
+                    QStorage::from_data(Cow::Owned(data), weight.device(), GgmlDType::Q8_0)?;
                 Ok(Self::Q8 {
-                    matmul: QMatMul::from_qtensor(quantized)?,
+                    matmul: QMatMul::from_qtensor(QTensor::new(storage, (rows, in_dim))?)?,
                     out_dim,
                 })
             }
             _ => Ok(Self::F32(candle_nn::Linear::new(weight, None))),
+        }
+    }
+}
+
+/// Runs `f` on the values of a contiguous f32 tensor in CPU memory, without
+/// copying them; `None` for any other tensor.
+fn with_cpu_f32<R>(tensor: &Tensor, f: impl FnOnce(&[f32]) -> R) -> Option<R> {
+    let (storage, layout) = tensor.storage_and_layout();
+    match (&*storage, layout.contiguous_offsets()) {
+        (Storage::Cpu(cpu), Some((start, end))) => {
+            cpu.as_slice::<f32>().ok()?.get(start..end).map(f)
+        }
+        _ => None,
+    }
+}
+
+/// Bytes of one ggml `Q8_0` block: an f16 scale, then 32 int8 values.
+const Q8_BLOCK_BYTES: usize = 34;
+const Q8_BLOCK_VALUES: usize = 32;
+
+/// Row-major `w` with `in_dim` columns as `Q8_0` blocks, row after row, then
+/// zero rows up to `rows` (all-zero bytes are a zero block: scale 0, values
+/// 0). The values are those of ggml's `quantize_row_q8_0` (candle's
+/// `QTensor::quantize`), bit for bit, but computed in parallel and in a form
+/// the compiler vectorizes: candle's calls libm's `roundf` per weight and
+/// took most of a q8 model's load time.
+fn quantize_q8_0(w: &[f32], in_dim: usize, rows: usize) -> Vec<u8> {
+    use rayon::prelude::*;
+    let row_bytes = in_dim / Q8_BLOCK_VALUES * Q8_BLOCK_BYTES;
+    let mut data = vec![0u8; rows * row_bytes];
+    data.par_chunks_mut(row_bytes)
+        .zip(w.par_chunks_exact(in_dim))
+        .for_each(|(out, row)| {
+            for (out, values) in out
+                .chunks_exact_mut(Q8_BLOCK_BYTES)
+                .zip(row.chunks_exact(Q8_BLOCK_VALUES))
+            {
+                quantize_block(values, out);
+            }
+        });
+    data
+}
+
+/// One `Q8_0` block: `d = max|x| / 127` (as f16), `q = round(x / d)`, with
+/// `f32::round`'s ties away from zero.
+fn quantize_block(values: &[f32], out: &mut [u8]) {
+    // `a > max` rather than `f32::max`, which does not vectorize; both skip NaN.
+    let amax = values.iter().fold(0f32, |max, &x| {
+        let a = x.abs();
+        if a > max {
+            a
+        } else {
+            max
+        }
+    });
+    let d = amax / 127.0;
+    let inverse = if d != 0.0 { 1.0 / d } else { 0.0 };
+    out[..2].copy_from_slice(&half::f16::from_f32(d).to_bits().to_le_bytes());
+    for (q, &x) in out[2..].iter_mut().zip(values) {
+        let v = x * inverse;
+        // `v - trunc(v)` is exact, so this is `v.round()` without libm.
+        let whole = v as i32;
+        let fraction = v - whole as f32;
+        let rounded = whole + i32::from(fraction >= 0.5) - i32::from(fraction <= -0.5);
+        *q = rounded.clamp(-128, 127) as i8 as u8;
+    }
+}
+
+/// `x·Wᵀ` for `rows` rows of `x` and row-major `w`, into `out` (`[rows,
+/// outputs]`): blocks of weight rows go to rayon's pool. Each output is one
+/// fixed-order dot product, so the result is the same whatever the threads.
+fn few_row_products(x: &[f32], w: &[f32], in_dim: usize, rows: usize, out: &mut [f32]) {
+    use rayon::prelude::*;
+    let out_dim = w.len() / in_dim;
+    // Output-major, so that each block of weight rows owns one slice.
+    let mut transposed = if rows == 1 {
+        Vec::new()
+    } else {
+        vec![0f32; out.len()]
+    };
+    let target = if rows == 1 {
+        &mut *out
+    } else {
+        &mut transposed
+    };
+    let task_rows = out_dim
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(MIN_TASK_ROWS);
+    if task_rows >= out_dim {
+        products_transposed(x, w, in_dim, target);
+    } else {
+        w.par_chunks(task_rows * in_dim)
+            .zip(target.par_chunks_mut(task_rows * rows))
+            .for_each(|(w, target)| products_transposed(x, w, in_dim, target));
+    }
+    if rows > 1 {
+        for (o, values) in transposed.chunks_exact(rows).enumerate() {
+            for (r, &v) in values.iter().enumerate() {
+                out[r * out_dim + o] = v;
+            }
         }
     }
 }
@@ -96,34 +196,19 @@ impl Module for Linear {
                 if rows == 0 || rows > FEW_ROWS {
                     return linear.forward(xs);
                 }
-                // `x·Wᵀ` as `(W·xᵀ)ᵀ`: as the right operand, gemm repacks the
-                // transposed `W` on every call (t5-small's lm_head: 65 MB per
-                // decoder step); as the left one it streams it once. gemm
-                // runs such thin products on one thread, so blocks of
-                // `PIECE_ROWS` weight rows go to the pool; the blocks do not
-                // depend on the thread count, nor do the results.
-                let xt = xs.reshape((rows, in_dim))?.t()?;
-                let pieces = out_dim.div_ceil(PIECE_ROWS);
-                let ys = if pieces < 2 {
-                    weight.matmul(&xt)?
-                } else {
-                    use rayon::prelude::*;
-                    let parts = (0..pieces)
-                        .into_par_iter()
-                        .map(|piece| {
-                            let first = piece * PIECE_ROWS;
-                            let len = PIECE_ROWS.min(out_dim - first);
-                            weight.narrow(0, first, len)?.matmul(&xt)
-                        })
-                        .collect::<Result<Vec<_>>>()?;
-                    Tensor::cat(&parts, 0)?
-                };
-                let ys = ys.t()?;
+                let x = xs.flatten_all()?.to_vec1::<f32>()?;
+                let mut out = vec![0f32; rows * out_dim];
+                let streamed = with_cpu_f32(weight, |w| {
+                    few_row_products(&x, w, in_dim, rows, &mut out);
+                });
+                if streamed.is_none() {
+                    return linear.forward(xs);
+                }
                 let mut dims = xs.dims().to_vec();
                 if let Some(last) = dims.last_mut() {
                     *last = out_dim;
                 }
-                ys.contiguous()?.reshape(dims)
+                Tensor::from_vec(out, dims, xs.device())
             }
             Self::Q8 { matmul, out_dim } => {
                 let ys = matmul.forward(xs)?;
@@ -143,7 +228,8 @@ mod tests {
     use candle_core::Device;
 
     /// A Q8 matrix with a row count off the tile grid gets zero rows that
-    /// change no output: the same values as the unpadded quantized matmul.
+    /// change no output: the same values as candle's own quantization,
+    /// unpadded.
     #[test]
     fn padded_q8_rows_change_no_output() {
         let (out_dim, in_dim) = (Q8_TILE_ROWS + 3, 64);
@@ -177,12 +263,50 @@ mod tests {
         );
     }
 
-    /// Few-row f32 products (decoder steps) take another route through
-    /// gemm, in parallel blocks of weight rows: the same values as the
-    /// plain product up to rounding, and the same whatever the thread count.
+    /// precis's quantizer writes candle's (ggml's) `Q8_0` bytes exactly:
+    /// ties at .5 away from zero, values just below .5, a zero block, tiny
+    /// and huge scales, NaN and infinity.
+    #[test]
+    fn q8_quantization_is_candles_bit_for_bit() {
+        let mut values: Vec<f32> = (0..64 * 96)
+            .map(|i| ((i as f32) * 0.731).sin() * 3.0)
+            .collect();
+        // Block 1: scale exactly 1, so these are the rounded values themselves.
+        let ties = [
+            127.0,
+            2.5,
+            -2.5,
+            0.5,
+            -0.5,
+            0.499_999_97,
+            -0.499_999_97,
+            1.5,
+            -126.5,
+        ];
+        values[32..32 + ties.len()].copy_from_slice(&ties);
+        values[64..96].fill(0.0);
+        values[96..128].iter_mut().for_each(|v| *v *= 1e-30);
+        values[128..160].iter_mut().for_each(|v| *v *= 1e30);
+        values[160] = f32::NAN;
+        values[192] = f32::INFINITY;
+        values[224] = -f32::INFINITY;
+        let weight = Tensor::from_vec(values, (64, 96), &Device::Cpu).unwrap();
+        let ours = with_cpu_f32(&weight, |w| quantize_q8_0(w, 96, 64)).unwrap();
+        let candles = QTensor::quantize(&weight, GgmlDType::Q8_0).unwrap();
+        assert_eq!(ours, candles.data().unwrap().as_ref());
+        // Padding rows are zero blocks.
+        let padded = with_cpu_f32(&weight, |w| quantize_q8_0(w, 96, 80)).unwrap();
+        assert_eq!(padded[..ours.len()], ours[..]);
+        assert!(padded[ours.len()..].iter().all(|&b| b == 0));
+    }
+
+    /// Few-row f32 products (decoder steps) stream the weights through
+    /// precis's own kernel, in parallel blocks of weight rows: the same
+    /// values as the plain product up to rounding, the same whatever the
+    /// thread count, and each row the same whichever rows share the call.
     #[test]
     fn few_row_f32_products_equal_the_plain_product() {
-        let (out_dim, in_dim) = (3 * PIECE_ROWS + 7, 48);
+        let (out_dim, in_dim) = (17 * MIN_TASK_ROWS + 7, 48);
         let weight: Vec<f32> = (0..out_dim * in_dim)
             .map(|i| (i as f32 * 0.11).cos())
             .collect();
@@ -203,6 +327,11 @@ mod tests {
             assert_eq!(one.dims(), [rows, 1, out_dim]);
             let one = one.flatten_all().unwrap().to_vec1::<f32>().unwrap();
             assert_eq!(one, two.flatten_all().unwrap().to_vec1::<f32>().unwrap());
+            let last_alone = linear.forward(&xs.narrow(0, rows - 1, 1).unwrap()).unwrap();
+            assert_eq!(
+                last_alone.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+                one[(rows - 1) * out_dim..]
+            );
             let plain = xs.broadcast_matmul(&weight.t().unwrap()).unwrap();
             let plain = plain.flatten_all().unwrap().to_vec1::<f32>().unwrap();
             for (i, (a, b)) in one.iter().zip(&plain).enumerate() {

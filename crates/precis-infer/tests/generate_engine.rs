@@ -4,7 +4,7 @@
 //! search, plus the engine's own guarantees (batching, one beam, seeded
 //! sampling, validation, the length cap).
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use candle_core::{DType, Device, Tensor};
 use precis_infer::generate::{
@@ -42,7 +42,7 @@ struct Mock {
     positions: usize,
     sources: usize,
     /// Decoder rows computed so far, to see finished rows leave the batch.
-    rows_stepped: Cell<usize>,
+    rows_stepped: AtomicUsize,
 }
 
 struct MockState {
@@ -66,7 +66,7 @@ impl Mock {
             source: floats(&tables["source"]),
             positions: fixture["positions"].as_u64().unwrap() as usize,
             sources: fixture["sources"].as_u64().unwrap() as usize,
-            rows_stepped: Cell::new(0),
+            rows_stepped: AtomicUsize::new(0),
         }
     }
 
@@ -102,8 +102,7 @@ impl Seq2SeqModel for Mock {
     fn step(&self, state: &mut MockState, tokens: &Tensor) -> Result<Tensor, InferError> {
         let tokens: Vec<u32> = tokens.to_vec1()?;
         assert_eq!(tokens.len(), state.rows.len(), "one token per state row");
-        self.rows_stepped
-            .set(self.rows_stepped.get() + tokens.len());
+        self.rows_stepped.fetch_add(tokens.len(), Ordering::Relaxed);
         let vocab = self.special.vocab_size;
         let mut logits = Vec::with_capacity(tokens.len() * vocab);
         for ((key, history), token) in state.rows.iter_mut().zip(tokens) {
@@ -289,7 +288,10 @@ fn finished_rows_leave_the_batch() {
         "the fixture must have rows of unequal length: {lengths:?}"
     );
     // One decoder row per generated token, not batch * longest.
-    assert_eq!(model.rows_stepped.get(), lengths.iter().sum::<usize>());
+    assert_eq!(
+        model.rows_stepped.load(Ordering::Relaxed),
+        lengths.iter().sum::<usize>()
+    );
 }
 
 #[test]

@@ -136,14 +136,21 @@ fn run<M: Seq2SeqModel>(
             max_length: plan.max_length,
         });
     }
-    let encoded = model.encode(input_ids, attention_mask)?;
-    let state = model.start(&encoded, attention_mask)?;
-    let device = input_ids.device();
-    let outputs = if beams {
-        beam::run(model, state, &plan, batch, device)?
-    } else {
-        sample::run(model, state, &plan, batch, device)?
-    };
+    // A generation makes thousands of small calls into rayon (candle's
+    // element-wise ops, the few-row products of each step). Made from a
+    // thread outside the pool, each would wake a worker and sleep until it
+    // is done: two context switches per call, a tenth of a one-thread
+    // decoder step. On a worker thread they run without them.
+    let outputs = rayon::scope(|_| {
+        let encoded = model.encode(input_ids, attention_mask)?;
+        let state = model.start(&encoded, attention_mask)?;
+        let device = input_ids.device();
+        if beams {
+            beam::run(model, state, &plan, batch, device)
+        } else {
+            sample::run(model, state, &plan, batch, device)
+        }
+    })?;
     Ok(Generation {
         outputs,
         max_length: plan.max_length,

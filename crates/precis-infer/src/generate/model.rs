@@ -17,8 +17,9 @@ pub struct SpecialTokens {
     pub vocab_size: usize,
 }
 
-/// A seq2seq model, seen one decoder step at a time.
-pub trait Seq2SeqModel {
+/// A seq2seq model, seen one decoder step at a time. `Sync`: generation
+/// runs on a thread of rayon's pool.
+pub trait Seq2SeqModel: Sync {
     /// Per-sequence decoder state: self-attention key/value cache, the
     /// cross-attention keys/values computed once from the encoder output, and
     /// the encoder attention mask.

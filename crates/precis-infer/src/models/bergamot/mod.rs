@@ -7,7 +7,6 @@
 //! quantization would not.
 
 mod config;
-mod kernels;
 mod marian_bin;
 mod model;
 mod shortlist;

@@ -5,7 +5,7 @@
 //! serves source, target and output. Modules mirror the checkpoint names.
 //!
 //! It runs on plain `f32` buffers and the packed kernels of
-//! [`super::kernels`]: sentences are concatenated without padding (each
+//! [`crate::kernels`]: sentences are concatenated without padding (each
 //! attends to its own span), and each decoder row scores only its own
 //! shortlist.
 
@@ -14,9 +14,9 @@ use std::ops::Range;
 use candle_core::{DType, Device, Tensor};
 
 use super::config::BergamotConfig;
-use super::kernels::{dot, dots, prefetch, Activation, Linear, ROW_BLOCK};
 use super::marian_bin::{ItemType, MarianFile};
 use crate::generate::{Seq2SeqModel, SpecialTokens};
+use crate::kernels::{dot, dots, prefetch, Activation, Linear, ROW_BLOCK};
 use crate::InferError;
 
 /// Marian's end-of-sentence id, also used for padding.

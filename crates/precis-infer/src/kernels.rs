@@ -1,15 +1,19 @@
-//! The f32 arithmetic of the Bergamot network, without a tensor library.
+//! f32 kernels precis runs without a tensor library.
 //!
-//! The tiny model's matrices are 256 wide and a decoder step multiplies a
-//! few dozen rows at most: a general GEMM spends about as long packing the
-//! weights on every call as multiplying them. Here weights are packed once,
-//! at load time, into panels of [`PANEL`] output columns, and a micro-kernel
-//! multiplies up to [`TILE`] input rows by one panel.
+//! - [`Linear`]: weights packed once, at load time, into panels of [`PANEL`]
+//!   output columns, and a micro-kernel that multiplies up to [`TILE`] input
+//!   rows by one panel. The Bergamot network's matrices are 256 wide and a
+//!   decoder step multiplies a few dozen rows at most: a general GEMM spends
+//!   about as long packing the weights on every call as multiplying them.
+//! - [`dot`], [`dots`] and [`products_transposed`]: dot products of rows
+//!   with row-major weights as checkpoints store them, unpacked. A decoder
+//!   step of one to a few rows is bound by streaming the weights from
+//!   memory, which these do once, with no packing and no copy.
 //!
 //! Every matrix output is one chain of fused multiply-adds over the inputs
 //! in order, and every dot product sums its lanes in one fixed order, in the
-//! AVX2 kernels and the portable ones alike: results are bit-identical on
-//! every CPU and do not depend on which rows share a call.
+//! AVX2/AVX-512 kernels and the portable ones alike: results are
+//! bit-identical on every CPU and do not depend on which rows share a call.
 
 /// Output columns per packed panel (two AVX2 registers, one AVX-512).
 const PANEL: usize = 16;
@@ -183,15 +187,19 @@ pub fn dot(x: &[f32], w: &[f32]) -> f32 {
     d
 }
 
-/// [`dot`] of each of `R` (at most 3) vectors with `w`, reading `w` once.
+/// [`dot`] of each of `R` vectors with `w`, reading `w` once (the sums of up
+/// to 3 stay in registers).
 pub fn dots<const R: usize>(xs: [&[f32]; R], w: &[f32]) -> [f32; R] {
     let n = xs.iter().fold(w.len(), |n, x| n.min(x.len()));
     let body = n - n % DOT_LANES;
     let heads = xs.map(|x| &x[..body]);
     #[cfg(target_arch = "x86_64")]
-    let sums = if avx2_fma() {
-        // SAFETY: the CPU has AVX2 and FMA; the kernel reads `body` values
-        // of `w` and of each `heads` slice, which all hold `body` values.
+    let sums = if avx512() {
+        // SAFETY: the CPU has AVX-512F; the kernel reads `body` values of
+        // `w` and of each `heads` slice, which all hold `body` values.
+        unsafe { avx512::dots(heads, &w[..body]) }
+    } else if avx2_fma() {
+        // SAFETY: as above, with AVX2 and FMA.
         unsafe { avx2::dots(heads, &w[..body]) }
     } else {
         heads.map(|x| dot_portable(x, &w[..body]))
@@ -206,6 +214,42 @@ pub fn dots<const R: usize>(xs: [&[f32]; R], w: &[f32]) -> [f32; R] {
             .fold(sum, |s, (&a, &b)| a.mul_add(b, s));
     }
     out
+}
+
+/// Rows of `x` (each `inputs` long) times the transpose of `w`, row-major
+/// `[outputs][inputs]`, written output-major: `out[o * rows + r]` is the
+/// [`dot`] of row `r` of `x` with row `o` of `w`. Each row of `w` is read
+/// once, for every row of `x` at a time, so a few-row product streams the
+/// weights from memory once. `out` must hold `outputs * rows` values.
+pub fn products_transposed(x: &[f32], w: &[f32], inputs: usize, out: &mut [f32]) {
+    let rows = x.len() / inputs.max(1);
+    if rows == 0 {
+        return;
+    }
+    let outputs = (w.len() / inputs).min(out.len() / rows);
+    #[cfg(target_arch = "x86_64")]
+    if avx512() {
+        // SAFETY: the CPU has AVX-512F; the kernel reads `rows * inputs`
+        // values of `x`, `outputs * inputs` of `w` and writes `outputs *
+        // rows` of `out`, which all hold that many.
+        return unsafe { avx512::products_transposed(x, w, inputs, rows, outputs, out) };
+    }
+    for (w, out) in w.chunks_exact(inputs).zip(out.chunks_exact_mut(rows)) {
+        for (g, out) in out.chunks_mut(3).enumerate() {
+            let first = &x[g * 3 * inputs..];
+            match out.len() {
+                3 => dots_into::<3>(first, inputs, w, out),
+                2 => dots_into::<2>(first, inputs, w, out),
+                _ => dots_into::<1>(first, inputs, w, out),
+            }
+        }
+    }
+}
+
+/// [`dots`] of the first `R` rows of `x` with `w`, into `out[..R]`.
+fn dots_into<const R: usize>(x: &[f32], inputs: usize, w: &[f32], out: &mut [f32]) {
+    let rows = std::array::from_fn(|r| &x[r * inputs..(r + 1) * inputs]);
+    out[..R].copy_from_slice(&dots::<R>(rows, w));
 }
 
 /// Asks the CPU to start loading `values` into cache (a hint: no effect on
@@ -279,9 +323,10 @@ mod avx2 {
         out
     }
 
-    /// See [`super::dot_portable`], for `R` vectors at once (at most 3, so
-    /// the 4 accumulators of each stay in registers). Safety: AVX2 and FMA
-    /// available, all slices the same length, a multiple of [`DOT_LANES`].
+    /// See [`super::dot_portable`], for `R` vectors at once (the 4
+    /// accumulators of each of up to 3 stay in registers). Safety: AVX2 and
+    /// FMA available, all slices the same length, a multiple of
+    /// [`DOT_LANES`].
     #[target_feature(enable = "avx2,fma")]
     pub(super) unsafe fn dots<const R: usize>(xs: [&[f32]; R], w: &[f32]) -> [f32; R] {
         let mut acc = [[_mm256_setzero_ps(); 4]; R];
@@ -309,7 +354,7 @@ mod avx2 {
 mod avx512 {
     use std::arch::x86_64::*;
 
-    use super::{GROUP, PANEL};
+    use super::{DOT_LANES, GROUP, PANEL};
 
     /// See [`super::tile`]: two panels, one 16-lane register each. Safety:
     /// AVX-512F available, `x.len() >= R * inputs`,
@@ -341,6 +386,129 @@ mod avx512 {
             _mm512_storeu_ps(out.as_mut_ptr().add(PANEL), acc[1]);
         }
         out
+    }
+
+    /// See [`super::dot_portable`], for `R` vectors at once (up to 8 keep
+    /// their 2 accumulators in registers); bit-identical to the AVX2 kernel
+    /// (see [`reduce`]). Safety: AVX-512F available, all slices the
+    /// same length, a multiple of [`DOT_LANES`].
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    pub(super) unsafe fn dots<const R: usize>(xs: [&[f32]; R], w: &[f32]) -> [f32; R] {
+        let mut acc = [[_mm512_setzero_ps(); 2]; R];
+        let wp = w.as_ptr();
+        let xps = xs.map(|x| x.as_ptr());
+        for k in (0..w.len()).step_by(DOT_LANES) {
+            for j in 0..2 {
+                let b = _mm512_loadu_ps(wp.add(k + 16 * j));
+                for (acc, xp) in acc.iter_mut().zip(xps) {
+                    let a = _mm512_loadu_ps(xp.add(k + 16 * j));
+                    acc[j] = _mm512_fmadd_ps(a, b, acc[j]);
+                }
+            }
+        }
+        acc.map(|acc| reduce(&acc))
+    }
+
+    /// See [`super::products_transposed`]. Weight rows go `A` at a time (8
+    /// for one input row, fewer for more) so that several streams of
+    /// weights are in flight: a single one leaves memory bandwidth unused.
+    /// Input rows go 4 at a time. Safety: AVX-512F available, `x` holds
+    /// `rows * inputs` values, `w` `outputs * inputs`, `out` `outputs * rows`.
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    pub(super) unsafe fn products_transposed(
+        x: &[f32],
+        w: &[f32],
+        inputs: usize,
+        rows: usize,
+        outputs: usize,
+        out: &mut [f32],
+    ) {
+        let (x, w, out) = (x.as_ptr(), w.as_ptr(), out.as_mut_ptr());
+        let weight_rows = match rows {
+            1 => 8,
+            2 => 4,
+            _ => 2,
+        };
+        let mut o = 0;
+        while o < outputs {
+            let a = if outputs - o >= weight_rows {
+                weight_rows
+            } else {
+                1
+            };
+            let mut r = 0;
+            while r < rows {
+                let g = (rows - r).min(4);
+                let (x, w, out) = (x.add(r * inputs), w.add(o * inputs), out.add(o * rows + r));
+                match (a, g) {
+                    (8, _) => block::<8, 1>(x, w, inputs, out, rows),
+                    (4, 1) => block::<4, 1>(x, w, inputs, out, rows),
+                    (4, _) => block::<4, 2>(x, w, inputs, out, rows),
+                    (2, 1) => block::<2, 1>(x, w, inputs, out, rows),
+                    (2, 2) => block::<2, 2>(x, w, inputs, out, rows),
+                    (2, 3) => block::<2, 3>(x, w, inputs, out, rows),
+                    (2, _) => block::<2, 4>(x, w, inputs, out, rows),
+                    (_, 1) => block::<1, 1>(x, w, inputs, out, rows),
+                    (_, 2) => block::<1, 2>(x, w, inputs, out, rows),
+                    (_, 3) => block::<1, 3>(x, w, inputs, out, rows),
+                    _ => block::<1, 4>(x, w, inputs, out, rows),
+                }
+                r += g;
+            }
+            o += a;
+        }
+    }
+
+    /// `A` weight rows from `w` by `R` input rows from `x` (each `inputs`
+    /// long), into `out[a * rows + r]`: per pair the [`dots`] arithmetic,
+    /// lane chains, reduction and tail alike.
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    #[inline]
+    unsafe fn block<const A: usize, const R: usize>(
+        x: *const f32,
+        w: *const f32,
+        inputs: usize,
+        out: *mut f32,
+        rows: usize,
+    ) {
+        let body = inputs - inputs % DOT_LANES;
+        let mut acc = [[[_mm512_setzero_ps(); 2]; R]; A];
+        for k in (0..body).step_by(DOT_LANES) {
+            for j in 0..2 {
+                let xs: [__m512; R] =
+                    std::array::from_fn(|r| _mm512_loadu_ps(x.add(r * inputs + k + 16 * j)));
+                for (a, acc) in acc.iter_mut().enumerate() {
+                    let b = _mm512_loadu_ps(w.add(a * inputs + k + 16 * j));
+                    for (acc, &xs) in acc.iter_mut().zip(&xs) {
+                        acc[j] = _mm512_fmadd_ps(xs, b, acc[j]);
+                    }
+                }
+            }
+        }
+        for (a, acc) in acc.iter().enumerate() {
+            for (r, acc) in acc.iter().enumerate() {
+                let mut sum = reduce(acc);
+                for k in body..inputs {
+                    sum = (*x.add(r * inputs + k)).mul_add(*w.add(a * inputs + k), sum);
+                }
+                *out.add(a * rows + r) = sum;
+            }
+        }
+    }
+
+    /// The two accumulators of a dot product summed in the AVX2 kernel's
+    /// order: each register holds two of its registers, lane for lane.
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    #[inline]
+    unsafe fn reduce(acc: &[__m512; 2]) -> f32 {
+        let halves = |v: __m512| {
+            let high = _mm512_extractf64x4_pd::<1>(_mm512_castps_pd(v));
+            _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(high))
+        };
+        let s = _mm256_add_ps(halves(acc[0]), halves(acc[1]));
+        let q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+        let q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+        _mm_cvtss_f32(_mm_add_ss(q, _mm_shuffle_ps(q, q, 1)))
     }
 }
 
@@ -422,6 +590,36 @@ mod tests {
                 dots([&x, &y, &z], &w),
                 [dot(&x, &w), dot(&y, &w), dot(&z, &w)]
             );
+            #[cfg(target_arch = "x86_64")]
+            if avx2_fma() {
+                let heads = [&x[..body], &y[..body]];
+                // SAFETY: AVX2 and FMA are there; all slices hold `body` values.
+                let sums = unsafe { avx2::dots(heads, &w[..body]) };
+                assert_eq!(sums, heads.map(|x| dot_portable(x, &w[..body])));
+            }
+        }
+    }
+
+    /// Every output of a few-row product is the [`dot`] of its row and
+    /// weight row, whatever the row count (groups of 8 and 3, and tails).
+    #[test]
+    fn products_transposed_are_the_dots_of_each_row() {
+        let (inputs, outputs) = (70, 9);
+        let w = values(inputs * outputs, 8);
+        for rows in [1, 2, 3, 4, 8, 9, 13, 16] {
+            let x = values(rows * inputs, 9);
+            let mut out = vec![f32::NAN; rows * outputs];
+            products_transposed(&x, &w, inputs, &mut out);
+            for o in 0..outputs {
+                for r in 0..rows {
+                    let want = dot(&x[r * inputs..][..inputs], &w[o * inputs..][..inputs]);
+                    assert_eq!(
+                        out[o * rows + r].to_bits(),
+                        want.to_bits(),
+                        "{rows} rows: output {o} of row {r}"
+                    );
+                }
+            }
         }
     }
 }
