@@ -194,12 +194,9 @@ pub fn dots<const R: usize>(xs: [&[f32]; R], w: &[f32]) -> [f32; R] {
     let body = n - n % DOT_LANES;
     let heads = xs.map(|x| &x[..body]);
     #[cfg(target_arch = "x86_64")]
-    let sums = if avx512() {
-        // SAFETY: the CPU has AVX-512F; the kernel reads `body` values of
-        // `w` and of each `heads` slice, which all hold `body` values.
-        unsafe { avx512::dots(heads, &w[..body]) }
-    } else if avx2_fma() {
-        // SAFETY: as above, with AVX2 and FMA.
+    let sums = if avx2_fma() {
+        // SAFETY: the CPU has AVX2 and FMA; the kernel reads `body` values
+        // of `w` and of each `heads` slice, which all hold `body` values.
         unsafe { avx2::dots(heads, &w[..body]) }
     } else {
         heads.map(|x| dot_portable(x, &w[..body]))
@@ -388,27 +385,6 @@ mod avx512 {
         out
     }
 
-    /// See [`super::dot_portable`], for `R` vectors at once (up to 8 keep
-    /// their 2 accumulators in registers); bit-identical to the AVX2 kernel
-    /// (see [`reduce`]). Safety: AVX-512F available, all slices the
-    /// same length, a multiple of [`DOT_LANES`].
-    #[target_feature(enable = "avx512f,avx2,fma")]
-    pub(super) unsafe fn dots<const R: usize>(xs: [&[f32]; R], w: &[f32]) -> [f32; R] {
-        let mut acc = [[_mm512_setzero_ps(); 2]; R];
-        let wp = w.as_ptr();
-        let xps = xs.map(|x| x.as_ptr());
-        for k in (0..w.len()).step_by(DOT_LANES) {
-            for j in 0..2 {
-                let b = _mm512_loadu_ps(wp.add(k + 16 * j));
-                for (acc, xp) in acc.iter_mut().zip(xps) {
-                    let a = _mm512_loadu_ps(xp.add(k + 16 * j));
-                    acc[j] = _mm512_fmadd_ps(a, b, acc[j]);
-                }
-            }
-        }
-        acc.map(|acc| reduce(&acc))
-    }
-
     /// See [`super::products_transposed`]. Weight rows go `A` at a time (8
     /// for one input row, fewer for more) so that several streams of
     /// weights are in flight: a single one leaves memory bandwidth unused.
@@ -460,8 +436,8 @@ mod avx512 {
     }
 
     /// `A` weight rows from `w` by `R` input rows from `x` (each `inputs`
-    /// long), into `out[a * rows + r]`: per pair the [`dots`] arithmetic,
-    /// lane chains, reduction and tail alike.
+    /// long), into `out[a * rows + r]`: per pair the arithmetic of
+    /// [`super::dots`], lane chains, reduction and tail alike.
     #[target_feature(enable = "avx512f,avx2,fma")]
     #[inline]
     unsafe fn block<const A: usize, const R: usize>(
@@ -590,13 +566,6 @@ mod tests {
                 dots([&x, &y, &z], &w),
                 [dot(&x, &w), dot(&y, &w), dot(&z, &w)]
             );
-            #[cfg(target_arch = "x86_64")]
-            if avx2_fma() {
-                let heads = [&x[..body], &y[..body]];
-                // SAFETY: AVX2 and FMA are there; all slices hold `body` values.
-                let sums = unsafe { avx2::dots(heads, &w[..body]) };
-                assert_eq!(sums, heads.map(|x| dot_portable(x, &w[..body])));
-            }
         }
     }
 
