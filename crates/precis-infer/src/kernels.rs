@@ -570,7 +570,9 @@ mod tests {
     }
 
     /// Every output of a few-row product is the [`dot`] of its row and
-    /// weight row, whatever the row count (groups of 8 and 3, and tails).
+    /// weight row, whatever the row count: 9 weight rows leave a tail after
+    /// blocks of 8, 4 and 2, and the row counts cover groups of 4 (AVX-512)
+    /// and 3 (elsewhere) with and without a partial group.
     #[test]
     fn products_transposed_are_the_dots_of_each_row() {
         let (inputs, outputs) = (70, 9);

@@ -167,10 +167,9 @@ fn few_row_products(x: &[f32], w: &[f32], in_dim: usize, rows: usize, out: &mut 
     } else {
         &mut transposed
     };
-    let task_rows = out_dim
-        .div_ceil(4 * rayon::current_num_threads())
-        .max(MIN_TASK_ROWS);
-    if task_rows >= out_dim {
+    let threads = rayon::current_num_threads();
+    let task_rows = out_dim.div_ceil(4 * threads).max(MIN_TASK_ROWS);
+    if threads == 1 || task_rows >= out_dim {
         products_transposed(x, w, in_dim, target);
     } else {
         w.par_chunks(task_rows * in_dim)
