@@ -9,8 +9,10 @@ pub mod t5;
 
 use std::path::Path;
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
+use candle_core::safetensors::MmapedSafetensors;
+use candle_core::{DType, Device, Shape, Tensor};
+use candle_nn::var_builder::SimpleBackend;
+use candle_nn::{Init, VarBuilder};
 use serde::Deserialize;
 
 use crate::InferError;
@@ -41,11 +43,74 @@ pub(crate) fn from_mmaped_safetensors<T>(
         }
     };
     // SAFETY: the files are memory-mapped read-only; like every mmap this
-    // assumes nobody truncates them while the model is alive.
-    let vb = unsafe { VarBuilder::from_mmaped_safetensors(weights, DType::F32, &Device::Cpu) }
-        .map_err(bad)?;
+    // assumes nobody truncates them while the model is loading.
+    let files = unsafe { MmapedSafetensors::multi(weights) }.map_err(bad)?;
+    let vb = VarBuilder::from_backend(Box::new(ReleasingMmap(files)), DType::F32, Device::Cpu);
     build(vb).map_err(bad)
 }
+
+/// Memory-mapped safetensors that hand this process's pages of each tensor
+/// back to the page cache once the tensor is loaded: candle copies every
+/// tensor out of the map, so keeping its pages would make a model's peak RSS
+/// its weights twice (the copy and the whole file).
+struct ReleasingMmap(MmapedSafetensors);
+
+impl ReleasingMmap {
+    fn release(&self, name: &str) {
+        if let Ok(view) = self.0.get(name) {
+            release_pages(view.data());
+        }
+    }
+}
+
+impl SimpleBackend for ReleasingMmap {
+    fn get(
+        &self,
+        shape: Shape,
+        name: &str,
+        init: Init,
+        dtype: DType,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        let tensor = SimpleBackend::get(&self.0, shape, name, init, dtype, device);
+        self.release(name);
+        tensor
+    }
+
+    fn get_unchecked(
+        &self,
+        name: &str,
+        dtype: DType,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        let tensor = self.0.get_unchecked(name, dtype, device);
+        self.release(name);
+        tensor
+    }
+
+    fn contains_tensor(&self, name: &str) -> bool {
+        self.0.contains_tensor(name)
+    }
+}
+
+/// Drops the whole pages inside `bytes`, part of a read-only file mapping,
+/// from this process's memory; a later read faults the same bytes back in.
+#[cfg(unix)]
+fn release_pages(bytes: &[u8]) {
+    // SAFETY: sysconf has no preconditions.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+    let start = (bytes.as_ptr() as usize).next_multiple_of(page);
+    let end = (bytes.as_ptr() as usize + bytes.len()) / page * page;
+    if end > start {
+        // SAFETY: [start, end) is whole pages of a live read-only file
+        // mapping; MADV_DONTNEED on such a mapping only unmaps the pages,
+        // whose contents stay the file's (an advice failure is harmless).
+        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
+    }
+}
+
+#[cfg(not(unix))]
+fn release_pages(_: &[u8]) {}
 
 /// A model's `config.json` as `T`; a field of the wrong type or a missing
 /// one is named in the error.
@@ -363,6 +428,7 @@ impl SourceRuns {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::tests::values;
 
     /// `[rows, heads, len, d_kv]` with values that name their position.
     fn numbered(rows: usize, len: usize, first: usize) -> Tensor {
@@ -405,6 +471,29 @@ mod tests {
                 cache.select_rows(&rows).unwrap();
                 expected = expected.map(|t| t.index_select(&rows, 0).unwrap());
             }
+        }
+    }
+
+    /// Loading releases each tensor's mapped pages; reading a tensor again
+    /// (tied embeddings are read twice) must fault the file's bytes back in.
+    #[test]
+    fn tensors_read_again_after_their_pages_are_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.safetensors");
+        let expected = values(3 * 4096, 7);
+        let weight = Tensor::from_vec(expected.clone(), (3, 4096), &Device::Cpu).unwrap();
+        candle_core::safetensors::save(&[("w".to_string(), weight)].into(), &path).unwrap();
+        let reads = from_mmaped_safetensors(&[&path], |vb| {
+            let first = vb.get((3, 4096), "w")?;
+            let second = vb.get((3, 4096), "w")?;
+            Ok([first, second])
+        })
+        .unwrap();
+        for tensor in reads {
+            assert_eq!(
+                tensor.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+                expected
+            );
         }
     }
 
