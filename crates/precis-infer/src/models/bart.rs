@@ -16,7 +16,7 @@ use candle_nn::{Activation, Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 
 use crate::generate::model::{Seq2SeqModel, SpecialTokens};
-use crate::models::{marian, TokenIds};
+use crate::models::{attention, marian, TokenIds};
 use crate::quantize::{Linear, Precision};
 use crate::InferError;
 
@@ -217,21 +217,10 @@ impl Attention {
         values: &Tensor,
         bias: Option<&Tensor>,
     ) -> candle_core::Result<Tensor> {
-        let (batch, len, _) = xs.dims3()?;
         let queries = self.split_heads(&self.q_proj.forward(xs)?)?;
-        let mut scores = queries
-            .matmul(&keys.t()?)?
-            .affine((self.head_dim as f64).powf(-0.5), 0.0)?;
-        if let Some(bias) = bias {
-            scores = scores.broadcast_add(bias)?;
-        }
-        let weights = candle_nn::ops::softmax_last_dim(&scores)?;
-        let out = weights.matmul(values)?.transpose(1, 2)?.reshape((
-            batch,
-            len,
-            self.heads * self.head_dim,
-        ))?;
-        self.out_proj.forward(&out)
+        let scale = (self.head_dim as f64).powf(-0.5);
+        self.out_proj
+            .forward(&attention(&queries, keys, values, Some(scale), bias)?)
     }
 }
 

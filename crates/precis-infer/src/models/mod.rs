@@ -112,6 +112,61 @@ fn release_pages(bytes: &[u8]) {
 #[cfg(not(unix))]
 fn release_pages(_: &[u8]) {}
 
+/// Scores of at most this many bytes are computed for a whole batch at
+/// once; larger ones one input at a time. glibc serves allocations above
+/// 32 MiB with fresh `mmap`s, so an encoder's `[8, 8, 512, 512]` scores
+/// (64 MiB) were page-faulted and zeroed anew in every layer: a fifth of a
+/// batch-8 encoder's time.
+const BATCH_SCORES_BYTES: usize = 16 << 20;
+
+/// `softmax(scale · q·Kᵀ + bias) · V` of `queries` `[batch, heads, rows, d]`
+/// over `keys`/`values` `[batch, heads, keys, d]`, `bias` broadcast to
+/// `[batch, heads, rows, keys]`; returned with the heads merged, `[batch,
+/// rows, heads · d]`, ready for the output projection.
+pub(crate) fn attention(
+    queries: &Tensor,
+    keys: &Tensor,
+    values: &Tensor,
+    scale: Option<f64>,
+    bias: Option<&Tensor>,
+) -> candle_core::Result<Tensor> {
+    let (batch, heads, rows, d) = queries.dims4()?;
+    let scores_bytes = batch * heads * rows * keys.dim(2)? * std::mem::size_of::<f32>();
+    if batch > 1 && scores_bytes > BATCH_SCORES_BYTES {
+        let input = |tensor: &Tensor, b: usize| -> candle_core::Result<Tensor> {
+            if tensor.dim(0)? == batch {
+                tensor.narrow(0, b, 1)
+            } else {
+                Ok(tensor.clone())
+            }
+        };
+        let outputs = (0..batch)
+            .map(|b| {
+                let bias = bias.map(|bias| input(bias, b)).transpose()?;
+                attention(
+                    &queries.narrow(0, b, 1)?,
+                    &input(keys, b)?,
+                    &input(values, b)?,
+                    scale,
+                    bias.as_ref(),
+                )
+            })
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        return Tensor::cat(&outputs, 0);
+    }
+    let mut scores = queries.matmul(&keys.t()?)?;
+    if let Some(scale) = scale {
+        scores = scores.affine(scale, 0.0)?;
+    }
+    if let Some(bias) = bias {
+        scores = scores.broadcast_add(bias)?;
+    }
+    candle_nn::ops::softmax_last_dim(&scores)?
+        .matmul(values)?
+        .transpose(1, 2)?
+        .reshape((batch, rows, heads * d))
+}
+
 /// A model's `config.json` as `T`; a field of the wrong type or a missing
 /// one is named in the error.
 pub(crate) fn read_config<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, InferError> {
@@ -472,6 +527,45 @@ mod tests {
                 expected = expected.map(|t| t.index_select(&rows, 0).unwrap());
             }
         }
+    }
+
+    /// Past `BATCH_SCORES_BYTES` attention runs one input at a time; each
+    /// input's result must be exactly the whole batch's, per-input bias included.
+    #[test]
+    fn attention_one_input_at_a_time_equals_the_whole_batch() {
+        let (batch, heads, rows, keys, d) = (2, 8, 512, 640, 16);
+        assert!(batch * heads * rows * keys * 4 > BATCH_SCORES_BYTES);
+        let tensor = |shape: &[usize], seed| {
+            let n = shape.iter().product();
+            Tensor::from_vec(values(n, seed), shape, &Device::Cpu).unwrap()
+        };
+        let queries = tensor(&[batch, heads, rows, d], 1);
+        let (k, v) = (
+            tensor(&[batch, heads, keys, d], 2),
+            tensor(&[batch, heads, keys, d], 3),
+        );
+        let bias = tensor(&[batch, 1, 1, keys], 4);
+        let split = attention(&queries, &k, &v, Some(0.25), Some(&bias)).unwrap();
+        let scores = queries
+            .matmul(&k.t().unwrap())
+            .unwrap()
+            .affine(0.25, 0.0)
+            .unwrap()
+            .broadcast_add(&bias)
+            .unwrap();
+        let whole = candle_nn::ops::softmax_last_dim(&scores)
+            .unwrap()
+            .matmul(&v)
+            .unwrap()
+            .transpose(1, 2)
+            .unwrap()
+            .reshape((batch, rows, heads * d))
+            .unwrap();
+        assert_eq!(split.dims(), whole.dims());
+        assert_eq!(
+            split.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+            whole.flatten_all().unwrap().to_vec1::<f32>().unwrap()
+        );
     }
 
     /// Loading releases each tensor's mapped pages; reading a tensor again

@@ -14,7 +14,7 @@ use candle_nn::{Embedding, RmsNorm, VarBuilder};
 use serde::Deserialize;
 
 use crate::generate::model::{Seq2SeqModel, SpecialTokens};
-use crate::models::{KvCache, SourceRuns, TokenIds};
+use crate::models::{attention, KvCache, SourceRuns, TokenIds};
 use crate::quantize::{Linear, Precision};
 use crate::InferError;
 
@@ -315,15 +315,8 @@ impl Attention {
         values: &Tensor,
         bias: &Tensor,
     ) -> candle_core::Result<Tensor> {
-        let (batch, _, len, _) = queries.dims4()?;
-        let scores = queries.matmul(&keys.t()?)?.broadcast_add(bias)?;
-        let weights = candle_nn::ops::softmax_last_dim(&scores)?;
-        let out = weights.matmul(values)?.transpose(1, 2)?.reshape((
-            batch,
-            len,
-            self.n_heads * self.d_kv,
-        ))?;
-        self.o.forward(&out)
+        self.o
+            .forward(&attention(queries, keys, values, None, Some(bias))?)
     }
 
     /// Cross-attention of one decoder position per row, `xs` `[rows, 1,
