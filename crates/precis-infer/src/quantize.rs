@@ -114,19 +114,31 @@ fn quantize_q8_0(w: &[f32], in_dim: usize, rows: usize) -> Vec<u8> {
     let mut data = vec![0u8; rows * row_bytes];
     data.par_chunks_mut(row_bytes)
         .zip(w.par_chunks_exact(in_dim))
-        .for_each(|(out, row)| {
-            for (out, values) in out
-                .chunks_exact_mut(Q8_BLOCK_BYTES)
-                .zip(row.chunks_exact(Q8_BLOCK_VALUES))
-            {
-                quantize_block(values, out);
-            }
-        });
+        .for_each(|(out, row)| quantize_row(row, out));
     data
 }
 
+/// One row's blocks, with AVX-512 where the CPU has it.
+fn quantize_row(row: &[f32], out: &mut [u8]) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::kernels::avx512() {
+        // SAFETY: AVX-512F is available, checked just above.
+        return unsafe { avx512::quantize_row(row, out) };
+    }
+    quantize_row_portable(row, out);
+}
+
+fn quantize_row_portable(row: &[f32], out: &mut [u8]) {
+    for (out, values) in out
+        .chunks_exact_mut(Q8_BLOCK_BYTES)
+        .zip(row.chunks_exact(Q8_BLOCK_VALUES))
+    {
+        quantize_block(values, out);
+    }
+}
+
 /// One `Q8_0` block: `d = max|x| / 127` (as f16), `q = round(x / d)`, with
-/// `f32::round`'s ties away from zero.
+/// `f32::round`'s ties away from zero and `as i8`'s saturation (NaN is 0).
 fn quantize_block(values: &[f32], out: &mut [u8]) {
     // `a > max` rather than `f32::max`, which does not vectorize; both skip NaN.
     let amax = values.iter().fold(0f32, |max, &x| {
@@ -137,16 +149,79 @@ fn quantize_block(values: &[f32], out: &mut [u8]) {
             max
         }
     });
-    let d = amax / 127.0;
-    let inverse = if d != 0.0 { 1.0 / d } else { 0.0 };
-    out[..2].copy_from_slice(&half::f16::from_f32(d).to_bits().to_le_bytes());
+    let inverse = write_q8_scale(amax, out);
     for (q, &x) in out[2..].iter_mut().zip(values) {
         let v = x * inverse;
         // `v - trunc(v)` is exact, so this is `v.round()` without libm.
+        // Saturating: a subnormal block's inverse scale overflows to ∞.
         let whole = v as i32;
         let fraction = v - whole as f32;
-        let rounded = whole + i32::from(fraction >= 0.5) - i32::from(fraction <= -0.5);
+        let rounded = whole
+            .saturating_add(i32::from(fraction >= 0.5))
+            .saturating_sub(i32::from(fraction <= -0.5));
         *q = rounded.clamp(-128, 127) as i8 as u8;
+    }
+}
+
+/// Writes a block's f16 scale `max|x| / 127` and returns the factor that
+/// maps its values to [-127, 127] (0 for an all-zero block).
+fn write_q8_scale(amax: f32, out: &mut [u8]) -> f32 {
+    let d = amax / 127.0;
+    out[..2].copy_from_slice(&half::f16::from_f32(d).to_bits().to_le_bytes());
+    if d != 0.0 {
+        1.0 / d
+    } else {
+        0.0
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{write_q8_scale, Q8_BLOCK_BYTES, Q8_BLOCK_VALUES};
+
+    /// [`super::quantize_row_portable`], two 16-lane registers a block, with
+    /// the same results: the rounding runs in f32, where ±∞ and NaN survive
+    /// until the final masked conversion. Safety: AVX-512F available.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn quantize_row(row: &[f32], out: &mut [u8]) {
+        let zero = _mm512_setzero_ps();
+        let (half, low, high) = (
+            _mm512_set1_ps(0.5),
+            _mm512_set1_ps(-128.0),
+            _mm512_set1_ps(127.0),
+        );
+        let one = _mm512_set1_ps(1.0);
+        for (out, values) in out
+            .chunks_exact_mut(Q8_BLOCK_BYTES)
+            .zip(row.chunks_exact(Q8_BLOCK_VALUES))
+        {
+            let x = [
+                _mm512_loadu_ps(values.as_ptr()),
+                _mm512_loadu_ps(values.as_ptr().add(16)),
+            ];
+            // `max(a, m)` returns `m` where `a` is NaN: NaN is skipped.
+            let m = _mm512_max_ps(_mm512_abs_ps(x[0]), zero);
+            let m = _mm512_max_ps(_mm512_abs_ps(x[1]), m);
+            let inverse = _mm512_set1_ps(write_q8_scale(_mm512_reduce_max_ps(m), out));
+            for (half_block, x) in x.into_iter().enumerate() {
+                let v = _mm512_mul_ps(x, inverse);
+                let whole = _mm512_roundscale_ps::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(v);
+                let fraction = _mm512_sub_ps(v, whole);
+                let up = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(fraction, half);
+                let down = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(fraction, _mm512_sub_ps(zero, half));
+                let rounded = _mm512_mask_add_ps(whole, up, whole, one);
+                let rounded = _mm512_mask_sub_ps(rounded, down, rounded, one);
+                let clamped = _mm512_min_ps(_mm512_max_ps(rounded, low), high);
+                let ordered = _mm512_cmp_ps_mask::<_CMP_ORD_Q>(v, v);
+                let q = _mm512_maskz_cvttps_epi32(ordered, clamped);
+                _mm_storeu_si128(
+                    out.as_mut_ptr().add(2 + 16 * half_block).cast(),
+                    _mm512_cvtepi32_epi8(q),
+                );
+            }
+        }
     }
 }
 
@@ -262,9 +337,10 @@ mod tests {
         );
     }
 
-    /// precis's quantizer writes candle's (ggml's) `Q8_0` bytes exactly:
-    /// ties at .5 away from zero, values just below .5, a zero block, tiny
-    /// and huge scales, NaN and infinity.
+    /// precis's quantizer writes candle's (ggml's) `Q8_0` bytes exactly, on
+    /// the portable path and on this CPU's: ties at .5 away from zero,
+    /// values just below .5, a zero block, tiny and huge scales, a
+    /// subnormal block (whose inverse scale is ∞), NaN and infinity.
     #[test]
     fn q8_quantization_is_candles_bit_for_bit() {
         let mut values: Vec<f32> = (0..64 * 96)
@@ -286,6 +362,7 @@ mod tests {
         values[64..96].fill(0.0);
         values[96..128].iter_mut().for_each(|v| *v *= 1e-30);
         values[128..160].iter_mut().for_each(|v| *v *= 1e30);
+        values[256..288].iter_mut().for_each(|v| *v *= 1e-39);
         values[160] = f32::NAN;
         values[192] = f32::INFINITY;
         values[224] = -f32::INFINITY;
@@ -293,6 +370,13 @@ mod tests {
         let ours = with_cpu_f32(&weight, |w| quantize_q8_0(w, 96, 64)).unwrap();
         let candles = QTensor::quantize(&weight, GgmlDType::Q8_0).unwrap();
         assert_eq!(ours, candles.data().unwrap().as_ref());
+        let mut portable = vec![0u8; ours.len()];
+        with_cpu_f32(&weight, |w| {
+            for (out, row) in portable.chunks_exact_mut(ours.len() / 64).zip(w.chunks(96)) {
+                quantize_row_portable(row, out);
+            }
+        });
+        assert_eq!(portable, ours);
         // Padding rows are zero blocks.
         let padded = with_cpu_f32(&weight, |w| quantize_q8_0(w, 96, 80)).unwrap();
         assert_eq!(padded[..ours.len()], ours[..]);
