@@ -87,8 +87,11 @@ pub fn load_summarizer(args: &SummaryArgs, ui: &mut Ui) -> Result<SharedSummariz
             "lead3" => Arc::new(Lead3::default()),
             _ => {
                 ui.spinner(format!("loading {name}"));
+                // f32 only: its q8 scores the same ROUGE but runs slower, as
+                // candle's fast int8 kernels need rows of a multiple of 256
+                // values and MiniLM's are 384 (`just eval`, minilm-q8).
                 let loaded = locate(name, &load_options(args.source.offline))
-                    .and_then(|located| MiniLm::load(&located.dir, located.info))
+                    .and_then(|located| MiniLm::load(&located.dir, located.info, Precision::F32))
                     .with_context(|| format!("cannot load the summarizer {name}"));
                 ui.finish();
                 Arc::new(loaded?.with_budget(budget))

@@ -1,5 +1,5 @@
-//! Bias-free linear layers kept either in f32 or as 8-bit ggml `Q8_0`
-//! blocks, chosen when a model is loaded. Q8 cuts the memory of the weight
+//! Linear layers whose weights are kept either in f32 or as 8-bit ggml
+//! `Q8_0` blocks, chosen when a model is loaded. Q8 cuts the memory of the weight
 //! matrices to about a quarter and speeds up CPU matmuls, at a small
 //! accuracy cost that the tests measure.
 
@@ -83,6 +83,35 @@ impl Linear {
             }
             _ => Ok(Self::F32(candle_nn::Linear::new(weight, None))),
         }
+    }
+}
+
+/// A linear layer with bias (`weight` and `bias` under one path, as BART's
+/// and BERT's checkpoints store them); the weight may be quantized.
+#[derive(Debug, Clone)]
+pub struct Dense {
+    weight: Linear,
+    bias: Tensor,
+}
+
+impl Dense {
+    /// Loads `weight` `[out_dim, in_dim]` and `bias` `[out_dim]` under `vb`.
+    pub fn load(
+        in_dim: usize,
+        out_dim: usize,
+        vb: VarBuilder,
+        precision: Precision,
+    ) -> Result<Self> {
+        Ok(Self {
+            weight: Linear::load(in_dim, out_dim, vb.clone(), precision)?,
+            bias: vb.get(out_dim, "bias")?,
+        })
+    }
+}
+
+impl Module for Dense {
+    fn forward(&self, xs: &Tensor) -> Result<Tensor> {
+        self.weight.forward(xs)?.broadcast_add(&self.bias)
     }
 }
 

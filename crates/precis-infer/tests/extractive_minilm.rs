@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use precis_clean::{Document, Paragraph};
 use precis_infer::extractive::{Budget, MiniLm, SentenceEncoder};
+use precis_infer::quantize::Precision;
 use precis_infer::{ModelInfo, Summarize};
 use serde_json::Value;
 
@@ -35,38 +36,73 @@ fn info() -> ModelInfo {
     }
 }
 
+/// The fixture's sentences and sentence-transformers' embeddings of them.
+fn reference_embeddings() -> (Vec<String>, Vec<Vec<f64>>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minilm/embeddings.json");
+    let fixture: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let strings = |key: &str| fixture[key].as_array().unwrap().clone();
+    let sentences = strings("sentences")
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    let embeddings = strings("embeddings")
+        .iter()
+        .map(|v| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        })
+        .collect();
+    (sentences, embeddings)
+}
+
 #[test]
 fn embeddings_match_sentence_transformers() {
     let Some(dir) = model_dir() else { return };
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minilm/embeddings.json");
-    let fixture: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let sentences: Vec<&str> = fixture["sentences"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap())
-        .collect();
-    let encoder = SentenceEncoder::load(&dir).unwrap();
+    let (sentences, reference) = reference_embeddings();
+    let sentences: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let encoder = SentenceEncoder::load(&dir, Precision::F32).unwrap();
     let vectors = encoder.embed(&sentences).unwrap();
-    for ((sentence, got), want) in sentences
-        .iter()
-        .zip(&vectors)
-        .zip(fixture["embeddings"].as_array().unwrap())
-    {
-        let want: Vec<f64> = want
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect();
+    for ((sentence, got), want) in sentences.iter().zip(&vectors).zip(&reference) {
         assert_eq!(got.len(), want.len());
         let worst = got
             .iter()
-            .zip(&want)
+            .zip(want)
             .map(|(g, w)| (f64::from(*g) - w).abs())
             .fold(0.0, f64::max);
         assert!(worst < 1e-4, "{sentence:.40}: largest difference {worst}");
     }
+}
+
+/// precis's q8 on real trained weights (the seq2seq checkpoints it serves
+/// cannot be fetched here): every q8 embedding points the way
+/// sentence-transformers' f32 one does, to a cosine similarity of 0.998.
+#[test]
+fn q8_embeddings_stay_close_to_f32() {
+    let Some(dir) = model_dir() else { return };
+    let (sentences, reference) = reference_embeddings();
+    let sentences: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let vectors = SentenceEncoder::load(&dir, Precision::Q8)
+        .unwrap()
+        .embed(&sentences)
+        .unwrap();
+    let mut cosines: Vec<f64> = vectors
+        .iter()
+        .zip(&reference)
+        .map(|(got, want)| {
+            // Both are unit length: the dot product is the cosine.
+            got.iter().zip(want).map(|(g, w)| f64::from(*g) * w).sum()
+        })
+        .collect();
+    cosines.sort_by(f64::total_cmp);
+    eprintln!("q8 vs f32 embedding cosines, lowest first: {cosines:.5?}");
+    assert!(cosines[0] > 0.998, "{cosines:?}");
+    assert!(
+        cosines[0] < 1.0 - 1e-7,
+        "q8 equals f32: nothing was quantized"
+    );
 }
 
 #[test]
@@ -87,7 +123,7 @@ fn summaries_keep_document_order_and_skip_headings() {
         ],
         ..Document::default()
     };
-    let minilm = MiniLm::load(&dir, info()).unwrap();
+    let minilm = MiniLm::load(&dir, info(), Precision::F32).unwrap();
     let summary = minilm.summarize(&document).unwrap();
     let lines: Vec<&str> = summary.text.lines().collect();
     assert_eq!(lines.len(), 3, "{}", summary.text);
@@ -109,7 +145,7 @@ fn summaries_keep_document_order_and_skip_headings() {
     assert_eq!(summary.model.name, "minilm");
 
     // A 20-word budget: the lead sentence (14 words) and one more.
-    let short = MiniLm::load(&dir, info())
+    let short = MiniLm::load(&dir, info(), Precision::F32)
         .unwrap()
         .with_budget(Budget::words(20))
         .summarize(&document)

@@ -17,6 +17,7 @@ use tokenizers::{Tokenizer, TruncationParams};
 
 use super::{pick, position_weight, prior, sentences, summary, Budget, Sentence};
 use crate::models::bert::{self, BertModel};
+use crate::quantize::Precision;
 use crate::{InferError, ModelInfo, Summarize, Summary};
 
 /// Most sentences per forward pass. Batching by similar length wastes
@@ -57,8 +58,9 @@ pub struct SentenceEncoder {
 impl SentenceEncoder {
     /// Loads a sentence-transformers model folder: `config.json`,
     /// `model.safetensors`, `tokenizer.json` and, when present,
-    /// `sentence_bert_config.json` (its `max_seq_length`, else 512).
-    pub fn load(dir: &Path) -> Result<Self, InferError> {
+    /// `sentence_bert_config.json` (its `max_seq_length`, else 512); the
+    /// linear layers' weights are kept in `precision`.
+    pub fn load(dir: &Path, precision: Precision) -> Result<Self, InferError> {
         let file = |name: &str| {
             let path = dir.join(name);
             if path.exists() {
@@ -73,7 +75,7 @@ impl SentenceEncoder {
             }
         };
         let config = bert::Config::load(&file("config.json")?)?;
-        let model = BertModel::from_safetensors(&file("model.safetensors")?, &config)?;
+        let model = BertModel::from_safetensors(&file("model.safetensors")?, &config, precision)?;
         let mut tokenizer = Tokenizer::from_file(file("tokenizer.json")?).map_err(|e| {
             InferError::Tokenizer(format!("{}: {e}", dir.join("tokenizer.json").display()))
         })?;
@@ -157,10 +159,11 @@ pub struct MiniLm {
 
 impl MiniLm {
     /// Loads all-MiniLM-L6-v2 (or another sentence-transformers BERT) from
-    /// `dir`; `info` names it in summaries.
-    pub fn load(dir: &Path, info: ModelInfo) -> Result<Self, InferError> {
+    /// `dir`, its linear layers' weights in `precision`; `info` names it in
+    /// summaries.
+    pub fn load(dir: &Path, info: ModelInfo, precision: Precision) -> Result<Self, InferError> {
         Ok(MiniLm {
-            encoder: SentenceEncoder::load(dir)?,
+            encoder: SentenceEncoder::load(dir, precision)?,
             info,
             budget: Budget::default(),
         })

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::generate::model::{Seq2SeqModel, SpecialTokens};
 use crate::models::{attention, marian, TokenIds};
-use crate::quantize::{Linear, Precision};
+use crate::quantize::{Dense, Linear, Precision};
 use crate::InferError;
 
 /// BART's learned positions start at index 2 (a fairseq leftover: rows 0
@@ -137,31 +137,6 @@ fn mask_bias(attention_mask: &Tensor) -> candle_core::Result<Tensor> {
         .affine(f32::MIN as f64, 0.0)?
         .unsqueeze(1)?
         .unsqueeze(1)
-}
-
-/// A linear layer with bias; the weight may be quantized.
-#[derive(Debug, Clone)]
-struct Dense {
-    weight: Linear,
-    bias: Tensor,
-}
-
-impl Dense {
-    fn load(
-        in_dim: usize,
-        out_dim: usize,
-        vb: VarBuilder,
-        precision: Precision,
-    ) -> candle_core::Result<Self> {
-        Ok(Self {
-            weight: Linear::load(in_dim, out_dim, vb.clone(), precision)?,
-            bias: vb.get(out_dim, "bias")?,
-        })
-    }
-
-    fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
-        self.weight.forward(xs)?.broadcast_add(&self.bias)
-    }
 }
 
 /// `self_attn` or `encoder_attn`.

@@ -8,9 +8,10 @@
 use std::path::Path;
 
 use candle_core::{DType, Module, Tensor, D};
-use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder};
+use candle_nn::{Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 
+use crate::quantize::{Dense, Precision};
 use crate::InferError;
 
 /// `config.json` of a BERT checkpoint (fields precis uses).
@@ -96,20 +97,20 @@ impl Embeddings {
 }
 
 struct SelfAttention {
-    query: Linear,
-    key: Linear,
-    value: Linear,
+    query: Dense,
+    key: Dense,
+    value: Dense,
     heads: usize,
     head_dim: usize,
 }
 
 impl SelfAttention {
-    fn load(vb: VarBuilder, cfg: &Config) -> candle_core::Result<Self> {
+    fn load(vb: VarBuilder, cfg: &Config, precision: Precision) -> candle_core::Result<Self> {
         let h = cfg.hidden_size;
         Ok(SelfAttention {
-            query: candle_nn::linear(h, h, vb.pp("query"))?,
-            key: candle_nn::linear(h, h, vb.pp("key"))?,
-            value: candle_nn::linear(h, h, vb.pp("value"))?,
+            query: Dense::load(h, h, vb.pp("query"), precision)?,
+            key: Dense::load(h, h, vb.pp("key"), precision)?,
+            value: Dense::load(h, h, vb.pp("value"), precision)?,
             heads: cfg.num_attention_heads,
             head_dim: h / cfg.num_attention_heads,
         })
@@ -139,23 +140,24 @@ impl SelfAttention {
 
 struct Layer {
     attention: SelfAttention,
-    attention_output: Linear,
+    attention_output: Dense,
     attention_norm: LayerNorm,
-    intermediate: Linear,
-    output: Linear,
+    intermediate: Dense,
+    output: Dense,
     output_norm: LayerNorm,
 }
 
 impl Layer {
-    fn load(vb: VarBuilder, cfg: &Config) -> candle_core::Result<Self> {
+    fn load(vb: VarBuilder, cfg: &Config, precision: Precision) -> candle_core::Result<Self> {
         let (h, i, eps) = (cfg.hidden_size, cfg.intermediate_size, cfg.layer_norm_eps);
         let attention = vb.pp("attention");
+        let dense = |in_dim, out_dim, vb| Dense::load(in_dim, out_dim, vb, precision);
         Ok(Layer {
-            attention: SelfAttention::load(attention.pp("self"), cfg)?,
-            attention_output: candle_nn::linear(h, h, attention.pp("output.dense"))?,
+            attention: SelfAttention::load(attention.pp("self"), cfg, precision)?,
+            attention_output: dense(h, h, attention.pp("output.dense"))?,
             attention_norm: candle_nn::layer_norm(h, eps, attention.pp("output.LayerNorm"))?,
-            intermediate: candle_nn::linear(h, i, vb.pp("intermediate.dense"))?,
-            output: candle_nn::linear(i, h, vb.pp("output.dense"))?,
+            intermediate: dense(h, i, vb.pp("intermediate.dense"))?,
+            output: dense(i, h, vb.pp("output.dense"))?,
             output_norm: candle_nn::layer_norm(h, eps, vb.pp("output.LayerNorm"))?,
         })
     }
@@ -179,14 +181,19 @@ pub struct BertModel {
 }
 
 impl BertModel {
-    pub fn load(vb: VarBuilder, config: &Config) -> candle_core::Result<Self> {
+    /// The encoder under `vb`, its linear layers' weights in `precision`.
+    pub fn load(
+        vb: VarBuilder,
+        config: &Config,
+        precision: Precision,
+    ) -> candle_core::Result<Self> {
         let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
             vb.pp("bert")
         } else {
             vb
         };
         let layers = (0..config.num_hidden_layers)
-            .map(|i| Layer::load(vb.pp(format!("encoder.layer.{i}")), config))
+            .map(|i| Layer::load(vb.pp(format!("encoder.layer.{i}")), config, precision))
             .collect::<candle_core::Result<_>>()?;
         Ok(BertModel {
             embeddings: Embeddings::load(vb.pp("embeddings"), config)?,
@@ -197,8 +204,12 @@ impl BertModel {
 
     /// Loads a memory-mapped `model.safetensors`; missing tensors and wrong
     /// shapes are [`InferError::BadWeights`].
-    pub fn from_safetensors(weights: &Path, config: &Config) -> Result<Self, InferError> {
-        super::from_mmaped_safetensors(&[weights], |vb| Self::load(vb, config))
+    pub fn from_safetensors(
+        weights: &Path,
+        config: &Config,
+        precision: Precision,
+    ) -> Result<Self, InferError> {
+        super::from_mmaped_safetensors(&[weights], |vb| Self::load(vb, config, precision))
     }
 
     pub fn config(&self) -> &Config {
