@@ -205,25 +205,31 @@ fn reordering_rows_reorders_the_cache() {
     );
 }
 
-/// q8 vs f32: how often the most likely next token is the same, over every
-/// teacher-forced step of every row. Printed for the record.
+/// q8 vs f32: how often the most likely next token is the same, over 2048
+/// teacher-forced steps (64 pseudo-random inputs, 32 steps each). Printed
+/// for the record: random tiny models give near-tied logits (t5-tiny's
+/// median top-1 margin is 0.25 against a q8 logit error of 0.05), so they
+/// flip more often than trained ones; `minilm`'s q8 test measures real
+/// weights.
 #[test]
 fn q8_logits_mostly_agree_with_f32() {
+    const ROWS: usize = 64;
+    let mut seed = 12345u32;
+    // Token ids from 2 up: 0 and 1 are pad and eos.
+    let mut token = move || {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        2 + (seed >> 8) % 254
+    };
+    let ids: Vec<Vec<u32>> = (0..ROWS)
+        .map(|_| (0..24).map(|_| token()).collect())
+        .collect();
+    let forced: Vec<Vec<u32>> = (0..ROWS)
+        .map(|_| (0..32).map(|_| token()).collect())
+        .collect();
+    let (ids, mask) = (batch(&ids), batch(&vec![vec![1; 24]; ROWS]));
     for name in MODELS {
-        let forward = expected(name).forward;
-        let (ids, mask) = (batch(&forward.input_ids), batch(&forward.attention_mask));
-        let full = forced_logits(
-            &load(name, Precision::F32),
-            &ids,
-            &mask,
-            &forward.decoder_input_ids,
-        );
-        let q8 = forced_logits(
-            &load(name, Precision::Q8),
-            &ids,
-            &mask,
-            &forward.decoder_input_ids,
-        );
+        let full = forced_logits(&load(name, Precision::F32), &ids, &mask, &forced);
+        let q8 = forced_logits(&load(name, Precision::Q8), &ids, &mask, &forced);
         let argmax = |v: &[f32]| {
             v.iter()
                 .enumerate()
@@ -249,7 +255,7 @@ fn q8_logits_mostly_agree_with_f32() {
             .fold(0.0, f32::max);
         eprintln!("{name}: q8 top-1 agreement with f32 {agree}/{} = {:.1}% (max logit difference {drift:.4})", pairs.len(), rate * 100.0);
         assert!(
-            rate >= 0.8,
+            rate >= 0.9,
             "{name}: q8 agrees with f32 on only {:.1}% of steps",
             rate * 100.0
         );
