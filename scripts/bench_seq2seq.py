@@ -569,12 +569,12 @@ def where_ct2_is_ahead(results: dict) -> list[str]:
 
         encoder_gap = ours["ttft_s"] - ref["ttft_s"]
         steps_gap = (step_ms(ours) - step_ms(ref)) * (ours["new_tokens"] - 1) / 1000
-        behind = "the encoder" if encoder_gap >= steps_gap else "the decoder steps"
+        behind = "the encoder accounts" if encoder_gap >= steps_gap else "the decoder steps account"
         lines.append(
             f"- {precision} {'greedy' if beams == 1 else f'beam{beams}'} b{batch}, {threads} thread(s): "
             f"{ours['tokens_per_s'] / ref['tokens_per_s']:.2f}× CTranslate2's speed. Encoder + first step "
             f"{ours['ttft_s']:.3f} s against {ref['ttft_s']:.3f} s, a further step {step_ms(ours):.2f} ms "
-            f"against {step_ms(ref):.2f} ms: {behind} account for most of the gap "
+            f"against {step_ms(ref):.2f} ms: {behind} for most of the gap "
             f"({max(encoder_gap, 0):.3f} s encoder, {max(steps_gap, 0):.3f} s steps).")
     if not lines:
         return []
