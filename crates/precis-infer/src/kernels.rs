@@ -388,7 +388,7 @@ mod avx512 {
     /// See [`super::products_transposed`]. Weight rows go 4 at a time, so
     /// that several streams of weights are in flight. One input row leaves
     /// them to the hardware prefetcher, which alone streams them fastest
-    /// (a t5-small step on AMD Zen 4: 5.6 ms, against 6.7 with 8 weight rows
+    /// (a t5-small step on AMD Zen 5: 5.6 ms, against 6.7 with 8 weight rows
     /// and software prefetches); several input rows go 2 at a time, whose
     /// second pass over the same weights hits cache, with the weights
     /// prefetched (see [`PREFETCH_AHEAD`]: a 4-beam step takes 9 ms with,
