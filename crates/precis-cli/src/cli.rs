@@ -334,7 +334,7 @@ pub enum Unit {
     Line,
 }
 
-impl From<Unit> for precis_infer::Segmentation {
+impl From<Unit> for precis::Segmentation {
     fn from(unit: Unit) -> Self {
         match unit {
             Unit::Sentence => Self::Sentence,

@@ -40,7 +40,7 @@ pub fn run(command: EvalCommand, ui: &mut Ui) -> Result<()> {
                 None => {
                     let summarizer = models::load_summarizer(&summary, ui)?;
                     ui.spinner(format!("summarizing {} articles", items.len()));
-                    let report = summarize_dataset(&*summarizer, &items);
+                    let report = summarize_dataset(&summarizer, &items);
                     ui.finish();
                     report?
                 }
@@ -126,7 +126,7 @@ fn translate(
     source: &ModelSourceArgs,
     unit: Unit,
     ui: &mut Ui,
-) -> Result<(Vec<String>, Option<precis_infer::ModelInfo>)> {
+) -> Result<(Vec<String>, Option<precis::ModelInfo>)> {
     let workers = models::translation_workers(source);
     let choice = models::TranslatorChoice {
         from,
@@ -186,7 +186,7 @@ fn rouge_table(report: &SummaryReport) -> String {
 
 #[derive(Serialize)]
 struct TranslationReport {
-    model: Option<precis_infer::ModelInfo>,
+    model: Option<precis::ModelInfo>,
     sentences: usize,
     bleu: f64,
     chrf: f64,

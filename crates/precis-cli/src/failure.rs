@@ -1,15 +1,16 @@
 //! The one place that decides what kind of failure an error is, and so the
 //! exit code and the report: 1 input, 3 model. (2, usage, is clap's own.)
+//! It also adds to library errors how to fix them with this CLI's commands
+//! and options: the library says what went wrong, never which flag to pass.
 //!
 //! Library errors are classified by downcasting to their types
-//! ([`CleanError`], [`InferError`]); problems the CLI finds itself are
-//! raised as a [`Failure`] of the right kind.
+//! ([`precis::Error`], [`CleanError`], [`InferError`]); problems the CLI
+//! finds itself are raised as a [`Failure`] of the right kind.
 
 use std::fmt;
 use std::process::ExitCode;
 
-use precis_clean::CleanError;
-use precis_infer::InferError;
+use precis::{CleanError, ErrorKind, InferError};
 
 /// What went wrong, as far as the user is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,11 +91,68 @@ fn kind_of(error: &(dyn std::error::Error + 'static)) -> Option<Kind> {
     if error.is::<CleanError>() {
         return Some(Kind::Input);
     }
-    error.downcast_ref::<InferError>().map(|error| match error {
-        InferError::EmptyInput => Kind::Input,
-        InferError::InvalidSettings(_) => Kind::Usage,
-        _ => Kind::Model,
+    let kind = match (
+        error.downcast_ref::<precis::Error>(),
+        error.downcast_ref::<InferError>(),
+    ) {
+        (Some(error), _) => error.kind(),
+        (None, Some(error)) => precis::infer_kind(error),
+        (None, None) => return None,
+    };
+    Some(match kind {
+        ErrorKind::Usage => Kind::Usage,
+        ErrorKind::Model => Kind::Model,
+        _ => Kind::Input,
     })
+}
+
+/// How to fix `error` with this CLI, when there is more to say than the
+/// library's message.
+fn hint(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use precis::Error;
+    Some(match error.downcast_ref::<Error>()? {
+        Error::NotCached { name, .. } => format!("run `precis models fetch {name}` on a machine with network access, or pass a local model folder with --model PATH"),
+        Error::NotDownloaded { .. } => "run `just models` to fetch it, or set PRECIS_MODELS_DIR to the folder that holds it".into(),
+        Error::UnknownModel(_) | Error::MissingOnHub { .. } | Error::NoTranslator { .. } => "see `precis models list`".into(),
+        Error::Timeout { .. } => "raise --timeout or shorten the article".into(),
+        Error::NothingKept { article, .. } => format!("check that it is an article, try --input text or --input html, and see `precis clean --format json {article}` for what was removed and why"),
+        _ => return None,
+    })
+}
+
+/// `error`'s own message, with its fix hint.
+fn message(error: &(dyn std::error::Error + 'static)) -> String {
+    match hint(error) {
+        Some(hint) => format!("{error}; {hint}"),
+        None => error.to_string(),
+    }
+}
+
+/// `NotApplicable` in this CLI's words: the options given, not the
+/// library's setting names.
+fn not_applicable(error: &anyhow::Error) -> Option<String> {
+    let precis::Error::NotApplicable { model, settings } = error
+        .chain()
+        .find_map(|e| e.downcast_ref::<precis::Error>())?
+    else {
+        return None;
+    };
+    let flags: Vec<&str> = settings
+        .iter()
+        .map(|setting| match *setting {
+            "min_length" => "--min-length",
+            "num_beams" => "--beams",
+            "do_sample" => "--sample",
+            "length_penalty" => "--length-penalty",
+            "no_repeat_ngram_size" => "--no-repeat-ngram",
+            "precision" => "--quantize",
+            other => other,
+        })
+        .collect();
+    Some(format!(
+        "{} only apply to models that generate text; {model} picks sentences from the article (use --max-length WORDS to set its length, or --model with an abstractive model)",
+        flags.join(", ")
+    ))
 }
 
 /// Prints `error` to stderr as `error: …` followed by one `  caused by: …`
@@ -105,11 +163,20 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
 }
 
 fn render(error: &anyhow::Error) -> String {
-    let mut text = format!("error: {error}");
-    for cause in error.chain().skip(1) {
-        text.push_str(&format!("\n  caused by: {cause}"));
+    if let Some(text) = not_applicable(error) {
+        return format!("error: {text}");
+    }
+    let mut causes = error.chain();
+    let mut text = format!("error: {}", causes.next().map(message).unwrap_or_default());
+    for cause in causes {
+        text.push_str(&format!("\n  caused by: {}", message(cause)));
     }
     text
+}
+
+/// An error and its causes on one line, with the fix hints.
+pub fn chain(error: &anyhow::Error) -> String {
+    error.chain().map(message).collect::<Vec<_>>().join(": ")
 }
 
 #[cfg(test)]
@@ -123,7 +190,7 @@ mod tests {
             .context("reading a.txt")
             .unwrap_err();
         assert_eq!(classify(&input), Kind::Input);
-        let model = Err::<(), _>(InferError::UnknownModel("x".into()))
+        let model = Err::<(), _>(precis::Error::UnknownModel("x".into()))
             .context("loading the summarizer")
             .unwrap_err();
         assert_eq!(classify(&model), Kind::Model);

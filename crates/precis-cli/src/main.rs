@@ -1,9 +1,12 @@
 //! `precis`: clean, summarize and translate news articles on a local CPU.
 //!
-//! This crate only wires the libraries together: it parses the command
-//! line, reads inputs, picks models, runs the pipeline stages and renders
-//! results. Every failure ends in [`failure::report`], which prints the
+//! This crate only wires the `precis` library to a terminal: it parses the
+//! command line, reads inputs, calls the library, maps errors to exit codes
+//! and fix hints, and renders results. Which model runs is the library's
+//! choice. Every failure ends in [`failure::report`], which prints the
 //! error with its causes and picks the exit code.
+
+#![forbid(unsafe_code)]
 
 mod cli;
 mod eval;
@@ -11,7 +14,6 @@ mod failure;
 mod input;
 mod models;
 mod pipeline;
-mod record;
 mod render;
 mod translate;
 mod ui;

@@ -1,22 +1,19 @@
-//! The article pipeline behind `precis run`, `summarize` and `clean`, as
-//! named stages: read → decode → clean (as one batch) → summarize →
-//! translate → render. An article that fails is set aside with its error
-//! and the batch goes on; a model that cannot be loaded stops everything,
-//! since every later article would fail the same way.
+//! The article pipeline behind `precis run`, `summarize` and `clean`: read
+//! → decode → clean (as one batch) → summarize → translate → render, with
+//! the library's [`Pipeline`] doing the work. An article that fails is set
+//! aside with its error and the batch goes on; a model that cannot be
+//! loaded stops everything, since every later article would fail the same
+//! way.
 
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
-use precis_clean::{clean_batch, decode, CleanOptions, Decoded, Document};
-use precis_infer::eval::article_document;
-use precis_infer::{Summary, Translation};
+use precis::{decode, ArticleFormat, Decoded, Pipeline, Report};
 
 use crate::cli::{InputArgs, InputKind, OutputArgs, SummaryArgs, TranslationArgs};
-use crate::failure::{classify, Failure, Kind};
+use crate::failure::{chain, classify, Failure, Kind};
 use crate::input::{self, Source};
-use crate::models::{self, SharedSummarizer, SharedTranslator};
-use crate::record::{millis, removed_summary, Article, TranslationRecord};
+use crate::models;
 use crate::render::{View, Writer};
 use crate::ui::Ui;
 
@@ -45,8 +42,8 @@ pub fn run(
         view,
         sources.len() > 1,
     )?;
-    let cleaned = clean_stage(&sources, input.kind, ui);
-    let mut models = Models::default();
+    let pipeline = build(input.kind, &stages, ui)?;
+    let cleaned = clean_stage(&pipeline, &sources, ui);
     let mut failures = Vec::new();
     ui.bar(
         sources.len(),
@@ -57,7 +54,7 @@ pub fn run(
         },
     );
     for (source, article) in sources.iter().zip(cleaned) {
-        match article.and_then(|article| process(article, &stages, &mut models, ui)) {
+        match article.and_then(|article| Ok(pipeline.process(article)?)) {
             Ok(article) => {
                 if let Some(dropped) = article.dropped() {
                     ui.notice(&format!("{}: {dropped}", article.source));
@@ -69,9 +66,15 @@ pub fn run(
                 // `precis clean` shows what was removed, but an article with
                 // nothing kept is still a failure of that input.
                 if article.document.is_empty() {
+                    let removed = precis::removed_summary(&article.document.removed)
+                        .unwrap_or_else(|| "no text found".into());
                     failures.push((
                         source.clone(),
-                        nothing_kept(&article.source, &article.document),
+                        precis::Error::NothingKept {
+                            article: article.source.clone(),
+                            removed,
+                        }
+                        .into(),
                     ));
                 }
             }
@@ -84,10 +87,42 @@ pub fn run(
     batch_result(sources.len(), failures)
 }
 
+/// The library pipeline for the stages a command asks for, with every
+/// model it needs loaded before the first article is read.
+fn build(kind: InputKind, stages: &Stages, ui: &mut Ui) -> Result<Pipeline> {
+    let mut builder = Pipeline::builder()
+        .format(match kind {
+            InputKind::Auto => ArticleFormat::Auto,
+            InputKind::Text => ArticleFormat::Text,
+            InputKind::Html => ArticleFormat::Html,
+            InputKind::Clean => ArticleFormat::Clean,
+        })
+        .translate_article(stages.translate_all);
+    if let Some(limit) = stages.timeout {
+        builder = builder.timeout(limit);
+    }
+    if let Some(summary) = stages.summary {
+        builder = builder.summarizer(models::load_summarizer(summary, ui)?);
+        if let Some(translation) = stages.translation {
+            if let Some(to) = translation.to.as_deref() {
+                let choice = models::TranslatorChoice {
+                    from: &translation.from,
+                    to,
+                    model: translation.translation_model.as_deref(),
+                    flag: "--translation-model",
+                    offline: summary.source.offline,
+                };
+                builder = builder.translator(models::load_translator(&choice, 1, ui)?);
+            }
+        }
+    }
+    Ok(builder.build())
+}
+
 /// Read, decode and clean every source; the readable ones are cleaned
 /// together so boilerplate repeated across them is recognised.
-fn clean_stage(sources: &[Source], kind: InputKind, ui: &mut Ui) -> Vec<Result<Article>> {
-    let started = Instant::now();
+fn clean_stage(pipeline: &Pipeline, sources: &[Source], ui: &mut Ui) -> Vec<Result<Report>> {
+    let started = std::time::Instant::now();
     let decoded: Vec<Result<Decoded>> = sources
         .iter()
         .map(|source| {
@@ -95,27 +130,14 @@ fn clean_stage(sources: &[Source], kind: InputKind, ui: &mut Ui) -> Vec<Result<A
             decode(&bytes).with_context(|| format!("cannot use {source}"))
         })
         .collect();
-    let texts: Vec<&str> = decoded
+    let names: Vec<String> = sources.iter().map(ToString::to_string).collect();
+    let readable: Vec<(&str, &str)> = names
         .iter()
-        .filter_map(|d| d.as_ref().ok())
-        .map(|d| d.text.as_str())
+        .zip(&decoded)
+        .filter_map(|(name, d)| Some((name.as_str(), d.as_ref().ok()?.text.as_str())))
         .collect();
-    let input = match kind {
-        InputKind::Auto => Some(precis_clean::InputKind::Auto),
-        InputKind::Text => Some(precis_clean::InputKind::Text),
-        InputKind::Html => Some(precis_clean::InputKind::Html),
-        InputKind::Clean => None,
-    };
-    let mut cleaned = match input {
-        Some(input) => clean_batch(&texts, &CleanOptions { input }),
-        // Already clean: one paragraph per line, as the eval data sets are read.
-        None => texts
-            .iter()
-            .map(|text| Ok(article_document(text)))
-            .collect(),
-    }
-    .into_iter();
-    let clean_ms = millis(started.elapsed());
+    // clean_batch gives one result per readable input.
+    let mut cleaned = pipeline.clean_batch(&readable).into_iter();
     ui.timing(
         &format!("cleaning {} article(s)", sources.len()),
         started.elapsed(),
@@ -125,132 +147,14 @@ fn clean_stage(sources: &[Source], kind: InputKind, ui: &mut Ui) -> Vec<Result<A
         .zip(decoded)
         .map(|(source, decoded)| {
             let decoded = decoded?;
-            // clean_batch gives one result per input.
             let cleaned = cleaned
                 .next()
-                .context("precis-clean returned fewer articles than it was given")?;
-            let mut document = cleaned.with_context(|| format!("cannot clean {source}"))?;
-            document.warnings.splice(0..0, decoded.warnings);
-            let mut article = Article::new(source.to_string(), document);
-            article.timings.clean_ms = Some(clean_ms);
-            Ok(article)
+                .context("precis returned fewer articles than it was given")?;
+            let mut report = cleaned.with_context(|| format!("cannot clean {source}"))?;
+            report.document.warnings.splice(0..0, decoded.warnings);
+            Ok(report)
         })
         .collect()
-}
-
-/// Summarize and translate one cleaned article, as the stages ask.
-fn process(
-    mut article: Article,
-    stages: &Stages,
-    models: &mut Models,
-    ui: &mut Ui,
-) -> Result<Article> {
-    let Some(summary_args) = stages.summary else {
-        return Ok(article);
-    };
-    if article.document.is_empty() {
-        return Err(nothing_kept(&article.source, &article.document));
-    }
-    let summarizer = models.summarizer(summary_args, ui)?;
-    let document = article.document.clone();
-    let started = Instant::now();
-    let summary: Summary = within(stages.timeout, &article.source, move || {
-        summarizer.summarize(&document)
-    })?
-    .with_context(|| format!("cannot summarize {}", article.source))?;
-    article.timings.summarize_ms = Some(millis(started.elapsed()));
-    ui.timing(
-        &format!("{}: summarizing", article.source),
-        started.elapsed(),
-    );
-
-    if let Some(translation) = stages.translation.filter(|t| t.to.is_some()) {
-        let to = translation.to.clone().unwrap_or_default();
-        let translator = models.translator(translation, summary_args.source.offline, ui)?;
-        let started = Instant::now();
-        let summary_lines: Vec<String> = summary.text.lines().map(str::to_owned).collect();
-        let article_lines: Vec<String> = if stages.translate_all {
-            article
-                .document
-                .to_text()
-                .lines()
-                .map(str::to_owned)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let (translated_summary, translated_article) =
-            within(stages.timeout, &article.source, move || {
-                let summary = translate(&*translator, &summary_lines)?;
-                let article = if article_lines.is_empty() {
-                    None
-                } else {
-                    Some(translate(&*translator, &article_lines)?)
-                };
-                Ok::<_, precis_infer::InferError>((summary, article))
-            })?
-            .with_context(|| format!("cannot translate {}", article.source))?;
-        let mut warnings = translated_summary.warnings;
-        warnings.extend(
-            translated_article
-                .iter()
-                .flat_map(|t| t.warnings.iter().cloned()),
-        );
-        article.translation = Some(TranslationRecord {
-            from: translation.from.clone(),
-            to,
-            model: translated_summary.model,
-            summary: Some(translated_summary.lines),
-            article: translated_article.map(|t| t.lines),
-            warnings,
-        });
-        article.timings.translate_ms = Some(millis(started.elapsed()));
-        ui.timing(
-            &format!("{}: translating", article.source),
-            started.elapsed(),
-        );
-    }
-    article.summary = Some(summary);
-    Ok(article)
-}
-
-fn translate(
-    translator: &dyn precis_infer::Translate,
-    lines: &[String],
-) -> Result<Translation, precis_infer::InferError> {
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    // Summaries and articles are prose: sentence by sentence translates them
-    // best and never lets a model skip a sentence of a long paragraph.
-    translator.translate_lines(&lines, precis_infer::Segmentation::Sentence)
-}
-
-/// Runs `job`, giving up after `timeout`. A job that times out cannot be
-/// stopped from outside, so it finishes in the background and its result is
-/// discarded.
-fn within<T: Send + 'static>(
-    timeout: Option<Duration>,
-    source: &str,
-    job: impl FnOnce() -> T + Send + 'static,
-) -> Result<T> {
-    let Some(timeout) = timeout else {
-        return Ok(job());
-    };
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || sender.send(job()));
-    receiver.recv_timeout(timeout).map_err(|_| {
-        Failure::input(format!(
-            "{source}: gave up after {timeout:?} (--timeout); raise --timeout or shorten the article"
-        ))
-        .into()
-    })
-}
-
-fn nothing_kept(source: &str, document: &Document) -> anyhow::Error {
-    let removed = removed_summary(&document.removed).unwrap_or_else(|| "no text found".into());
-    Failure::input(format!(
-        "nothing usable was kept from {source} ({removed}); check that it is an article, try --input text or --input html, and see `precis clean --format json {source}` for what was removed and why"
-    ))
-    .into()
 }
 
 /// Ok when every article went through; otherwise the one error of a single
@@ -282,56 +186,6 @@ fn batch_result(total: usize, mut failures: Vec<(Source, anyhow::Error)>) -> Res
         _ => Failure::input(message),
     }
     .into())
-}
-
-/// An error and its causes on one line.
-fn chain(error: &anyhow::Error) -> String {
-    error
-        .chain()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(": ")
-}
-
-/// Models loaded on first use, so a batch whose inputs all fail never
-/// loads one, and input problems are reported as such.
-#[derive(Default)]
-struct Models {
-    summarizer: Option<SharedSummarizer>,
-    translator: Option<SharedTranslator>,
-}
-
-impl Models {
-    fn summarizer(&mut self, args: &SummaryArgs, ui: &mut Ui) -> Result<SharedSummarizer> {
-        if let Some(summarizer) = &self.summarizer {
-            return Ok(summarizer.clone());
-        }
-        let summarizer = models::load_summarizer(args, ui)?;
-        self.summarizer = Some(summarizer.clone());
-        Ok(summarizer)
-    }
-
-    /// `offline` is the command's `--offline`, which covers both models.
-    fn translator(
-        &mut self,
-        args: &TranslationArgs,
-        offline: bool,
-        ui: &mut Ui,
-    ) -> Result<SharedTranslator> {
-        if let Some(translator) = &self.translator {
-            return Ok(translator.clone());
-        }
-        let choice = models::TranslatorChoice {
-            from: &args.from,
-            to: args.to.as_deref().unwrap_or_default(),
-            model: args.translation_model.as_deref(),
-            flag: "--translation-model",
-            offline,
-        };
-        let translator = models::load_translator(&choice, 1, ui)?;
-        self.translator = Some(translator.clone());
-        Ok(translator)
-    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::cli::Format;
-use crate::record::Article;
+use precis::Report as Article;
 
 /// Which stages' results to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

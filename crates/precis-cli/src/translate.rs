@@ -4,14 +4,14 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use precis_clean::decode;
+use precis::decode;
 use serde::Serialize;
 
 use crate::cli::{LinesFormat, TranslateArgs};
 use crate::input::{self, Source};
 use crate::models;
-use crate::record::millis;
 use crate::ui::Ui;
+use precis::millis;
 
 /// The JSON output of `precis translate`.
 #[derive(Serialize)]
@@ -20,7 +20,7 @@ struct Record<'a> {
     from: &'a str,
     to: &'a str,
     lines: &'a [String],
-    model: &'a precis_infer::ModelInfo,
+    model: &'a precis::ModelInfo,
     warnings: Vec<String>,
     translate_ms: f64,
 }

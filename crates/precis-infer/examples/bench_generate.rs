@@ -24,8 +24,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use candle_core::{Device, Tensor};
+use precis_infer::files::safetensors_files;
 use precis_infer::generate::{generate, GenerationConfig, GenerationOverrides, Seq2SeqModel};
-use precis_infer::loading::safetensors_files;
 use precis_infer::models::{AnyConfig, AnySeq2Seq};
 use precis_infer::quantize::Precision;
 use precis_infer::threads;

@@ -16,7 +16,7 @@ use std::time::Instant;
 use precis_infer::eval::{read_summary_data, summarize_dataset};
 use precis_infer::extractive::{Lead3, MiniLm, TextRank};
 use precis_infer::quantize::Precision;
-use precis_infer::{ModelInfo, Summarize};
+use precis_infer::{Family, ModelInfo, Summarize};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut data = PathBuf::from("../shared/eval/cnndm-dev.jsonl");
@@ -43,11 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "lead3" => Box::new(Lead3::default()),
             "textrank" => Box::new(TextRank::default()),
             "minilm" | "minilm-q8" => {
-                let info = ModelInfo {
-                    name: name.clone(),
-                    family: "minilm".into(),
-                    revision: None,
-                };
+                let info = ModelInfo::new(name.clone(), Family::Bert);
                 let precision = if name == "minilm" {
                     Precision::F32
                 } else {

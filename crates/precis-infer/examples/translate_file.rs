@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use precis_infer::{Segmentation, Translate, Translator};
+use precis_infer::{BergamotTranslator, Family, ModelInfo, Segmentation, Translate};
 
 const USAGE: &str = "usage: translate_file MODEL_DIR INPUT [WORKERS] [--unit sentence|line]";
 
@@ -37,7 +37,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|t| t.parse())
         .transpose()?
         .unwrap_or(1);
-    let translator = Translator::from_folder(Path::new(model), model)?.with_workers(workers);
+    let translator =
+        BergamotTranslator::load(Path::new(model), ModelInfo::new(model, Family::Bergamot))?
+            .with_workers(workers);
     let text = std::fs::read_to_string(input)?;
     let lines: Vec<&str> = text.lines().collect();
     let started = Instant::now();

@@ -1,6 +1,9 @@
-//! precis-infer runs small seq2seq summarizers and translators on a local CPU
-//! with candle: model loading (catalog preset, Hugging Face repo or local
-//! folder), tokenization and a generation engine shared by every family.
+//! precis-infer runs small summarizers and translators on a local CPU: the
+//! model families (T5, BART, Marian on candle; Bergamot on precis's own
+//! kernels), their tokenizers, the generation engine every seq2seq family
+//! shares, extractive summarizers, and the two jobs as traits
+//! ([`Summarize`], [`Translate`]). Every loader takes a model folder; finding
+//! one from a catalog name or a Hub repo id is the `precis` crate's job.
 
 // Input must never panic the library: failures are errors naming the fix.
 #![deny(
@@ -11,31 +14,27 @@
     clippy::unimplemented
 )]
 
-pub mod catalog;
+mod bergamot_translator;
 mod error;
 pub mod eval;
 pub mod extractive;
+mod family;
+pub mod files;
 pub mod generate;
 mod kernels;
-pub mod loading;
-mod marian_translator;
 pub mod models;
+mod opus_mt_translator;
 pub mod quantize;
 pub mod spm;
 pub mod summarizer;
 mod task;
 pub mod threads;
 pub mod tokenize;
-mod translator;
 
+pub use bergamot_translator::{BergamotTranslator, DecodeSettings};
 pub use error::InferError;
-pub use marian_translator::MarianTranslator;
-pub use summarizer::{Summarizer, SummarizerOptions};
-pub use task::{ModelInfo, Segmentation, Summarize, Summary, Translate, Translation};
-pub use translator::{DecodeSettings, Translator};
-
-// The README's library snippets compile and run as doctests of this crate,
-// which sees both libraries.
-#[doc = include_str!("../../../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;
+pub use family::Family;
+pub use opus_mt_translator::{OpusMtOptions, OpusMtTranslator};
+pub use quantize::Precision;
+pub use summarizer::{Seq2SeqOptions, Seq2SeqSummarizer};
+pub use task::{ModelInfo, Segmentation, Summarize, Summary, TaskDefaults, Translate, Translation};

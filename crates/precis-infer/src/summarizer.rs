@@ -1,33 +1,36 @@
 //! Abstractive summaries with a T5 / flan-T5 or BART / distilBART model,
-//! run as named stages: [`Summarizer::chunks`] splits the input at sentence and paragraph
+//! run as named stages: [`Seq2SeqSummarizer::chunks`] splits the input at sentence and paragraph
 //! boundaries into overlapping pieces that fit the model's window,
-//! [`Summarizer::summarize_batch`] summarizes pieces in batches with the
-//! generation engine, and [`Summarizer::summarize_text`] reduces the partial
+//! [`Seq2SeqSummarizer::summarize_batch`] summarizes pieces in batches with the
+//! generation engine, and [`Seq2SeqSummarizer::summarize_text`] reduces the partial
 //! summaries (map-reduce) until one summary is left. Truncation happens only
 //! when asked for, and is then reported.
+
+use std::path::Path;
 
 use candle_core::Device;
 use precis_clean::Document;
 
+use crate::files::safetensors_files;
 use crate::generate::{generate, GenerationConfig, GenerationOverrides, Seq2SeqModel};
-use crate::loading::{locate, safetensors_files, LoadOptions, Located};
 use crate::models::{AnyConfig, AnySeq2Seq};
 use crate::quantize::Precision;
 use crate::tokenize::TextTokenizer;
-use crate::{InferError, ModelInfo, Summarize, Summary};
+use crate::{Family, InferError, ModelInfo, Summarize, Summary, TaskDefaults};
 
 /// How partial summaries may be reduced at most; each level shrinks the text
 /// by the chunk/summary length ratio, so real articles need one or two.
 const MAX_REDUCE_LEVELS: usize = 4;
 
-/// Options of [`Summarizer::load`]. `Default` is what the CLI uses without flags.
+/// Options of [`Seq2SeqSummarizer::load`]. `Default` is what the CLI uses
+/// without flags.
 #[derive(Debug, Clone)]
-pub struct SummarizerOptions {
-    pub load: LoadOptions,
+pub struct Seq2SeqOptions {
+    /// Weights of the linear layers as stored (f32) or quantized (q8).
     pub precision: Precision,
-    /// CPU threads (see [`crate::threads::set_threads`]); `None` keeps
-    /// `RAYON_NUM_THREADS` or the number of cores.
-    pub threads: Option<usize>,
+    /// The task settings of the model's catalog entry, applied between the
+    /// model folder's own and [`Seq2SeqOptions::generation`].
+    pub task: TaskDefaults,
     /// Generation settings on top of the model's and the catalog's.
     pub generation: GenerationOverrides,
     /// Text put before every input instead of the model's task prefix.
@@ -42,12 +45,11 @@ pub struct SummarizerOptions {
     pub window: Option<usize>,
 }
 
-impl Default for SummarizerOptions {
+impl Default for Seq2SeqOptions {
     fn default() -> Self {
         Self {
-            load: LoadOptions::default(),
             precision: Precision::F32,
-            threads: None,
+            task: TaskDefaults::default(),
             generation: GenerationOverrides::default(),
             prefix: None,
             truncate: false,
@@ -57,9 +59,10 @@ impl Default for SummarizerOptions {
     }
 }
 
-/// A T5- or BART-family summarizer: model, tokenizer and generation settings.
+/// An abstractive summarizer: a T5- or BART-family model, its tokenizer and
+/// generation settings.
 #[derive(Debug, Clone)]
-pub struct Summarizer {
+pub struct Seq2SeqSummarizer {
     model: AnySeq2Seq,
     tokenizer: TextTokenizer,
     generation: GenerationConfig,
@@ -78,56 +81,45 @@ struct Unit<'a> {
     paragraph: usize,
 }
 
-impl Summarizer {
-    /// Loads the model `name`: a catalog preset (`precis models list`), a
-    /// Hugging Face repo id (`owner/name[@revision]`) or a local folder.
+impl Seq2SeqSummarizer {
+    /// Loads the T5 or BART model in `dir` (config.json, safetensors
+    /// weights, a tokenizer); `info` names it in summaries. The `precis`
+    /// crate finds `dir` from a catalog name or a Hub repo id.
     ///
     /// ```no_run
-    /// use precis_infer::summarizer::{Summarizer, SummarizerOptions};
+    /// use precis_infer::{ModelInfo, Family, Seq2SeqOptions, Seq2SeqSummarizer};
     ///
-    /// let summarizer = Summarizer::load("flan-t5-small", &SummarizerOptions::default())?;
+    /// let dir = std::path::Path::new("models/my-t5");
+    /// let info = ModelInfo::new("my-t5", Family::T5);
+    /// let summarizer = Seq2SeqSummarizer::load(dir, info, &Seq2SeqOptions::default())?;
     /// let summary = summarizer.summarize_text("The river town of Arnwick opened its new library …")?;
     /// println!("{} ({} chunk(s))", summary.text, summary.chunks);
     /// # Ok::<(), precis_infer::InferError>(())
     /// ```
-    pub fn load(name: &str, options: &SummarizerOptions) -> Result<Self, InferError> {
-        if let Some(threads) = options.threads {
-            crate::threads::set_threads(threads);
-        }
-        Self::from_located(locate(name, &options.load)?, options)
-    }
-
-    /// Loads a model whose files were already found.
-    pub fn from_located(located: Located, options: &SummarizerOptions) -> Result<Self, InferError> {
-        let Located { dir, info, preset } = located;
+    pub fn load(dir: &Path, info: ModelInfo, options: &Seq2SeqOptions) -> Result<Self, InferError> {
         let config_path = dir.join("config.json");
         if !config_path.is_file() {
             return Err(InferError::MissingFile {
-                path: dir,
+                path: dir.to_path_buf(),
                 file: "config.json".into(),
                 fix: "point at a complete Hugging Face model folder".into(),
             });
         }
-        if !matches!(info.family.as_str(), "t5" | "bart") {
-            return Err(InferError::BadConfig {
-                path: config_path,
-                detail: format!(
-                    "model family `{}` cannot write summaries (supported: t5, flan-t5, bart, distilbart); pick one with `precis models list`",
-                    info.family
-                ),
+        if !matches!(info.family, Family::T5 | Family::Bart) {
+            return Err(InferError::WrongFamily {
+                name: info.name.clone(),
+                family: info.family,
+                task: "write summaries (the abstractive families are t5 and bart)",
             });
         }
         let config = AnyConfig::load(&config_path)?;
         let special = config.special_tokens();
         let tokenizer =
-            TextTokenizer::from_dir(&dir, special.pad)?.fit_model(config.input_vocab_size())?;
-        let model = AnySeq2Seq::load(&config, &safetensors_files(&dir)?, options.precision)?;
-        let task = preset
-            .as_ref()
-            .and_then(|p| p.summarize.clone())
-            .unwrap_or_default();
+            TextTokenizer::from_dir(dir, special.pad)?.fit_model(config.input_vocab_size())?;
+        let model = AnySeq2Seq::load(&config, &safetensors_files(dir)?, options.precision)?;
+        let task = &options.task;
         let defaults = GenerationConfig::from_model_dir(
-            &dir,
+            dir,
             Some(task.hf_task.as_deref().unwrap_or("summarization")),
         )?;
         let generation = defaults
@@ -138,7 +130,7 @@ impl Summarizer {
         let prefix = options
             .prefix
             .clone()
-            .or(task.prefix)
+            .or_else(|| task.prefix.clone())
             .or(defaults.prefix)
             .unwrap_or_default();
         let window = options.window.or(config.max_positions()).unwrap_or(512);
@@ -321,7 +313,7 @@ impl Summarizer {
     }
 }
 
-impl Summarize for Summarizer {
+impl Summarize for Seq2SeqSummarizer {
     fn info(&self) -> &ModelInfo {
         &self.info
     }

@@ -4,17 +4,45 @@
 use precis_clean::Document;
 use serde::{Deserialize, Serialize};
 
-use crate::InferError;
+use crate::generate::GenerationOverrides;
+use crate::{Family, InferError};
 
 /// Which model produced an output, for reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelInfo {
     /// Catalog name, Hub repo id or local path, as the user gave it.
     pub name: String,
-    /// Model family ("t5", "bart", "marian", "bergamot", "textrank", "minilm").
-    pub family: String,
+    /// The code that ran it.
+    pub family: Family,
     /// Hub revision or package version the weights came from, when known.
     pub revision: Option<String>,
+}
+
+impl ModelInfo {
+    /// A model known only by its name and family.
+    pub fn new(name: impl Into<String>, family: Family) -> Self {
+        ModelInfo {
+            name: name.into(),
+            family,
+            revision: None,
+        }
+    }
+}
+
+/// How to run a model for one task, on top of its own files' settings (a
+/// catalog entry's `[NAME.summarize]` or `[NAME.translate]` table).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDefaults {
+    /// `task_specific_params` entry of config.json to start from.
+    #[serde(default)]
+    pub hf_task: Option<String>,
+    /// Text put before the input; overrides the `hf_task`'s prefix.
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// Generation defaults on top of the model's own.
+    #[serde(default)]
+    pub generation: GenerationOverrides,
 }
 
 /// A summary and how it was made.

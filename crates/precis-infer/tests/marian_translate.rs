@@ -9,9 +9,22 @@ mod t5_support;
 
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::models::marian::MarianTokenizer;
-use precis_infer::quantize::Precision;
-use precis_infer::{MarianTranslator, Segmentation, Translate};
+use precis_infer::{Family, ModelInfo, OpusMtOptions, OpusMtTranslator, Segmentation, Translate};
 use t5_support::{expected, fixture_dir};
+
+/// Loads the opus-mt fixture in `dir`, translating into `target`.
+fn opus_mt(
+    dir: &std::path::Path,
+    target: &str,
+    generation: &GenerationOverrides,
+) -> Result<OpusMtTranslator, precis_infer::InferError> {
+    let options = OpusMtOptions {
+        target: target.into(),
+        generation: generation.clone(),
+        ..OpusMtOptions::default()
+    };
+    OpusMtTranslator::load(dir, ModelInfo::new("marian-tiny", Family::Marian), &options)
+}
 
 #[derive(serde::Deserialize)]
 struct Texts {
@@ -39,9 +52,7 @@ fn translator_gives_transformers_beam_search_output() {
         let overrides =
             GenerationOverrides::from_json(&serde_json::Value::Object(case.kwargs.clone()))
                 .unwrap();
-        let translator =
-            MarianTranslator::from_folder(&dir, "marian-tiny", "de", &overrides, Precision::F32)
-                .unwrap();
+        let translator = opus_mt(&dir, "de", &overrides).unwrap();
         // Each input row is one of the recorded texts (one sentence each).
         let lines: Vec<&str> = case
             .input_ids
@@ -81,7 +92,7 @@ fn a_language_the_model_lacks_is_refused_only_by_multi_target_models() {
     let dir = fixture_dir("marian-tiny");
     // Single target: the language code is not needed.
     let overrides = GenerationOverrides::default();
-    assert!(MarianTranslator::from_folder(&dir, "m", "xx", &overrides, Precision::F32).is_ok());
+    assert!(opus_mt(&dir, "xx", &overrides).is_ok());
     // Multi target: vocab.json lists >>lang<< tokens.
     let multi = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -102,7 +113,7 @@ fn a_language_the_model_lacks_is_refused_only_by_multi_target_models() {
         u64::from(tokenizer.encode(">>deu<< Rain").unwrap()[0]),
         code.as_u64().unwrap()
     );
-    let err = MarianTranslator::from_folder(multi.path(), "m", "fra", &overrides, Precision::F32)
+    let err = opus_mt(multi.path(), "fra", &overrides)
         .unwrap_err()
         .to_string();
     assert!(err.contains(">>deu<<") && err.contains("fra"), "{err}");
@@ -120,18 +131,11 @@ struct Translated {
 }
 
 /// The separate-vocabulary fixture model and its recorded translations.
-fn separate_vocabularies() -> (Translations, MarianTranslator) {
+fn separate_vocabularies() -> (Translations, OpusMtTranslator) {
     let dir = fixture_dir("marian-sep-tiny");
     let recorded: Translations =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
-    let translator = MarianTranslator::from_folder(
-        &dir,
-        "marian-sep-tiny",
-        "de",
-        &GenerationOverrides::default(),
-        Precision::F32,
-    )
-    .unwrap();
+    let translator = opus_mt(&dir, "de", &GenerationOverrides::default()).unwrap();
     (recorded, translator)
 }
 

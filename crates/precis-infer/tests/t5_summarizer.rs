@@ -7,14 +7,13 @@ mod t5_support;
 use std::path::Path;
 
 use precis_infer::generate::GenerationOverrides;
-use precis_infer::loading::LoadOptions;
 use precis_infer::quantize::Precision;
 use precis_infer::tokenize::TextTokenizer;
-use precis_infer::{InferError, Summarize, Summarizer, SummarizerOptions};
-use t5_support::{expected, fixture_dir};
+use precis_infer::{Family, InferError, Seq2SeqOptions, Seq2SeqSummarizer};
+use t5_support::{expected, fixture_dir, load_summarizer};
 
-fn tiny(options: &SummarizerOptions) -> Summarizer {
-    Summarizer::load(fixture_dir("t5-tiny").to_str().unwrap(), options).unwrap()
+fn tiny(options: &Seq2SeqOptions) -> Seq2SeqSummarizer {
+    load_summarizer(&fixture_dir("t5-tiny"), options).unwrap()
 }
 
 /// Sentences written for this test, long enough together to need chunks.
@@ -37,7 +36,7 @@ fn long_article() -> String {
 
 #[test]
 fn summaries_are_hf_generate_outputs_decoded() {
-    let summarizer = tiny(&SummarizerOptions::default());
+    let summarizer = tiny(&Seq2SeqOptions::default());
     let want = expected("t5-tiny");
     let case = want
         .generate
@@ -62,7 +61,7 @@ fn summaries_are_hf_generate_outputs_decoded() {
         (one.text.as_str(), one.chunks, one.warnings.len()),
         (expected[0].as_str(), 1, 0)
     );
-    assert_eq!(one.model.family, "t5");
+    assert_eq!(one.model.family, Family::T5);
 }
 
 #[test]
@@ -70,9 +69,9 @@ fn long_inputs_are_split_into_overlapping_chunks_that_fit_the_window() {
     // The tiny tokenizer spends ~40 tokens on a sentence: a window of 150
     // holds a few, so chunks can overlap.
     let window = 150;
-    let summarizer = tiny(&SummarizerOptions {
+    let summarizer = tiny(&Seq2SeqOptions {
         window: Some(window),
-        ..SummarizerOptions::default()
+        ..Seq2SeqOptions::default()
     });
     let tokenizer = TextTokenizer::from_dir(&fixture_dir("t5-tiny"), 0).unwrap();
     let article = long_article();
@@ -114,9 +113,9 @@ fn long_inputs_are_split_into_overlapping_chunks_that_fit_the_window() {
 
 #[test]
 fn truncation_happens_only_on_request_and_is_reported() {
-    let options = SummarizerOptions {
+    let options = Seq2SeqOptions {
         truncate: true,
-        ..SummarizerOptions::default()
+        ..Seq2SeqOptions::default()
     };
     let summary = tiny(&options).summarize_text(&long_article()).unwrap();
     assert_eq!(summary.chunks, 1);
@@ -137,13 +136,13 @@ fn truncation_happens_only_on_request_and_is_reported() {
 
 #[test]
 fn caller_settings_override_the_model_defaults() {
-    let options = SummarizerOptions {
+    let options = Seq2SeqOptions {
         generation: GenerationOverrides {
             num_beams: Some(1),
             max_new_tokens: Some(3),
             ..Default::default()
         },
-        ..SummarizerOptions::default()
+        ..Seq2SeqOptions::default()
     };
     let summarizer = tiny(&options);
     assert_eq!(summarizer.generation().num_beams, 1);
@@ -156,9 +155,9 @@ fn caller_settings_override_the_model_defaults() {
 
 #[test]
 fn q8_summarizer_runs() {
-    let options = SummarizerOptions {
+    let options = Seq2SeqOptions {
         precision: Precision::Q8,
-        ..SummarizerOptions::default()
+        ..Seq2SeqOptions::default()
     };
     let summary = tiny(&options).summarize_text("Rain fell all day.").unwrap();
     assert_eq!(summary.chunks, 1);
@@ -166,20 +165,10 @@ fn q8_summarizer_runs() {
 
 #[test]
 fn empty_input_is_an_error() {
-    let err = tiny(&SummarizerOptions::default())
+    let err = tiny(&Seq2SeqOptions::default())
         .summarize_text(" \n\n ")
         .unwrap_err();
     assert!(matches!(err, InferError::EmptyInput), "{err}");
-}
-
-#[test]
-fn threads_option_sets_candle_threads() {
-    let options = SummarizerOptions {
-        threads: Some(1),
-        ..SummarizerOptions::default()
-    };
-    tiny(&options);
-    assert_eq!(precis_infer::threads::threads(), 1);
 }
 
 /// A copy of the tiny model folder that a test can break.
@@ -193,7 +182,7 @@ fn copy_of_tiny() -> tempfile::TempDir {
 }
 
 fn load_err(dir: &Path) -> String {
-    Summarizer::load(dir.to_str().unwrap(), &SummarizerOptions::default())
+    load_summarizer(dir, &Seq2SeqOptions::default())
         .unwrap_err()
         .to_string()
 }
@@ -247,42 +236,6 @@ fn a_tokenizer_bigger_than_the_model_is_refused() {
 }
 
 #[test]
-fn uncached_hub_model_offline_names_model_cache_and_fix() {
-    // An empty cache, so a developer's real cache cannot satisfy the load.
-    let cache = tempfile::tempdir().unwrap();
-    let options = SummarizerOptions {
-        load: LoadOptions {
-            offline: true,
-            cache_dir: Some(cache.path().to_path_buf()),
-            ..LoadOptions::default()
-        },
-        ..SummarizerOptions::default()
-    };
-    let err = Summarizer::load("precis-test/not-a-model", &options).unwrap_err();
-    assert!(matches!(err, InferError::NotCached { .. }), "{err}");
-    let message = err.to_string();
-    assert!(
-        message.contains("precis-test/not-a-model")
-            && message.contains("offline")
-            && message.contains("--model PATH"),
-        "{message}"
-    );
-    let err = Summarizer::load("flan-t5-small", &options)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("flan-t5-small") && err.contains("cache"),
-        "{err}"
-    );
-}
-
-#[test]
-fn names_that_are_nothing_are_unknown_models() {
-    let err = Summarizer::load("no-such-model", &SummarizerOptions::default()).unwrap_err();
-    assert!(matches!(err, InferError::UnknownModel(_)), "{err}");
-}
-
-#[test]
 fn sharded_weights_load_like_a_single_file() {
     let dir = copy_of_tiny();
     let single = std::fs::read(dir.path().join("model.safetensors")).unwrap();
@@ -313,9 +266,8 @@ fn sharded_weights_load_like_a_single_file() {
     .unwrap();
 
     let text = "Rain fell all day, but the queue at the door grew longer.";
-    let sharded =
-        Summarizer::load(dir.path().to_str().unwrap(), &SummarizerOptions::default()).unwrap();
-    let want = tiny(&SummarizerOptions::default())
+    let sharded = load_summarizer(dir.path(), &Seq2SeqOptions::default()).unwrap();
+    let want = tiny(&Seq2SeqOptions::default())
         .summarize_text(text)
         .unwrap()
         .text;
@@ -325,52 +277,5 @@ fn sharded_weights_load_like_a_single_file() {
 #[test]
 fn summarizers_can_be_shared_between_threads() {
     fn shareable<T: Send + Sync>() {}
-    shareable::<Summarizer>();
-}
-
-#[test]
-fn hub_models_are_read_from_a_python_style_cache_offline() {
-    let cache = tempfile::tempdir().unwrap();
-    let commit = "00112233445566778899aabbccddeeff00112233";
-    let repo = cache.path().join("models--precis-test--tiny");
-    let snapshot = repo.join("snapshots").join(commit);
-    std::fs::create_dir_all(&snapshot).unwrap();
-    std::fs::create_dir_all(repo.join("refs")).unwrap();
-    std::fs::write(repo.join("refs/main"), commit).unwrap();
-    for entry in std::fs::read_dir(fixture_dir("t5-tiny")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, snapshot.join(path.file_name().unwrap())).unwrap();
-    }
-    let options = SummarizerOptions {
-        load: LoadOptions {
-            offline: true,
-            cache_dir: Some(cache.path().to_path_buf()),
-            ..LoadOptions::default()
-        },
-        ..SummarizerOptions::default()
-    };
-    let text = "Rain fell all day.";
-    let want = tiny(&SummarizerOptions::default())
-        .summarize_text(text)
-        .unwrap()
-        .text;
-    for name in [
-        "precis-test/tiny".to_string(),
-        format!("precis-test/tiny@{commit}"),
-    ] {
-        let summarizer = Summarizer::load(&name, &options).unwrap();
-        assert_eq!(
-            summarizer.summarize_text(text).unwrap().text,
-            want,
-            "{name}"
-        );
-        assert_eq!(summarizer.info().family, "t5");
-    }
-    let err = Summarizer::load("precis-test/tiny@v2", &options)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains(&cache.path().display().to_string()),
-        "the error names the cache looked in: {err}"
-    );
+    shareable::<Seq2SeqSummarizer>();
 }

@@ -325,7 +325,7 @@ fn offline_flag_with_an_empty_cache_exits_3() {
         .code(3)
         .stdout("")
         .stderr(format!(
-            "error: cannot load the summarizer t5-small\n  caused by: model `t5-small` is not in the Hugging Face cache ({}) and the Hub cannot be reached (offline mode: HF_HUB_OFFLINE or --offline is set); run `precis models fetch t5-small` on a machine with network access, or pass a local model folder with --model PATH\n",
+            "error: cannot load the summarizer t5-small\n  caused by: model `t5-small` is not in the Hugging Face cache ({}) and the Hub cannot be reached (offline mode: HF_HUB_OFFLINE or the offline option is set); run `precis models fetch t5-small` on a machine with network access, or pass a local model folder with --model PATH\n",
             sandbox.path().join("hf/hub").display()
         ));
 }

@@ -136,7 +136,7 @@ fn unknown_model_exits_3() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
-            "unknown model `no-such-model`: not a catalog name (see `precis models list`)",
+            "unknown model `no-such-model`: not a catalog name, a built-in summarizer, a local folder, or a Hugging Face repo id; see `precis models list`",
         ));
 }
 
@@ -156,16 +156,19 @@ fn translation_without_model_exits_3_and_says_how_to_fetch_it() {
 }
 
 #[test]
-fn input_errors_come_before_model_errors() {
-    // No model is loaded for a batch whose every input fails.
+fn model_errors_come_before_reading_inputs() {
+    // Every model a command needs is loaded first: no article is cleaned
+    // (or lost to a later model error) when one is missing.
     let sandbox = Sandbox::new();
     sandbox.write("empty.txt", "");
     sandbox
         .precis()
         .args(["run", "--model", "no-such-model", "empty.txt"])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("the input is empty"));
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::contains("unknown model `no-such-model`"))
+        .stderr(predicate::str::contains("the input is empty").not());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use precis_clean::Document;
 
 use super::{built_in, sentences, summary};
-use crate::{InferError, ModelInfo, Summarize, Summary};
+use crate::{Family, InferError, ModelInfo, Summarize, Summary};
 
 /// The first three sentences of the article.
 pub struct Lead3 {
@@ -14,7 +14,7 @@ pub struct Lead3 {
 impl Default for Lead3 {
     fn default() -> Self {
         Lead3 {
-            info: built_in("lead3"),
+            info: built_in(Family::Lead3),
         }
     }
 }

@@ -20,7 +20,7 @@ pub use textrank::TextRank;
 
 use precis_clean::Document;
 
-use crate::{InferError, ModelInfo, Summary};
+use crate::{Family, InferError, ModelInfo, Summary};
 
 /// A candidate sentence of the article.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,11 +120,7 @@ fn summary(
     })
 }
 
-/// `ModelInfo` of a built-in extractive summarizer.
-fn built_in(name: &str) -> ModelInfo {
-    ModelInfo {
-        name: name.to_string(),
-        family: name.to_string(),
-        revision: None,
-    }
+/// `ModelInfo` of a built-in extractive summarizer: named after its family.
+fn built_in(family: Family) -> ModelInfo {
+    ModelInfo::new(family.name(), family)
 }

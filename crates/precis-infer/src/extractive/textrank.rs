@@ -12,7 +12,7 @@ use precis_clean::Document;
 
 use super::{built_in, pick, position_weight, prior, sentences, summary, Budget};
 use crate::eval::rouge;
-use crate::{InferError, ModelInfo, Summarize, Summary};
+use crate::{Family, InferError, ModelInfo, Summarize, Summary};
 
 const DAMPING: f64 = 0.85;
 const ITERATIONS: usize = 50;
@@ -26,7 +26,7 @@ pub struct TextRank {
 impl Default for TextRank {
     fn default() -> Self {
         TextRank {
-            info: built_in("textrank"),
+            info: built_in(Family::TextRank),
             budget: Budget::default(),
         }
     }

@@ -235,15 +235,17 @@ pub enum AnyConfig {
 }
 
 impl AnyConfig {
-    /// Reads config.json as its `model_type` (t5, bart or marian) says.
+    /// Reads config.json as the family it declares says (t5, bart or marian).
     pub fn load(config_path: &std::path::Path) -> Result<Self, crate::InferError> {
-        match family(config_path)?.as_str() {
-            "t5" => Ok(Self::T5(t5::Config::load(config_path)?)),
-            "bart" | "marian" => Ok(Self::Bart(bart::Config::load(config_path)?)),
+        match crate::Family::from_config(config_path)? {
+            crate::Family::T5 => Ok(Self::T5(t5::Config::load(config_path)?)),
+            crate::Family::Bart | crate::Family::Marian => {
+                Ok(Self::Bart(bart::Config::load(config_path)?))
+            }
             other => Err(crate::InferError::BadConfig {
                 path: config_path.to_path_buf(),
                 detail: format!(
-                    "model_type `{other}` is not a supported seq2seq family (t5, bart, marian); pick a model from `precis models list`"
+                    "model family `{other}` is not a seq2seq family (t5, bart, marian)"
                 ),
             }),
         }
@@ -290,17 +292,6 @@ impl AnySeq2Seq {
             }
         })
     }
-}
-
-/// `model_type` of a config.json.
-fn family(config_path: &std::path::Path) -> Result<String, crate::InferError> {
-    #[derive(Deserialize)]
-    struct ModelType {
-        model_type: Option<String>,
-    }
-    let config: ModelType = read_config(config_path)?;
-    // Old T5 configs predate `model_type`.
-    Ok(config.model_type.unwrap_or_else(|| "t5".to_string()))
 }
 
 impl crate::generate::Seq2SeqModel for AnySeq2Seq {

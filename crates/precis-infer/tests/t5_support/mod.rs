@@ -14,6 +14,16 @@ use serde::Deserialize;
 /// The tiny models: v1.0 (relu, tied lm_head) and v1.1 (gated-gelu, own lm_head).
 pub const MODELS: [&str; 2] = ["t5-tiny", "flan-t5-tiny"];
 
+/// Loads the summarizer in `dir` as the family its config declares.
+pub fn load_summarizer(
+    dir: &std::path::Path,
+    options: &precis_infer::Seq2SeqOptions,
+) -> Result<precis_infer::Seq2SeqSummarizer, precis_infer::InferError> {
+    let family = precis_infer::Family::detect(dir)?;
+    let name = dir.display().to_string();
+    precis_infer::Seq2SeqSummarizer::load(dir, precis_infer::ModelInfo::new(name, family), options)
+}
+
 pub fn fixture_dir(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

@@ -1,5 +1,6 @@
 //! Finding a model's files from the name the user gave: a local folder, a
-//! catalog preset, or a Hugging Face Hub repo id (`owner/name[@revision]`).
+//! catalog preset, or a Hugging Face Hub repo id (`owner/name[@revision]`),
+//! and what family of model they hold.
 //!
 //! Hub files go through hf-hub into the standard Hugging Face cache
 //! (`HF_HUB_CACHE`, else `HF_HOME/hub`, else `~/.cache/huggingface/hub`), so
@@ -14,8 +15,11 @@ use std::path::{Path, PathBuf};
 use hf_hub::api::sync::{Api, ApiBuilder, ApiError};
 use hf_hub::{Cache, Repo, RepoType};
 
+use precis_infer::files::{shard_names, SAFETENSORS, SAFETENSORS_INDEX};
+use precis_infer::{Family, ModelInfo};
+
 use crate::catalog::{is_commit, Catalog, Preset, PresetSource};
-use crate::{InferError, ModelInfo};
+use crate::Error;
 
 /// How to find model files.
 #[derive(Debug, Clone, Default)]
@@ -24,7 +28,7 @@ pub struct LoadOptions {
     /// `HF_HUB_OFFLINE=1`).
     pub offline: bool,
     /// Where catalog entries with a `source` folder live; default
-    /// `$PRECIS_MODELS_DIR`, else `models/downloads`.
+    /// `$PRECIS_MODELS_DIR`, else `models/downloads` in the current folder.
     pub models_dir: Option<PathBuf>,
     /// Hugging Face hub cache to use instead of [`hub_cache_dir`].
     pub cache_dir: Option<PathBuf>,
@@ -35,6 +39,7 @@ pub struct LoadOptions {
 pub struct Located {
     /// Folder holding config.json, tokenizer.json, weights, …
     pub dir: PathBuf,
+    /// Its name, family and revision, for reports.
     pub info: ModelInfo,
     /// The catalog entry, when the name was a preset.
     pub preset: Option<Preset>,
@@ -58,20 +63,13 @@ const HF_FILES: [(&str, bool); 9] = [
     ("tokenizer_config.json", false),
 ];
 
-const SAFETENSORS: &str = "model.safetensors";
-const SAFETENSORS_INDEX: &str = "model.safetensors.index.json";
-
 /// Finds (downloading if needed) the model `name`: an existing folder, a
 /// catalog preset, or a Hub repo id `owner/name` with an optional
 /// `@revision`.
-pub fn locate(name: &str, options: &LoadOptions) -> Result<Located, InferError> {
+pub fn locate(name: &str, options: &LoadOptions) -> Result<Located, Error> {
     let path = Path::new(name);
     if path.is_dir() {
-        let info = ModelInfo {
-            name: name.to_string(),
-            family: family_of(path),
-            revision: None,
-        };
+        let info = ModelInfo::new(name, Family::detect(path)?);
         return Ok(Located {
             dir: path.to_path_buf(),
             info,
@@ -89,7 +87,7 @@ pub fn locate(name: &str, options: &LoadOptions) -> Result<Located, InferError> 
         };
         let info = ModelInfo {
             name: name.to_string(),
-            family: preset.family.clone(),
+            family: preset.family,
             revision,
         };
         return Ok(Located {
@@ -102,12 +100,12 @@ pub fn locate(name: &str, options: &LoadOptions) -> Result<Located, InferError> 
     let looks_like_repo =
         repo.split('/').count() == 2 && repo.split('/').all(|part| !part.is_empty());
     if !looks_like_repo || revision.is_empty() {
-        return Err(InferError::UnknownModel(name.to_string()));
+        return Err(Error::UnknownModel(name.to_string()));
     }
     let dir = fetch_hf_model(name, repo, revision, options)?;
     let info = ModelInfo {
         name: name.to_string(),
-        family: family_of(&dir),
+        family: Family::detect(&dir)?,
         revision: Some(resolved_revision(&dir, revision)),
     };
     Ok(Located {
@@ -129,16 +127,7 @@ fn resolved_revision(snapshot: &Path, revision: &str) -> String {
         .to_string()
 }
 
-/// `model_type` from config.json, or "unknown".
-fn family_of(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("config.json"))
-        .ok()
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .and_then(|config| config.get("model_type")?.as_str().map(str::to_string))
-        .unwrap_or_else(|| "unknown".to_string())
-}
-
-fn local_source(name: &str, folder: &Path, options: &LoadOptions) -> Result<PathBuf, InferError> {
+fn local_source(name: &str, folder: &Path, options: &LoadOptions) -> Result<PathBuf, Error> {
     let root = options
         .models_dir
         .clone()
@@ -148,75 +137,11 @@ fn local_source(name: &str, folder: &Path, options: &LoadOptions) -> Result<Path
     if dir.is_dir() {
         Ok(dir)
     } else {
-        Err(InferError::MissingFile {
-            file: format!("{} (the files of model `{name}`)", folder.display()),
-            path: root,
-            fix: "run `just models` to fetch it, or set PRECIS_MODELS_DIR to the folder that holds it".into(),
+        Err(Error::NotDownloaded {
+            name: name.to_string(),
+            dir,
         })
     }
-}
-
-/// The safetensors files of a model folder: `model.safetensors`, or every
-/// shard a `model.safetensors.index.json` names.
-pub fn safetensors_files(dir: &Path) -> Result<Vec<PathBuf>, InferError> {
-    let single = dir.join(SAFETENSORS);
-    if single.is_file() {
-        return Ok(vec![single]);
-    }
-    let index = dir.join(SAFETENSORS_INDEX);
-    if !index.is_file() {
-        let fix = if dir.join("pytorch_model.bin").is_file() {
-            "the folder has only pytorch_model.bin; convert it once with transformers (`model.save_pretrained(dir, safe_serialization=True)`)"
-        } else {
-            "download the model's weights, or point at a complete model folder"
-        };
-        return Err(InferError::MissingFile {
-            path: dir.to_path_buf(),
-            file: SAFETENSORS.into(),
-            fix: fix.into(),
-        });
-    }
-    let shards = shard_names(&index)?;
-    let files: Vec<PathBuf> = shards.iter().map(|shard| dir.join(shard)).collect();
-    if let Some(missing) = files.iter().find(|file| !file.is_file()) {
-        return Err(InferError::MissingFile {
-            path: dir.to_path_buf(),
-            file: missing
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            fix: format!("{SAFETENSORS_INDEX} names it; download every shard"),
-        });
-    }
-    Ok(files)
-}
-
-/// The distinct shard files of a safetensors index, in first-use order.
-fn shard_names(index: &Path) -> Result<Vec<String>, InferError> {
-    let bad = |detail: String| InferError::BadConfig {
-        path: index.to_path_buf(),
-        detail,
-    };
-    let text = std::fs::read_to_string(index).map_err(|e| bad(e.to_string()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-    let map = value
-        .get("weight_map")
-        .and_then(|m| m.as_object())
-        .ok_or_else(|| bad("no `weight_map` object".into()))?;
-    let mut shards: Vec<String> = Vec::new();
-    for file in map.values() {
-        let file = file
-            .as_str()
-            .ok_or_else(|| bad("`weight_map` values must be file names".into()))?;
-        // Shards must sit next to the index; refuse paths that climb out.
-        if file.contains('/') || file.contains('\\') || file == ".." {
-            return Err(bad(format!("shard `{file}` is not a plain file name")));
-        }
-        if !shards.iter().any(|s| s == file) {
-            shards.push(file.to_string());
-        }
-    }
-    Ok(shards)
 }
 
 /// Whether `HF_HUB_OFFLINE` asks for cache-only operation (as huggingface_hub reads it).
@@ -267,20 +192,15 @@ struct HubRepo<'a> {
 }
 
 impl HubRepo<'_> {
-    fn not_cached(&self) -> InferError {
-        let offline = if self.offline {
-            " (offline mode: HF_HUB_OFFLINE or --offline is set)"
-        } else {
-            ""
-        };
-        InferError::NotCached {
+    fn not_cached(&self) -> Error {
+        Error::NotCached {
             name: self.name.to_string(),
             cache: self.cache.clone(),
-            offline,
+            offline: self.offline,
         }
     }
 
-    fn api(&mut self) -> Result<&Api, InferError> {
+    fn api(&mut self) -> Result<&Api, Error> {
         if self.api.is_none() {
             let token = std::env::var("HF_TOKEN").ok().filter(|t| !t.is_empty());
             let mut builder = ApiBuilder::from_cache(Cache::new(self.cache.clone()))
@@ -291,7 +211,7 @@ impl HubRepo<'_> {
             if token.is_some() {
                 builder = builder.with_token(token);
             }
-            let api = builder.build().map_err(|e| InferError::Hub {
+            let api = builder.build().map_err(|e| Error::Hub {
                 name: self.name.into(),
                 detail: e.to_string(),
             })?;
@@ -302,7 +222,7 @@ impl HubRepo<'_> {
 
     /// The local path of `file`, downloading it when not cached. `None`
     /// when an optional file does not exist (or, offline, is not cached).
-    fn fetch(&mut self, file: &str, required: bool) -> Result<Option<PathBuf>, InferError> {
+    fn fetch(&mut self, file: &str, required: bool) -> Result<Option<PathBuf>, Error> {
         if let Some(path) = cached_file(&self.cache, self.repo, self.revision, file) {
             return Ok(Some(path));
         }
@@ -322,22 +242,22 @@ impl HubRepo<'_> {
             Ok(path) => Ok(Some(path)),
             Err(ApiError::RequestError(err)) => match *err {
                 ureq::Error::Status(404, _) if !required => Ok(None),
-                ureq::Error::Status(404, _) => Err(InferError::MissingFile {
-                    path: PathBuf::from(format!("https://huggingface.co/{}/tree/{}", self.repo, self.revision)),
+                ureq::Error::Status(404, _) => Err(Error::MissingOnHub {
+                    repo: self.repo.to_string(),
+                    revision: self.revision.to_string(),
                     file: file.to_string(),
-                    fix: "the repo or revision does not have it; pick a model with safetensors weights and a tokenizer.json, or pass a local folder".into(),
                 }),
-                ureq::Error::Status(code @ (401 | 403), _) => Err(InferError::Hub {
+                ureq::Error::Status(code @ (401 | 403), _) => Err(Error::Hub {
                     name: self.name.to_string(),
                     detail: format!("access denied (HTTP {code}); the repo is gated or private: set HF_TOKEN to a token that has access"),
                 }),
-                ureq::Error::Status(code, _) => Err(InferError::Hub {
+                ureq::Error::Status(code, _) => Err(Error::Hub {
                     name: self.name.to_string(),
-                    detail: format!("HTTP {code} for {file}; try again later or pass a local folder"),
+                    detail: format!("HTTP {code} for {file}; try again later"),
                 }),
                 ureq::Error::Transport(_) => Err(self.not_cached()),
             },
-            Err(other) => Err(InferError::Hub { name: self.name.to_string(), detail: other.to_string() }),
+            Err(other) => Err(Error::Hub { name: self.name.to_string(), detail: other.to_string() }),
         }
     }
 }
@@ -349,7 +269,7 @@ fn fetch_hf_model(
     repo: &str,
     revision: &str,
     options: &LoadOptions,
-) -> Result<PathBuf, InferError> {
+) -> Result<PathBuf, Error> {
     let mut hub = HubRepo {
         name,
         repo,
@@ -411,18 +331,5 @@ mod tests {
         let snapshot = Path::new("/cache/models--acme--tiny/snapshots").join(commit);
         assert_eq!(resolved_revision(&snapshot, "main"), commit);
         assert_eq!(resolved_revision(Path::new("/models/tiny"), "main"), "main");
-    }
-
-    #[test]
-    fn shard_index_lists_each_shard_once_and_refuses_paths() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = dir.path().join(SAFETENSORS_INDEX);
-        std::fs::write(&index, r#"{"weight_map": {"a": "s1.safetensors", "b": "s2.safetensors", "c": "s1.safetensors"}}"#).unwrap();
-        assert_eq!(
-            shard_names(&index).unwrap(),
-            ["s1.safetensors", "s2.safetensors"]
-        );
-        std::fs::write(&index, r#"{"weight_map": {"a": "../evil.safetensors"}}"#).unwrap();
-        assert!(shard_names(&index).is_err());
     }
 }

@@ -1,4 +1,4 @@
-//! [`MarianTranslator`]: translation with a Hugging Face Marian (opus-mt)
+//! [`OpusMtTranslator`]: translation with a Hugging Face Marian (opus-mt)
 //! folder — config.json, safetensors weights, `source.spm`, `vocab.json` —
 //! through the [`Translate`] trait. Lines are split into sentences,
 //! sentences are translated in batches (longest first, so padding is small)
@@ -9,14 +9,14 @@ use std::path::Path;
 
 use candle_core::Device;
 
+use crate::files::safetensors_files;
 use crate::generate::{generate, GenerationConfig, GenerationOverrides};
-use crate::loading::Located;
 use crate::models::bart::{Bart, Config};
 use crate::models::marian::MarianTokenizer;
 use crate::quantize::Precision;
 use crate::task::translate_by_segment;
 use crate::tokenize::pad_rows;
-use crate::{InferError, ModelInfo, Segmentation, Translate, Translation};
+use crate::{Family, InferError, ModelInfo, Segmentation, TaskDefaults, Translate, Translation};
 
 /// Sentences decoded together.
 const BATCH_SIZE: usize = 8;
@@ -26,9 +26,24 @@ const BATCH_SIZE: usize = 8;
 /// sentences, and its outputs get unreliable well before its 512 positions.
 const MAX_LINE_TOKENS: usize = 256;
 
+/// Options of [`OpusMtTranslator::load`].
+#[derive(Debug, Clone, Default)]
+pub struct OpusMtOptions {
+    /// The output language (`de`, `por`, …): multi-target models need it to
+    /// pick their `>>lang<<` token; single-target models ignore it.
+    pub target: String,
+    /// The catalog entry's `translate` settings, applied between the
+    /// folder's own and [`OpusMtOptions::generation`].
+    pub task: TaskDefaults,
+    /// Generation settings on top of the model's and the catalog's.
+    pub generation: GenerationOverrides,
+    /// Weights of the linear layers as stored (f32) or quantized (q8).
+    pub precision: Precision,
+}
+
 /// A loaded opus-mt translator.
 #[derive(Debug, Clone)]
-pub struct MarianTranslator {
+pub struct OpusMtTranslator {
     info: ModelInfo,
     model: Bart,
     tokenizer: MarianTokenizer,
@@ -37,49 +52,15 @@ pub struct MarianTranslator {
     prefix: String,
 }
 
-impl MarianTranslator {
-    /// Loads an opus-mt folder. `target` is the output language (`de`,
-    /// `por`, …): multi-target models need it to pick their `>>lang<<`
-    /// token; single-target models ignore it.
-    pub fn from_folder(
-        dir: &Path,
-        name: &str,
-        target: &str,
-        generation: &GenerationOverrides,
-        precision: Precision,
-    ) -> Result<Self, InferError> {
-        let info = ModelInfo {
-            name: name.to_string(),
-            family: "marian".into(),
-            revision: None,
-        };
-        let located = Located {
-            dir: dir.to_path_buf(),
-            info,
-            preset: None,
-        };
-        Self::from_located(located, target, generation, precision)
-    }
-
-    /// Loads a model found by [`crate::loading::locate`]: reports name its
-    /// revision, and a catalog entry's `translate` settings apply between
-    /// the folder's own and `generation`.
-    pub fn from_located(
-        located: Located,
-        target: &str,
-        generation: &GenerationOverrides,
-        precision: Precision,
-    ) -> Result<Self, InferError> {
-        let Located { dir, info, preset } = located;
+impl OpusMtTranslator {
+    /// Loads the opus-mt folder `dir`; `info` names it in translations.
+    pub fn load(dir: &Path, info: ModelInfo, options: &OpusMtOptions) -> Result<Self, InferError> {
         let name = info.name.as_str();
         let config = Config::load(&dir.join("config.json"))?;
-        let model = Bart::from_safetensors(
-            &crate::loading::safetensors_files(&dir)?,
-            &config,
-            precision,
-        )?;
-        let tokenizer = MarianTokenizer::from_dir(&dir)?.fit_model(config.vocab_size)?;
+        let model = Bart::from_safetensors(&safetensors_files(dir)?, &config, options.precision)?;
+        let tokenizer = MarianTokenizer::from_dir(dir)?.fit_model(config.vocab_size)?;
         let codes = tokenizer.language_codes();
+        let target = &options.target;
         let prefix = if codes.is_empty() {
             String::new()
         } else {
@@ -92,11 +73,10 @@ impl MarianTranslator {
             }
             format!("{code} ")
         };
-        let catalog = preset.and_then(|p| p.translate).unwrap_or_default();
-        let mut generation = GenerationConfig::from_model_dir(&dir, None)?
+        let mut generation = GenerationConfig::from_model_dir(dir, None)?
             .generation
-            .with(&catalog.generation)
-            .with(generation);
+            .with(&options.task.generation)
+            .with(&options.generation);
         // The decoder has no position past its table: a longer limit (the
         // catalog's 512 on a smaller model) would fail mid-sentence, so it
         // is cut to fit, and outputs that reach it are reported as cut.
@@ -108,7 +88,7 @@ impl MarianTranslator {
         generation.validate()?;
         Ok(Self {
             info: ModelInfo {
-                family: "marian".into(),
+                family: Family::Marian,
                 ..info
             },
             model,
@@ -153,7 +133,7 @@ impl MarianTranslator {
     }
 }
 
-impl Translate for MarianTranslator {
+impl Translate for OpusMtTranslator {
     fn info(&self) -> &ModelInfo {
         &self.info
     }

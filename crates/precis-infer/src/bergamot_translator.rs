@@ -1,4 +1,4 @@
-//! [`Translator`]: translation with a Bergamot model folder (Marian binary
+//! [`BergamotTranslator`]: translation with a Bergamot model folder (Marian binary
 //! model, lexical shortlist, `tokenizer.json` and decoder config, as
 //! shipped by Firefox Translations) through the [`Translate`] trait.
 //!
@@ -54,7 +54,7 @@ impl Default for DecodeSettings {
 }
 
 /// A loaded Bergamot translator.
-pub struct Translator {
+pub struct BergamotTranslator {
     info: ModelInfo,
     net: BergamotNet,
     shortlist: Option<Shortlist>,
@@ -86,15 +86,17 @@ fn find_file(
     Ok(found.pop())
 }
 
-impl Translator {
+impl BergamotTranslator {
     /// Loads a Bergamot model folder: `model.*.bin`, `tokenizer.json`, and
-    /// optionally `lex.*.s2t.bin` (shortlist) and `config.*.yml`.
-    pub fn from_folder(folder: &Path, name: &str) -> Result<Self, InferError> {
-        let fetch = "run `just models` to fetch the Bergamot models, or pass a folder with a Firefox Translations model";
-        let missing = |file: &str| InferError::MissingFile {
+    /// optionally `lex.*.s2t.bin` (shortlist) and `config.*.yml`; `info`
+    /// names it in translations.
+    pub fn load(folder: &Path, info: ModelInfo) -> Result<Self, InferError> {
+        let missing = |file: &str| {
+            InferError::MissingFile {
             path: folder.to_path_buf(),
             file: file.to_string(),
-            fix: fetch.to_string(),
+            fix: "a Firefox Translations model folder has model.*.bin and tokenizer.json, and may have lex.*.s2t.bin and config.*.yml".to_string(),
+        }
         };
         if !folder.is_dir() {
             return Err(missing("model"));
@@ -134,11 +136,6 @@ impl Translator {
                 Some(list)
             }
             None => None,
-        };
-        let info = ModelInfo {
-            name: name.to_string(),
-            family: "bergamot".to_string(),
-            revision: None,
         };
         Ok(Self {
             info,
@@ -416,7 +413,7 @@ fn read_settings(path: &Path) -> Result<DecodeSettings, InferError> {
     })
 }
 
-impl Translate for Translator {
+impl Translate for BergamotTranslator {
     fn info(&self) -> &ModelInfo {
         &self.info
     }

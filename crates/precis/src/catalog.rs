@@ -1,35 +1,39 @@
-//! The model catalog (`models/catalog.toml`, compiled in): short names for
-//! models with their source, pinned revision, license and task defaults.
-//! The schema is documented at the top of the TOML file.
+//! The model catalog (`catalog.toml` beside this crate's `src/`, compiled
+//! in): short names for models with their family, source, pinned revision,
+//! license and task defaults. The schema is documented at the top of the
+//! TOML file.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::generate::GenerationOverrides;
-use crate::InferError;
+use precis_infer::{Family, TaskDefaults};
+
+use crate::Error;
 
 /// The catalog shipped with precis.
-pub const CATALOG_TOML: &str = include_str!("../../../models/catalog.toml");
+pub const CATALOG_TOML: &str = include_str!("../catalog.toml");
 
 /// One catalog entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preset {
-    /// Model family: the code that runs it ("t5", "bergamot", "bert", …).
-    pub family: String,
+    /// The code that runs it.
+    pub family: Family,
     /// What precis uses it for ("summarize", "translate").
     pub tasks: Vec<String>,
+    /// One line for listings.
     pub description: String,
     /// SPDX id of the weights' license.
     pub license: String,
     /// Approximate download size in MB.
     pub size_mb: u64,
+    /// Where its files come from.
     pub source: PresetSource,
     /// How to summarize with it.
-    pub summarize: Option<TaskPreset>,
+    pub summarize: Option<TaskDefaults>,
     /// How to translate with it.
-    pub translate: Option<TaskPreset>,
+    pub translate: Option<TaskDefaults>,
 }
 
 /// Where a catalog entry's files come from.
@@ -37,8 +41,13 @@ pub struct Preset {
 pub enum PresetSource {
     /// A Hugging Face Hub repo at a pinned commit, or at [`UNPINNED`] when
     /// no public record of a commit with safetensors weights was found.
-    Hub { repo: String, revision: String },
-    /// A folder under the downloads directory, filled by `just models`.
+    Hub {
+        /// `owner/name`.
+        repo: String,
+        /// A 40-hex commit, or [`UNPINNED`].
+        revision: String,
+    },
+    /// A folder under the models directory ([`crate::LoadOptions::models_dir`]).
     Local(PathBuf),
 }
 
@@ -61,7 +70,7 @@ impl PresetSource {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
-    family: String,
+    family: Family,
     tasks: Vec<String>,
     description: String,
     license: String,
@@ -69,41 +78,27 @@ struct Entry {
     repo: Option<String>,
     revision: Option<String>,
     source: Option<PathBuf>,
-    summarize: Option<TaskPreset>,
-    translate: Option<TaskPreset>,
-}
-
-/// Per-task settings of a catalog entry.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TaskPreset {
-    /// `task_specific_params` entry of config.json to start from.
-    #[serde(default)]
-    pub hf_task: Option<String>,
-    /// Text put before the input; overrides the `hf_task`'s prefix.
-    #[serde(default)]
-    pub prefix: Option<String>,
-    /// Generation defaults on top of the model's own.
-    #[serde(default)]
-    pub generation: GenerationOverrides,
+    summarize: Option<TaskDefaults>,
+    translate: Option<TaskDefaults>,
 }
 
 /// All catalog entries by name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Catalog {
+    /// Entries by name.
     pub models: BTreeMap<String, Preset>,
 }
 
 impl Catalog {
     /// The catalog compiled into precis.
-    pub fn builtin() -> Result<Self, InferError> {
-        Self::parse(CATALOG_TOML, "models/catalog.toml")
+    pub fn builtin() -> Result<Self, Error> {
+        Self::parse(CATALOG_TOML, "crates/precis/catalog.toml")
     }
 
     /// Parses catalog TOML; `origin` names it in errors.
-    pub fn parse(text: &str, origin: &str) -> Result<Self, InferError> {
-        let bad = |detail: String| InferError::BadConfig {
-            path: PathBuf::from(origin),
+    pub fn parse(text: &str, origin: &str) -> Result<Self, Error> {
+        let bad = |detail: String| Error::Catalog {
+            origin: origin.to_string(),
             detail,
         };
         let entries: BTreeMap<String, Entry> =
@@ -138,6 +133,7 @@ impl Catalog {
         Ok(Self { models })
     }
 
+    /// The entry `name`, if the catalog has it.
     pub fn get(&self, name: &str) -> Option<&Preset> {
         self.models.get(name)
     }
@@ -205,7 +201,7 @@ mod tests {
             "bart-large-cnn",
         ] {
             let preset = catalog.get(name).unwrap();
-            assert_eq!(preset.family, "bart", "{name}");
+            assert_eq!(preset.family, Family::Bart, "{name}");
             let generation = preset.summarize.clone().unwrap().generation;
             assert_eq!(generation.num_beams, Some(4), "{name}");
             assert_eq!(generation.length_penalty, Some(2.0), "{name}");
@@ -230,8 +226,8 @@ mod tests {
             let name = format!("opus-mt-{pair}");
             let preset = catalog.get(&name).unwrap_or_else(|| panic!("no {name}"));
             assert_eq!(
-                (preset.family.as_str(), preset.license.as_str()),
-                ("marian", "CC-BY-4.0"),
+                (preset.family, preset.license.as_str()),
+                (Family::Marian, "CC-BY-4.0"),
                 "{name}"
             );
             assert_eq!(preset.tasks, ["translate"], "{name}");

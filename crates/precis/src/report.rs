@@ -1,42 +1,55 @@
-//! The result for one article, as every output format sees it: what the
-//! cleaner kept and dropped, the summary, the translation, how long each
-//! stage took and everything the user should be warned about. `--format
-//! json` prints it as is.
+//! [`Report`]: the result for one article, as every output format sees
+//! it: what the cleaner kept and dropped, the summary, the translation, how
+//! long each stage took and everything the user should be warned about.
+//! [`Report::record`] is the JSON record `precis run --format json` prints.
 
 use precis_clean::{Document, Metadata, Paragraph, Reason, Removed};
 use precis_infer::{ModelInfo, Summary};
 use serde::Serialize;
 
 /// One article after the stages that ran on it.
-#[derive(Debug)]
-pub struct Article {
-    /// The file the article came from, or `<stdin>`.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Where the article came from (a file name, a URL, `<stdin>`).
     pub source: String,
+    /// What cleaning kept and dropped.
     pub document: Document,
+    /// The summary, when summarizing ran.
     pub summary: Option<Summary>,
+    /// The translation, when translating ran.
     pub translation: Option<TranslationRecord>,
+    /// How long each stage took.
     pub timings: Timings,
 }
 
-/// The translation of the summary and, with `--translate-all`, of the
-/// whole cleaned article, one line per line of the original.
-#[derive(Debug, Serialize)]
+/// The translation of the summary and, when asked for, of the whole
+/// cleaned article, one line per line of the original.
+#[derive(Debug, Clone, Serialize)]
 pub struct TranslationRecord {
+    /// Source language.
     pub from: String,
+    /// Target language.
     pub to: String,
+    /// The model that translated.
     pub model: ModelInfo,
+    /// The summary's lines, translated.
     pub summary: Option<Vec<String>>,
+    /// The article's lines, translated.
     pub article: Option<Vec<String>>,
+    /// What the reader must know about the translation.
     pub warnings: Vec<String>,
 }
 
 /// Milliseconds per stage; a stage that did not run is absent.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Timings {
+    /// Cleaning (of the whole batch the article was cleaned with).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clean_ms: Option<f64>,
+    /// Summarizing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarize_ms: Option<f64>,
+    /// Translating.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translate_ms: Option<f64>,
 }
@@ -49,12 +62,19 @@ pub fn millis(elapsed: std::time::Duration) -> f64 {
 /// The JSON record of `precis run` and `precis summarize`.
 #[derive(Debug, Serialize)]
 pub struct Record<'a> {
+    /// Where the article came from.
     pub source: &'a str,
+    /// The article's title.
     pub title: Option<&'a str>,
+    /// What the source states about the article.
     pub metadata: &'a Metadata,
+    /// What cleaning kept and dropped.
     pub cleaning: Cleaning<'a>,
+    /// The summary.
     pub summary: Option<&'a Summary>,
+    /// The translation.
     pub translation: Option<&'a TranslationRecord>,
+    /// How long each stage took.
     pub timings: &'a Timings,
     /// Every stage's warnings, prefixed with the stage, and what cleaning
     /// dropped: nothing is lost without the output saying so.
@@ -64,23 +84,30 @@ pub struct Record<'a> {
 /// What cleaning kept and dropped.
 #[derive(Debug, Serialize)]
 pub struct Cleaning<'a> {
+    /// In-body headings.
     pub headings: &'a [String],
+    /// Body paragraphs.
     pub paragraphs: &'a [Paragraph],
+    /// What was dropped, and why.
     pub removed: &'a [Removed],
+    /// Cleaning's warnings.
     pub warnings: &'a [String],
 }
 
 /// The JSON record of `precis clean`: the cleaned document and its source.
 #[derive(Debug, Serialize)]
 pub struct CleanRecord<'a> {
+    /// Where the article came from.
     pub source: &'a str,
+    /// The cleaned document.
     #[serde(flatten)]
     pub document: &'a Document,
 }
 
-impl Article {
+impl Report {
+    /// The report of an article that has only been cleaned.
     pub fn new(source: String, document: Document) -> Self {
-        Article {
+        Report {
             source,
             document,
             summary: None,
@@ -89,6 +116,7 @@ impl Article {
         }
     }
 
+    /// The JSON record of `precis run` and `precis summarize`.
     pub fn record(&self) -> Record<'_> {
         let document = &self.document;
         Record {
@@ -112,6 +140,7 @@ impl Article {
         }
     }
 
+    /// The JSON record of `precis clean`.
     pub fn clean_record(&self) -> CleanRecord<'_> {
         CleanRecord {
             source: &self.source,

@@ -1,0 +1,153 @@
+//! [`Error`]: everything that can go wrong finding, loading or running a
+//! model or cleaning an article, and [`ErrorKind`], whose problem it is.
+//! Messages say what went wrong; front ends (the CLI, bindings) add how to
+//! fix it with their own commands and options.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use precis_clean::CleanError;
+use precis_infer::InferError;
+
+/// An error of the precis library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Cleaning failed (empty, binary or unreadable input).
+    #[error(transparent)]
+    Clean(#[from] CleanError),
+    /// A model could not be loaded or run.
+    #[error(transparent)]
+    Infer(#[from] InferError),
+    /// The name is no catalog entry, built-in summarizer, folder or repo id.
+    #[error("unknown model `{0}`: not a catalog name, a built-in summarizer, a local folder, or a Hugging Face repo id")]
+    UnknownModel(String),
+    /// A Hub model is not in the cache, and the Hub cannot be asked.
+    #[error("model `{name}` is not in the Hugging Face cache ({cache}) and the Hub cannot be reached{}", if *offline { " (offline mode: HF_HUB_OFFLINE or the offline option is set)" } else { "" })]
+    NotCached {
+        /// The model as the user named it.
+        name: String,
+        /// The cache that was searched.
+        cache: PathBuf,
+        /// Whether offline mode kept precis from asking the Hub.
+        offline: bool,
+    },
+    /// A catalog model that ships outside the Hub is not in the models folder.
+    #[error("the files of model `{name}` are not in {}", dir.display())]
+    NotDownloaded {
+        /// The catalog name.
+        name: String,
+        /// Where they were looked for.
+        dir: PathBuf,
+    },
+    /// The Hub answered, without the model.
+    #[error("cannot download model `{name}` from the Hugging Face Hub: {detail}")]
+    Hub {
+        /// The model as the user named it.
+        name: String,
+        /// What went wrong.
+        detail: String,
+    },
+    /// A Hub repo lacks a file every model needs.
+    #[error("the Hugging Face repo {repo} at {revision} has no {file}: precis needs safetensors weights, a config.json and a tokenizer")]
+    MissingOnHub {
+        /// `owner/name`.
+        repo: String,
+        /// The revision asked for.
+        revision: String,
+        /// The missing file.
+        file: String,
+    },
+    /// The catalog has no translator for the pair.
+    #[error("no translation model for {from} → {to}: the catalog has none for this pair")]
+    NoTranslator {
+        /// Source language.
+        from: String,
+        /// Target language.
+        to: String,
+    },
+    /// Settings that do not apply to the chosen model.
+    #[error("{} only apply to models that generate text; {model} picks sentences from the article", settings.join(", "))]
+    NotApplicable {
+        /// The summarizer.
+        model: String,
+        /// The settings given, by their library names (`num_beams`, …).
+        settings: Vec<&'static str>,
+    },
+    /// The model catalog is malformed.
+    #[error("the model catalog {origin} is invalid: {detail}")]
+    Catalog {
+        /// Where it was read from.
+        origin: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// Summarizing an article failed.
+    #[error("cannot summarize {article}")]
+    Summarizing {
+        /// The article's source.
+        article: String,
+        /// Why.
+        source: InferError,
+    },
+    /// Translating an article failed.
+    #[error("cannot translate {article}")]
+    Translating {
+        /// The article's source.
+        article: String,
+        /// Why.
+        source: InferError,
+    },
+    /// A stage took longer than the pipeline's time limit.
+    #[error("{article}: gave up after {limit:?}")]
+    Timeout {
+        /// The article's source.
+        article: String,
+        /// The pipeline's limit.
+        limit: Duration,
+    },
+    /// Cleaning kept nothing to summarize.
+    #[error("nothing usable was kept from {article} ({removed})")]
+    NothingKept {
+        /// The article's source.
+        article: String,
+        /// What cleaning removed, in one line.
+        removed: String,
+    },
+}
+
+/// Whose problem an [`Error`] is: what a front end tells the user to fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input cannot be used.
+    Input,
+    /// Settings that cannot work (together, or with this model).
+    Usage,
+    /// A model cannot be found, fetched or loaded.
+    Model,
+}
+
+impl Error {
+    /// Whose problem this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Clean(_) | Error::Timeout { .. } | Error::NothingKept { .. } => ErrorKind::Input,
+            Error::Infer(error)
+            | Error::Summarizing { source: error, .. }
+            | Error::Translating { source: error, .. } => infer_kind(error),
+            Error::NotApplicable { .. } => ErrorKind::Usage,
+            _ => ErrorKind::Model,
+        }
+    }
+}
+
+/// Whose problem an inference error is: empty input is the input's, bad
+/// settings the caller's, the rest the model's.
+pub fn infer_kind(error: &InferError) -> ErrorKind {
+    match error {
+        InferError::EmptyInput => ErrorKind::Input,
+        InferError::InvalidSettings(_) => ErrorKind::Usage,
+        _ => ErrorKind::Model,
+    }
+}

@@ -1,0 +1,256 @@
+//! [`Pipeline`]: clean → summarize → translate, returning one [`Report`]
+//! per article.
+
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+use precis_clean::{CleanError, CleanOptions, Document, InputKind, Paragraph};
+use precis_infer::{InferError, Segmentation, Summarize, Translate, Translation};
+
+use crate::report::{millis, removed_summary, Report, TranslationRecord};
+use crate::{Error, Summarizer, Translator};
+
+/// What the pipeline's input articles are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArticleFormat {
+    /// Plain text or HTML, told apart by content.
+    #[default]
+    Auto,
+    /// Plain text, as scraped.
+    Text,
+    /// An HTML page.
+    Html,
+    /// Already clean: one paragraph per line, kept as is.
+    Clean,
+}
+
+/// Cleans, summarizes and translates articles: [`Pipeline::builder`].
+///
+/// ```no_run
+/// use precis::{Pipeline, Summarizer, Translator};
+///
+/// let pipeline = Pipeline::builder()
+///     .summarizer(Summarizer::builder("textrank").load()?)
+///     .translator(Translator::builder("en", "pt").load()?)
+///     .build();
+/// let report = pipeline.run("article.txt", &std::fs::read_to_string("article.txt")?)?;
+/// println!("{}", serde_json::to_string_pretty(&report.record())?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Pipeline {
+    format: ArticleFormat,
+    summarizer: Option<Summarizer>,
+    translator: Option<Translator>,
+    translate_article: bool,
+    timeout: Option<Duration>,
+}
+
+/// How to build a [`Pipeline`]: [`Pipeline::builder`].
+#[must_use]
+pub struct PipelineBuilder(Pipeline);
+
+impl PipelineBuilder {
+    /// What the input articles are (default: told apart by content).
+    pub fn format(mut self, format: ArticleFormat) -> Self {
+        self.0.format = format;
+        self
+    }
+
+    /// Summarize with `summarizer`.
+    pub fn summarizer(mut self, summarizer: Summarizer) -> Self {
+        self.0.summarizer = Some(summarizer);
+        self
+    }
+
+    /// Translate the summary with `translator` (summaries only: without a
+    /// summarizer the pipeline only cleans).
+    pub fn translator(mut self, translator: Translator) -> Self {
+        self.0.translator = Some(translator);
+        self
+    }
+
+    /// Translate the whole cleaned article too, not only the summary.
+    pub fn translate_article(mut self, yes: bool) -> Self {
+        self.0.translate_article = yes;
+        self
+    }
+
+    /// Give up on an article whose summarizing or translating takes longer.
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.0.timeout = Some(limit);
+        self
+    }
+
+    /// The pipeline.
+    pub fn build(self) -> Pipeline {
+        self.0
+    }
+}
+
+impl Pipeline {
+    /// A pipeline that only cleans, until models are given.
+    pub fn builder() -> PipelineBuilder {
+        PipelineBuilder(Pipeline {
+            format: ArticleFormat::Auto,
+            summarizer: None,
+            translator: None,
+            translate_article: false,
+            timeout: None,
+        })
+    }
+
+    /// Cleans, summarizes and translates one article; `source` names it in
+    /// the report and in errors.
+    pub fn run(&self, source: &str, text: &str) -> Result<Report, Error> {
+        let report = self
+            .clean_batch(&[(source, text)])
+            .pop()
+            .ok_or(Error::Clean(CleanError::Empty))??;
+        self.process(report)
+    }
+
+    /// Cleans articles `(source, text)` together, so that boilerplate
+    /// repeated across them (a site's banners and appeals) is recognised;
+    /// one result per article, in order.
+    pub fn clean_batch(&self, articles: &[(&str, &str)]) -> Vec<Result<Report, Error>> {
+        let started = Instant::now();
+        let texts: Vec<&str> = articles.iter().map(|(_, text)| *text).collect();
+        let input = match self.format {
+            ArticleFormat::Auto => Some(InputKind::Auto),
+            ArticleFormat::Text => Some(InputKind::Text),
+            ArticleFormat::Html => Some(InputKind::Html),
+            ArticleFormat::Clean => None,
+        };
+        let cleaned: Vec<Result<Document, CleanError>> = match input {
+            Some(input) => precis_clean::clean_batch(&texts, &CleanOptions { input }),
+            None => texts.iter().map(|text| Ok(clean_lines(text))).collect(),
+        };
+        let clean_ms = millis(started.elapsed());
+        articles
+            .iter()
+            .zip(cleaned)
+            .map(|((source, _), document)| {
+                let mut report = Report::new(source.to_string(), document?);
+                report.timings.clean_ms = Some(clean_ms);
+                Ok(report)
+            })
+            .collect()
+    }
+
+    /// Summarizes and translates a cleaned article, as the pipeline was
+    /// built to; an article with nothing kept is an error when there is
+    /// something to summarize.
+    pub fn process(&self, mut report: Report) -> Result<Report, Error> {
+        let Some(summarizer) = &self.summarizer else {
+            return Ok(report);
+        };
+        if report.document.is_empty() {
+            return Err(Error::NothingKept {
+                article: report.source.clone(),
+                removed: removed_summary(&report.document.removed)
+                    .unwrap_or_else(|| "no text found".into()),
+            });
+        }
+        let summarizer = summarizer.clone();
+        let document = report.document.clone();
+        let started = Instant::now();
+        let summary = self
+            .within(&report.source, move || {
+                Summarize::summarize(&summarizer, &document)
+            })?
+            .map_err(|source| Error::Summarizing {
+                article: report.source.clone(),
+                source,
+            })?;
+        report.timings.summarize_ms = Some(millis(started.elapsed()));
+
+        if let Some(translator) = &self.translator {
+            let started = Instant::now();
+            let summary_lines = owned_lines(&summary.text);
+            let article_lines = if self.translate_article {
+                owned_lines(&report.document.to_text())
+            } else {
+                Arc::from([])
+            };
+            let job_translator = translator.clone();
+            let (summary_translation, article_translation) = self
+                .within(&report.source, move || {
+                    let summary = translate(&job_translator, &summary_lines)?;
+                    let article = if article_lines.is_empty() {
+                        None
+                    } else {
+                        Some(translate(&job_translator, &article_lines)?)
+                    };
+                    Ok((summary, article))
+                })?
+                .map_err(|source| Error::Translating {
+                    article: report.source.clone(),
+                    source,
+                })?;
+            let mut warnings = summary_translation.warnings;
+            warnings.extend(
+                article_translation
+                    .iter()
+                    .flat_map(|t| t.warnings.iter().cloned()),
+            );
+            report.translation = Some(TranslationRecord {
+                from: translator.from().to_string(),
+                to: translator.to().to_string(),
+                model: summary_translation.model,
+                summary: Some(summary_translation.lines),
+                article: article_translation.map(|t| t.lines),
+                warnings,
+            });
+            report.timings.translate_ms = Some(millis(started.elapsed()));
+        }
+        report.summary = Some(summary);
+        Ok(report)
+    }
+
+    /// Runs `job`, giving up after the pipeline's timeout. A job that times
+    /// out cannot be stopped from outside, so it finishes in the background
+    /// and its result is discarded.
+    fn within<T: Send + 'static>(
+        &self,
+        source: &str,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Error> {
+        let Some(limit) = self.timeout else {
+            return Ok(job());
+        };
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || sender.send(job()));
+        receiver.recv_timeout(limit).map_err(|_| Error::Timeout {
+            article: source.to_string(),
+            limit,
+        })
+    }
+}
+
+/// A document of already-clean text: one paragraph per non-blank line.
+fn clean_lines(text: &str) -> Document {
+    Document {
+        paragraphs: text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(|text| Paragraph {
+                text: text.to_string(),
+                heading: None,
+            })
+            .collect(),
+        ..Document::default()
+    }
+}
+
+fn owned_lines(text: &str) -> Arc<[String]> {
+    text.lines().map(str::to_owned).collect()
+}
+
+fn translate(translator: &Translator, lines: &[String]) -> Result<Translation, InferError> {
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    // Summaries and articles are prose: sentence by sentence translates them
+    // best and never lets a model skip a sentence of a long paragraph.
+    Translate::translate_lines(translator, &lines, Segmentation::Sentence)
+}

@@ -1,0 +1,279 @@
+//! [`Summarizer`]: any summarizer precis runs, loaded by name in one call.
+
+use std::sync::Arc;
+
+use precis_clean::{Document, Paragraph};
+use precis_infer::extractive::{Budget, Lead3, MiniLm, TextRank};
+use precis_infer::generate::GenerationOverrides;
+use precis_infer::{
+    Family, InferError, ModelInfo, Precision, Seq2SeqOptions, Seq2SeqSummarizer, Summarize, Summary,
+};
+
+use crate::hub::{locate, LoadOptions};
+use crate::Error;
+
+/// The summarizer used when none is named: `minilm` when its files are on
+/// this machine, else `textrank`, which needs none.
+pub const DEFAULT_SUMMARIZER: &str = "minilm";
+
+/// The summarizer that needs no files, used when the default is missing.
+pub const FALLBACK_SUMMARIZER: &str = "textrank";
+
+/// A loaded summarizer of any family: abstractive (T5, BART) or
+/// extractive (`minilm`, `textrank`, `lead3`). Cheap to clone and safe to
+/// share between threads.
+#[derive(Clone)]
+pub struct Summarizer {
+    inner: Arc<dyn Summarize + Send + Sync>,
+}
+
+impl std::fmt::Debug for Summarizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Summarizer")
+            .field("model", self.inner.info())
+            .finish()
+    }
+}
+
+impl Summarizer {
+    /// Options for loading the summarizer `name`: a built-in (`minilm`,
+    /// `textrank`, `lead3`), a catalog name (`t5-small`), a Hugging Face
+    /// repo id (`owner/name[@revision]`) or a model folder.
+    ///
+    /// ```no_run
+    /// let summarizer = precis::Summarizer::builder("t5-small").max_length(60).load()?;
+    /// let summary = summarizer.summarize_text("The ferry across the river runs again.")?;
+    /// println!("{}", summary.text);
+    /// # Ok::<(), precis::Error>(())
+    /// ```
+    pub fn builder(name: impl Into<String>) -> SummarizerBuilder {
+        SummarizerBuilder {
+            name: name.into(),
+            load: LoadOptions::default(),
+            precision: None,
+            generation: GenerationOverrides::default(),
+            max_length: None,
+        }
+    }
+
+    /// Loads the summarizer `name` with default options (see
+    /// [`Summarizer::builder`]).
+    pub fn load(name: &str) -> Result<Summarizer, Error> {
+        Summarizer::builder(name).load()
+    }
+
+    /// The summarizer precis uses when none is named, with default options:
+    /// [`DEFAULT_SUMMARIZER`] when its files are on this machine, else
+    /// [`FALLBACK_SUMMARIZER`]; the second value says why the default was
+    /// passed over.
+    ///
+    /// ```no_run
+    /// let (summarizer, fallback) = precis::Summarizer::default_offline(&precis::LoadOptions::default())?;
+    /// if let Some(why) = fallback {
+    ///     eprintln!("note: {why}");
+    /// }
+    /// # Ok::<(), precis::Error>(())
+    /// ```
+    pub fn default_offline(load: &LoadOptions) -> Result<(Summarizer, Option<String>), Error> {
+        let (name, why) = default_name(load);
+        let summarizer = Summarizer::builder(name)
+            .load_options(load.clone())
+            .load()?;
+        Ok((summarizer, why))
+    }
+
+    /// Which model this is.
+    pub fn info(&self) -> &ModelInfo {
+        self.inner.info()
+    }
+
+    /// Summarizes a cleaned article.
+    pub fn summarize(&self, document: &Document) -> Result<Summary, Error> {
+        Ok(self.inner.summarize(document)?)
+    }
+
+    /// Summarizes plain text whose paragraphs are separated by blank lines.
+    pub fn summarize_text(&self, text: &str) -> Result<Summary, Error> {
+        let paragraphs = text
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|text| Paragraph {
+                text: text.to_string(),
+                heading: None,
+            })
+            .collect();
+        self.summarize(&Document {
+            paragraphs,
+            ..Document::default()
+        })
+    }
+}
+
+impl Summarize for Summarizer {
+    fn info(&self) -> &ModelInfo {
+        self.inner.info()
+    }
+
+    fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
+        self.inner.summarize(document)
+    }
+}
+
+/// The name of the summarizer to use when none is given, and why the
+/// default was passed over if it was.
+pub fn default_name(load: &LoadOptions) -> (&'static str, Option<String>) {
+    let offline = LoadOptions {
+        offline: true,
+        ..load.clone()
+    };
+    match locate(DEFAULT_SUMMARIZER, &offline) {
+        Ok(_) => (DEFAULT_SUMMARIZER, None),
+        Err(why) => (
+            FALLBACK_SUMMARIZER,
+            Some(format!(
+                "using {FALLBACK_SUMMARIZER}: the default summarizer {DEFAULT_SUMMARIZER} is not available ({why})"
+            )),
+        ),
+    }
+}
+
+/// How to load a [`Summarizer`]: [`Summarizer::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct SummarizerBuilder {
+    name: String,
+    load: LoadOptions,
+    precision: Option<Precision>,
+    generation: GenerationOverrides,
+    max_length: Option<usize>,
+}
+
+impl SummarizerBuilder {
+    /// The model this loads, as named.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where and how to find model files.
+    pub fn load_options(mut self, load: LoadOptions) -> Self {
+        self.load = load;
+        self
+    }
+
+    /// Use only files already on this machine.
+    pub fn offline(mut self, offline: bool) -> Self {
+        self.load.offline = offline;
+        self
+    }
+
+    /// Linear-layer weights as stored (f32, the default) or quantized (q8):
+    /// abstractive models only.
+    pub fn precision(mut self, precision: Precision) -> Self {
+        self.precision = Some(precision);
+        self
+    }
+
+    /// Generation settings on top of the model's and the catalog's:
+    /// abstractive models only.
+    pub fn generation(mut self, generation: GenerationOverrides) -> Self {
+        self.generation = generation;
+        self
+    }
+
+    /// The longest summary: tokens for abstractive models, words for
+    /// extractive ones (which otherwise take three sentences, stopping
+    /// early at 70 words).
+    pub fn max_length(mut self, max_length: usize) -> Self {
+        self.max_length = Some(max_length);
+        self
+    }
+
+    /// Finds (downloading if allowed) and loads the model.
+    pub fn load(self) -> Result<Summarizer, Error> {
+        let built_in = match self.name.as_str() {
+            "textrank" => Some(Family::TextRank),
+            "lead3" => Some(Family::Lead3),
+            _ => None,
+        };
+        let located = match built_in {
+            Some(_) => None,
+            None => Some(locate(&self.name, &self.load)?),
+        };
+        let family = built_in
+            .or(located.as_ref().map(|l| l.info.family))
+            .unwrap_or(Family::TextRank);
+        let inner: Arc<dyn Summarize + Send + Sync> = match (family, located) {
+            (Family::TextRank, _) => Arc::new(TextRank::default().with_budget(self.budget()?)),
+            (Family::Lead3, _) => {
+                self.budget()?;
+                Arc::new(Lead3::default())
+            }
+            (Family::Bert, Some(located)) => {
+                let budget = self.budget()?;
+                // f32 only: its q8 scores the same ROUGE but runs slower, as
+                // candle's fast int8 kernels need rows of a multiple of 256
+                // values and MiniLM's are 384 (`just eval`, minilm-q8).
+                Arc::new(
+                    MiniLm::load(&located.dir, located.info, Precision::F32)?.with_budget(budget),
+                )
+            }
+            (Family::T5 | Family::Bart, Some(located)) => {
+                let mut generation = self.generation.clone();
+                generation.max_length = self.max_length.or(generation.max_length);
+                let options = Seq2SeqOptions {
+                    precision: self.precision.unwrap_or_default(),
+                    task: located
+                        .preset
+                        .and_then(|preset| preset.summarize)
+                        .unwrap_or_default(),
+                    generation,
+                    ..Seq2SeqOptions::default()
+                };
+                Arc::new(Seq2SeqSummarizer::load(
+                    &located.dir,
+                    located.info,
+                    &options,
+                )?)
+            }
+            (family, _) => {
+                return Err(InferError::WrongFamily {
+                    name: self.name,
+                    family,
+                    task: "write summaries",
+                }
+                .into())
+            }
+        };
+        Ok(Summarizer { inner })
+    }
+
+    /// The summary length of an extractive summarizer. Generation settings
+    /// have no meaning for one, so they are refused rather than ignored.
+    fn budget(&self) -> Result<Budget, Error> {
+        let g = &self.generation;
+        let given = [
+            ("min_length", g.min_length.is_some()),
+            ("num_beams", g.num_beams.is_some()),
+            ("do_sample", g.do_sample.is_some()),
+            ("length_penalty", g.length_penalty.is_some()),
+            ("no_repeat_ngram_size", g.no_repeat_ngram_size.is_some()),
+            ("precision", self.precision.is_some()),
+        ];
+        let settings: Vec<&'static str> = given
+            .iter()
+            .filter(|(_, set)| *set)
+            .map(|(name, _)| *name)
+            .collect();
+        if !settings.is_empty() {
+            return Err(Error::NotApplicable {
+                model: self.name.clone(),
+                settings,
+            });
+        }
+        Ok(self
+            .max_length
+            .or(g.max_length)
+            .map_or_else(Budget::default, Budget::words))
+    }
+}

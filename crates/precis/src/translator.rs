@@ -1,0 +1,220 @@
+//! [`Translator`]: a translator for a language pair, loaded in one call;
+//! the catalog picks the model unless one is named.
+
+use std::sync::Arc;
+
+use precis_infer::{
+    BergamotTranslator, Family, InferError, ModelInfo, OpusMtOptions, OpusMtTranslator,
+    Segmentation, Translate, Translation,
+};
+
+use crate::catalog::Catalog;
+use crate::hub::{locate, LoadOptions};
+use crate::Error;
+
+/// A loaded translator for one language pair, Bergamot or opus-mt. Cheap
+/// to clone and safe to share between threads.
+#[derive(Clone)]
+pub struct Translator {
+    inner: Arc<dyn Translate + Send + Sync>,
+    from: String,
+    to: String,
+}
+
+impl std::fmt::Debug for Translator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Translator")
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("model", self.inner.info())
+            .finish()
+    }
+}
+
+impl Translator {
+    /// Options for loading a translator from `from` to `to` (language
+    /// codes such as `en`, `pt`).
+    ///
+    /// ```no_run
+    /// let translator = precis::Translator::builder("en", "pt").offline(true).load()?;
+    /// let translation = translator.translate("The ferry runs again.")?;
+    /// println!("{} (by {})", translation.lines.join("\n"), translation.model.name);
+    /// # Ok::<(), precis::Error>(())
+    /// ```
+    pub fn builder(from: impl Into<String>, to: impl Into<String>) -> TranslatorBuilder {
+        TranslatorBuilder {
+            from: from.into(),
+            to: to.into(),
+            model: None,
+            load: LoadOptions::default(),
+            workers: 1,
+        }
+    }
+
+    /// Loads the catalog's translator from `from` to `to` with default
+    /// options (see [`Translator::builder`]).
+    pub fn load(from: &str, to: &str) -> Result<Translator, Error> {
+        Translator::builder(from, to).load()
+    }
+
+    /// Which model translates.
+    pub fn info(&self) -> &ModelInfo {
+        self.inner.info()
+    }
+
+    /// The source language.
+    pub fn from(&self) -> &str {
+        &self.from
+    }
+
+    /// The target language.
+    pub fn to(&self) -> &str {
+        &self.to
+    }
+
+    /// Translates `text` line by line, each line sentence by sentence: the
+    /// result has one line per line of `text`.
+    pub fn translate(&self, text: &str) -> Result<Translation, Error> {
+        let lines: Vec<&str> = text.lines().collect();
+        self.translate_lines(&lines, Segmentation::Sentence)
+    }
+
+    /// Translates each line on its own, cut into units by `segmentation`.
+    pub fn translate_lines(
+        &self,
+        lines: &[&str],
+        segmentation: Segmentation,
+    ) -> Result<Translation, Error> {
+        Ok(self.inner.translate_lines(lines, segmentation)?)
+    }
+}
+
+impl Translate for Translator {
+    fn info(&self) -> &ModelInfo {
+        self.inner.info()
+    }
+
+    fn translate_lines(
+        &self,
+        lines: &[&str],
+        segmentation: Segmentation,
+    ) -> Result<Translation, InferError> {
+        self.inner.translate_lines(lines, segmentation)
+    }
+}
+
+/// How to load a [`Translator`]: [`Translator::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct TranslatorBuilder {
+    from: String,
+    to: String,
+    model: Option<String>,
+    load: LoadOptions,
+    workers: usize,
+}
+
+impl TranslatorBuilder {
+    /// The model to use (catalog name, Hub repo id or folder) instead of
+    /// the catalog's for the pair.
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.model = Some(model.into());
+        self
+    }
+
+    /// Where and how to find model files.
+    pub fn load_options(mut self, load: LoadOptions) -> Self {
+        self.load = load;
+        self
+    }
+
+    /// Use only files already on this machine.
+    pub fn offline(mut self, offline: bool) -> Self {
+        self.load.offline = offline;
+        self
+    }
+
+    /// Batches a Bergamot model decodes at once, each on its own thread
+    /// (its matrices are too small for one product to use several cores).
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
+        self
+    }
+
+    /// The model that will be loaded: the one named, else the catalog's
+    /// for the pair (see [`default_model`]).
+    pub fn model_name(&self) -> Result<String, Error> {
+        match &self.model {
+            Some(name) => Ok(name.clone()),
+            None => default_model(&self.from, &self.to, &self.load)?.ok_or_else(|| {
+                Error::NoTranslator {
+                    from: self.from.clone(),
+                    to: self.to.clone(),
+                }
+            }),
+        }
+    }
+
+    /// Finds (downloading if allowed) and loads the model.
+    pub fn load(self) -> Result<Translator, Error> {
+        let name = self.model_name()?;
+        let located = locate(&name, &self.load)?;
+        let inner: Arc<dyn Translate + Send + Sync> = match located.info.family {
+            Family::Bergamot => Arc::new(
+                BergamotTranslator::load(&located.dir, located.info)?.with_workers(self.workers),
+            ),
+            Family::Marian => {
+                let options = OpusMtOptions {
+                    target: self.to.clone(),
+                    task: located
+                        .preset
+                        .and_then(|preset| preset.translate)
+                        .unwrap_or_default(),
+                    ..OpusMtOptions::default()
+                };
+                Arc::new(OpusMtTranslator::load(
+                    &located.dir,
+                    located.info,
+                    &options,
+                )?)
+            }
+            family => {
+                return Err(InferError::WrongFamily {
+                    name,
+                    family,
+                    task: "translate (the translating families are bergamot and marian)",
+                }
+                .into())
+            }
+        };
+        Ok(Translator {
+            inner,
+            from: self.from,
+            to: self.to,
+        })
+    }
+}
+
+/// The catalog's model for `from` → `to`: its Bergamot model (fast, int8)
+/// or opus-mt model, whichever is on this machine, Bergamot first; when
+/// neither is, the first the catalog has, so loading says how to get it.
+/// `None` when the catalog has no model for the pair.
+pub fn default_model(from: &str, to: &str, load: &LoadOptions) -> Result<Option<String>, Error> {
+    let catalog = Catalog::builtin()?;
+    let candidates: Vec<String> = [
+        format!("bergamot-{from}-{to}"),
+        format!("opus-mt-{from}-{to}"),
+    ]
+    .into_iter()
+    .filter(|name| catalog.get(name).is_some())
+    .collect();
+    let offline = LoadOptions {
+        offline: true,
+        ..load.clone()
+    };
+    Ok(candidates
+        .iter()
+        .find(|name| locate(name, &offline).is_ok())
+        .or_else(|| candidates.first())
+        .cloned())
+}
