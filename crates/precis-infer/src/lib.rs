@@ -16,7 +16,6 @@ mod error;
 pub mod eval;
 pub mod extractive;
 pub mod generate;
-mod kernels;
 pub mod loading;
 mod marian_translator;
 pub mod models;

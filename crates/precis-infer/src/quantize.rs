@@ -8,9 +8,8 @@ use std::borrow::Cow;
 use candle_core::quantized::{GgmlDType, QMatMul, QStorage, QTensor};
 use candle_core::{Module, Result, Storage, Tensor, D};
 use candle_nn::VarBuilder;
+use precis_kernels::products_transposed;
 use serde::{Deserialize, Serialize};
-
-use crate::kernels::products_transposed;
 
 /// How linear-layer weights are stored in memory.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,7 +151,7 @@ fn quantize_q8_0(w: &[f32], in_dim: usize, rows: usize) -> Vec<u8> {
 /// One row's blocks, with AVX-512 where the CPU has it.
 fn quantize_row(row: &[f32], out: &mut [u8]) {
     #[cfg(target_arch = "x86_64")]
-    if crate::kernels::avx512() {
+    if is_x86_feature_detected!("avx512f") {
         // SAFETY: AVX-512F is available, checked just above.
         return unsafe { avx512::quantize_row(row, out) };
     }

@@ -483,7 +483,13 @@ impl SourceRuns {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernels::tests::values;
+
+    /// Deterministic values in [-1, 1], a different sequence for each seed.
+    fn values(n: usize, seed: u32) -> Vec<f32> {
+        (0..n)
+            .map(|i| (i as f32 * 0.37 + seed as f32).sin())
+            .collect()
+    }
 
     /// `[rows, heads, len, d_kv]` with values that name their position.
     fn numbered(rows: usize, len: usize, first: usize) -> Tensor {
