@@ -1,5 +1,5 @@
-//! precis-kernels is the only crate of precis with `unsafe`: the f32
-//! kernels precis runs without a tensor library, with their AVX2 and
+//! precis-kernels is the only crate of precis with `unsafe`: the f32 and
+//! q8 kernels precis runs without a tensor library, with their AVX2 and
 //! AVX-512 versions. Every other crate is `#![forbid(unsafe_code)]`, so
 //! whatever could break memory safety is here, each `unsafe` with the
 //! reason it holds.
@@ -18,6 +18,8 @@
 //!   with row-major weights as checkpoints store them, unpacked. A decoder
 //!   step of one to a few rows is bound by streaming the weights from
 //!   memory, which these do once, with no packing and no copy.
+//! - [`quantize_q8_0_row`]: ggml `Q8_0` blocks of a row of weights, as
+//!   candle's q8 matmuls take them.
 //!
 //! Every matrix output is one chain of fused multiply-adds over the inputs
 //! in order, and every dot product sums its lanes in one fixed order, in the
@@ -38,11 +40,13 @@
 
 mod dot;
 mod panel;
+mod q8;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
 pub use dot::{dot, dots, prefetch, products_transposed};
 pub use panel::{Activation, Linear, ROW_BLOCK};
+pub use q8::{quantize_q8_0_row, Q8_0_BLOCK_BYTES, Q8_0_BLOCK_VALUES};
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@ use std::arch::x86_64::*;
 
 use crate::dot::DOT_LANES;
 use crate::panel::{GROUP, PANEL};
+use crate::q8::{write_scale, Q8_0_BLOCK_BYTES, Q8_0_BLOCK_VALUES};
 
 /// `R` input rows times a group of two packed panels, one 16-lane register
 /// each, as `panel::tile` computes them.
@@ -196,4 +197,58 @@ fn reduce(acc: &[__m512; 2]) -> f32 {
     let q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
     let q = _mm_add_ps(q, _mm_movehl_ps(q, q));
     _mm_cvtss_f32(_mm_add_ss(q, _mm_shuffle_ps(q, q, 1)))
+}
+
+/// `q8::quantize_row_portable`, two 16-lane registers a block, with the
+/// same results: the rounding runs in f32, where ±∞ and NaN survive until
+/// the final masked conversion.
+///
+/// # Safety
+///
+/// The CPU has AVX-512F.
+#[target_feature(enable = "avx512f")]
+pub(crate) unsafe fn quantize_row(row: &[f32], out: &mut [u8]) {
+    let zero = _mm512_setzero_ps();
+    let (half, low, high) = (
+        _mm512_set1_ps(0.5),
+        _mm512_set1_ps(-128.0),
+        _mm512_set1_ps(127.0),
+    );
+    let one = _mm512_set1_ps(1.0);
+    for (out, values) in out
+        .chunks_exact_mut(Q8_0_BLOCK_BYTES)
+        .zip(row.chunks_exact(Q8_0_BLOCK_VALUES))
+    {
+        // SAFETY: `values` holds `Q8_0_BLOCK_VALUES` = 32 values: two loads of 16.
+        let x = unsafe {
+            [
+                _mm512_loadu_ps(values.as_ptr()),
+                _mm512_loadu_ps(values.as_ptr().add(16)),
+            ]
+        };
+        // `max(a, m)` returns `m` where `a` is NaN: NaN is skipped.
+        let m = _mm512_max_ps(_mm512_abs_ps(x[0]), zero);
+        let m = _mm512_max_ps(_mm512_abs_ps(x[1]), m);
+        let inverse = _mm512_set1_ps(write_scale(_mm512_reduce_max_ps(m), out));
+        for (half_block, x) in x.into_iter().enumerate() {
+            let v = _mm512_mul_ps(x, inverse);
+            let whole = _mm512_roundscale_ps::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(v);
+            let fraction = _mm512_sub_ps(v, whole);
+            let up = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(fraction, half);
+            let down = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(fraction, _mm512_sub_ps(zero, half));
+            let rounded = _mm512_mask_add_ps(whole, up, whole, one);
+            let rounded = _mm512_mask_sub_ps(rounded, down, rounded, one);
+            let clamped = _mm512_min_ps(_mm512_max_ps(rounded, low), high);
+            let ordered = _mm512_cmp_ps_mask::<_CMP_ORD_Q>(v, v);
+            let q = _mm512_maskz_cvttps_epi32(ordered, clamped);
+            // SAFETY: `out` holds `Q8_0_BLOCK_BYTES` = 34 bytes: the scale's
+            // 2, then 16 for each half block.
+            unsafe {
+                _mm_storeu_si128(
+                    out.as_mut_ptr().add(2 + 16 * half_block).cast(),
+                    _mm512_cvtepi32_epi8(q),
+                )
+            };
+        }
+    }
 }
