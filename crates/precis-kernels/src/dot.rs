@@ -4,8 +4,8 @@
 /// Partial sums of a dot product: 4 registers of 8 lanes.
 pub(crate) const DOT_LANES: usize = 32;
 
-/// `x · w` for vectors of equal length: [`DOT_LANES`] interleaved partial
-/// sums of fused multiply-adds, summed pairwise in a fixed order.
+/// `x · w` for vectors of equal length: 32 (`DOT_LANES`) interleaved
+/// partial sums of fused multiply-adds, summed pairwise in a fixed order.
 #[inline]
 pub fn dot(x: &[f32], w: &[f32]) -> f32 {
     let [d] = dots([x], w);

@@ -1,8 +1,8 @@
 //! precis-kernels is the only crate of precis with `unsafe`: the f32 and
 //! q8 kernels precis runs without a tensor library, with their AVX2 and
-//! AVX-512 versions. Every other crate is `#![forbid(unsafe_code)]`, so
-//! whatever could break memory safety is here, each `unsafe` with the
-//! reason it holds.
+//! AVX-512 versions, and memory-mapped model files. Every other crate is
+//! `#![forbid(unsafe_code)]`, so whatever could break memory safety is
+//! here, each `unsafe` with the reason it holds.
 //!
 //! Everything this crate exports is safe: a dispatch function checks the
 //! CPU's features and the lengths an instruction-set kernel relies on
@@ -14,12 +14,15 @@
 //!   panel. The Bergamot network's matrices are 256 wide and a decoder step
 //!   multiplies a few dozen rows at most: a general GEMM spends about as
 //!   long packing the weights on every call as multiplying them.
-//! - [`dot`], [`dots`] and [`products_transposed`]: dot products of rows
+//! - [`dot()`], [`dots`] and [`products_transposed`]: dot products of rows
 //!   with row-major weights as checkpoints store them, unpacked. A decoder
 //!   step of one to a few rows is bound by streaming the weights from
 //!   memory, which these do once, with no packing and no copy.
 //! - [`quantize_q8_0_row`]: ggml `Q8_0` blocks of a row of weights, as
 //!   candle's q8 matmuls take them.
+//! - [`MappedFile`]: a read-only mapped file, whose pages a loader hands
+//!   back once it has copied what it needs, so that peak memory holds a
+//!   model's weights once.
 //!
 //! Every matrix output is one chain of fused multiply-adds over the inputs
 //! in order, and every dot product sums its lanes in one fixed order, in the
@@ -39,12 +42,14 @@
 )]
 
 mod dot;
+mod mmap;
 mod panel;
 mod q8;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
 pub use dot::{dot, dots, prefetch, products_transposed};
+pub use mmap::MappedFile;
 pub use panel::{Activation, Linear, ROW_BLOCK};
 pub use q8::{quantize_q8_0_row, Q8_0_BLOCK_BYTES, Q8_0_BLOCK_VALUES};
 
