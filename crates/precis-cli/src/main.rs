@@ -5,6 +5,9 @@
 //! results. Every failure ends in [`failure::report`], which prints the
 //! error with its causes and picks the exit code.
 
+// All unsafe code lives in precis-kernels, behind safe functions.
+#![forbid(unsafe_code)]
+
 mod cli;
 mod eval;
 mod failure;

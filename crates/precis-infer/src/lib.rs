@@ -2,6 +2,8 @@
 //! with candle: model loading (catalog preset, Hugging Face repo or local
 //! folder), tokenization and a generation engine shared by every family.
 
+// All unsafe code lives in precis-kernels, behind safe functions.
+#![forbid(unsafe_code)]
 // Input must never panic the library: failures are errors naming the fix.
 #![deny(
     clippy::unwrap_used,
