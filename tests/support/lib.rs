@@ -7,6 +7,9 @@
 //! and returns the built binary. Set `PRECIS_BIN` to test another binary
 //! (e.g. a release build) without building.
 
+// All unsafe code lives in precis-kernels, behind safe functions.
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 use std::sync::OnceLock;

@@ -17,6 +17,8 @@
 //! # Ok::<(), precis_clean::CleanError>(())
 //! ```
 
+// All unsafe code lives in precis-kernels, behind safe functions.
+#![forbid(unsafe_code)]
 // Input must never panic the library: failures are errors naming the fix.
 #![deny(
     clippy::unwrap_used,

@@ -6,6 +6,7 @@
 //! choice. Every failure ends in [`failure::report`], which prints the
 //! error with its causes and picks the exit code.
 
+// All unsafe code lives in precis-kernels, behind safe functions.
 #![forbid(unsafe_code)]
 
 mod cli;

@@ -5,6 +5,8 @@
 //! ([`Summarize`], [`Translate`]). Every loader takes a model folder; finding
 //! one from a catalog name or a Hub repo id is the `precis` crate's job.
 
+// All unsafe code lives in precis-kernels, behind safe functions.
+#![forbid(unsafe_code)]
 // Input must never panic the library: failures are errors naming the fix.
 #![deny(
     clippy::unwrap_used,
@@ -21,7 +23,6 @@ pub mod extractive;
 mod family;
 pub mod files;
 pub mod generate;
-mod kernels;
 pub mod models;
 mod opus_mt_translator;
 pub mod quantize;

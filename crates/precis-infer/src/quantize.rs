@@ -8,9 +8,8 @@ use std::borrow::Cow;
 use candle_core::quantized::{GgmlDType, QMatMul, QStorage, QTensor};
 use candle_core::{Module, Result, Storage, Tensor, D};
 use candle_nn::VarBuilder;
+use precis_kernels::{products_transposed, quantize_q8_0_row, Q8_0_BLOCK_BYTES, Q8_0_BLOCK_VALUES};
 use serde::{Deserialize, Serialize};
-
-use crate::kernels::products_transposed;
 
 /// How linear-layer weights are stored in memory.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,131 +128,17 @@ fn with_cpu_f32<R>(tensor: &Tensor, f: impl FnOnce(&[f32]) -> R) -> Option<R> {
     }
 }
 
-/// Bytes of one ggml `Q8_0` block: an f16 scale, then 32 int8 values.
-const Q8_BLOCK_BYTES: usize = 34;
-const Q8_BLOCK_VALUES: usize = 32;
-
 /// Row-major `w` with `in_dim` columns as `Q8_0` blocks, row after row, then
 /// zero rows up to `rows` (all-zero bytes are a zero block: scale 0, values
-/// 0). The values are those of ggml's `quantize_row_q8_0` (candle's
-/// `QTensor::quantize`), bit for bit, but computed in parallel and in a form
-/// the compiler vectorizes: candle's calls libm's `roundf` per weight and
-/// took most of a q8 model's load time.
+/// 0), quantized in parallel.
 fn quantize_q8_0(w: &[f32], in_dim: usize, rows: usize) -> Vec<u8> {
     use rayon::prelude::*;
-    let row_bytes = in_dim / Q8_BLOCK_VALUES * Q8_BLOCK_BYTES;
+    let row_bytes = in_dim / Q8_0_BLOCK_VALUES * Q8_0_BLOCK_BYTES;
     let mut data = vec![0u8; rows * row_bytes];
     data.par_chunks_mut(row_bytes)
         .zip(w.par_chunks_exact(in_dim))
-        .for_each(|(out, row)| quantize_row(row, out));
+        .for_each(|(out, row)| quantize_q8_0_row(row, out));
     data
-}
-
-/// One row's blocks, with AVX-512 where the CPU has it.
-fn quantize_row(row: &[f32], out: &mut [u8]) {
-    #[cfg(target_arch = "x86_64")]
-    if crate::kernels::avx512() {
-        // SAFETY: AVX-512F is available, checked just above.
-        return unsafe { avx512::quantize_row(row, out) };
-    }
-    quantize_row_portable(row, out);
-}
-
-fn quantize_row_portable(row: &[f32], out: &mut [u8]) {
-    for (out, values) in out
-        .chunks_exact_mut(Q8_BLOCK_BYTES)
-        .zip(row.chunks_exact(Q8_BLOCK_VALUES))
-    {
-        quantize_block(values, out);
-    }
-}
-
-/// One `Q8_0` block: `d = max|x| / 127` (as f16), `q = round(x / d)`, with
-/// `f32::round`'s ties away from zero and `as i8`'s saturation (NaN is 0).
-fn quantize_block(values: &[f32], out: &mut [u8]) {
-    // `a > max` rather than `f32::max`, which does not vectorize; both skip NaN.
-    let amax = values.iter().fold(0f32, |max, &x| {
-        let a = x.abs();
-        if a > max {
-            a
-        } else {
-            max
-        }
-    });
-    let inverse = write_q8_scale(amax, out);
-    for (q, &x) in out[2..].iter_mut().zip(values) {
-        let v = x * inverse;
-        // `v - trunc(v)` is exact, so this is `v.round()` without libm.
-        // Saturating: a subnormal block's inverse scale overflows to ∞.
-        let whole = v as i32;
-        let fraction = v - whole as f32;
-        let rounded = whole
-            .saturating_add(i32::from(fraction >= 0.5))
-            .saturating_sub(i32::from(fraction <= -0.5));
-        *q = rounded.clamp(-128, 127) as i8 as u8;
-    }
-}
-
-/// Writes a block's f16 scale `max|x| / 127` and returns the factor that
-/// maps its values to [-127, 127] (0 for an all-zero block).
-fn write_q8_scale(amax: f32, out: &mut [u8]) -> f32 {
-    let d = amax / 127.0;
-    out[..2].copy_from_slice(&half::f16::from_f32(d).to_bits().to_le_bytes());
-    if d != 0.0 {
-        1.0 / d
-    } else {
-        0.0
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-mod avx512 {
-    use std::arch::x86_64::*;
-
-    use super::{write_q8_scale, Q8_BLOCK_BYTES, Q8_BLOCK_VALUES};
-
-    /// [`super::quantize_row_portable`], two 16-lane registers a block, with
-    /// the same results: the rounding runs in f32, where ±∞ and NaN survive
-    /// until the final masked conversion. Safety: AVX-512F available.
-    #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn quantize_row(row: &[f32], out: &mut [u8]) {
-        let zero = _mm512_setzero_ps();
-        let (half, low, high) = (
-            _mm512_set1_ps(0.5),
-            _mm512_set1_ps(-128.0),
-            _mm512_set1_ps(127.0),
-        );
-        let one = _mm512_set1_ps(1.0);
-        for (out, values) in out
-            .chunks_exact_mut(Q8_BLOCK_BYTES)
-            .zip(row.chunks_exact(Q8_BLOCK_VALUES))
-        {
-            let x = [
-                _mm512_loadu_ps(values.as_ptr()),
-                _mm512_loadu_ps(values.as_ptr().add(16)),
-            ];
-            // `max(a, m)` returns `m` where `a` is NaN: NaN is skipped.
-            let m = _mm512_max_ps(_mm512_abs_ps(x[0]), zero);
-            let m = _mm512_max_ps(_mm512_abs_ps(x[1]), m);
-            let inverse = _mm512_set1_ps(write_q8_scale(_mm512_reduce_max_ps(m), out));
-            for (half_block, x) in x.into_iter().enumerate() {
-                let v = _mm512_mul_ps(x, inverse);
-                let whole = _mm512_roundscale_ps::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(v);
-                let fraction = _mm512_sub_ps(v, whole);
-                let up = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(fraction, half);
-                let down = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(fraction, _mm512_sub_ps(zero, half));
-                let rounded = _mm512_mask_add_ps(whole, up, whole, one);
-                let rounded = _mm512_mask_sub_ps(rounded, down, rounded, one);
-                let clamped = _mm512_min_ps(_mm512_max_ps(rounded, low), high);
-                let ordered = _mm512_cmp_ps_mask::<_CMP_ORD_Q>(v, v);
-                let q = _mm512_maskz_cvttps_epi32(ordered, clamped);
-                _mm_storeu_si128(
-                    out.as_mut_ptr().add(2 + 16 * half_block).cast(),
-                    _mm512_cvtepi32_epi8(q),
-                );
-            }
-        }
-    }
 }
 
 /// `x·Wᵀ` for `rows` rows of `x` and row-major `w`, into `out` (`[rows,
@@ -368,10 +253,11 @@ mod tests {
         );
     }
 
-    /// precis's quantizer writes candle's (ggml's) `Q8_0` bytes exactly, on
-    /// the portable path and on this CPU's: ties at .5 away from zero,
-    /// values just below .5, a zero block, tiny and huge scales, a
-    /// subnormal block (whose inverse scale is ∞), NaN and infinity.
+    /// precis's quantizer writes candle's (ggml's) `Q8_0` bytes exactly:
+    /// ties at .5 away from zero, values just below .5, a zero block, tiny
+    /// and huge scales, a subnormal block (whose inverse scale is ∞), NaN
+    /// and infinity. (precis-kernels' tests check that its AVX-512 and
+    /// portable paths agree on the same values.)
     #[test]
     fn q8_quantization_is_candles_bit_for_bit() {
         let mut values: Vec<f32> = (0..64 * 96)
@@ -401,13 +287,6 @@ mod tests {
         let ours = with_cpu_f32(&weight, |w| quantize_q8_0(w, 96, 64)).unwrap();
         let candles = QTensor::quantize(&weight, GgmlDType::Q8_0).unwrap();
         assert_eq!(ours, candles.data().unwrap().as_ref());
-        let mut portable = vec![0u8; ours.len()];
-        with_cpu_f32(&weight, |w| {
-            for (out, row) in portable.chunks_exact_mut(ours.len() / 64).zip(w.chunks(96)) {
-                quantize_row_portable(row, out);
-            }
-        });
-        assert_eq!(portable, ours);
         // Padding rows are zero blocks.
         let padded = with_cpu_f32(&weight, |w| quantize_q8_0(w, 96, 80)).unwrap();
         assert_eq!(padded[..ours.len()], ours[..]);

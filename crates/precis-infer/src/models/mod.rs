@@ -7,12 +7,14 @@ pub mod bert;
 pub mod marian;
 pub mod t5;
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use candle_core::safetensors::MmapedSafetensors;
+use candle_core::safetensors::SliceSafetensors;
 use candle_core::{DType, Device, Shape, Tensor};
 use candle_nn::var_builder::SimpleBackend;
 use candle_nn::{Init, VarBuilder};
+use precis_kernels::MappedFile;
 use serde::Deserialize;
 
 use crate::InferError;
@@ -42,28 +44,75 @@ pub(crate) fn from_mmaped_safetensors<T>(
             },
         }
     };
-    // SAFETY: the files are memory-mapped read-only; like every mmap this
-    // assumes nobody truncates them while the model is loading.
-    let files = unsafe { MmapedSafetensors::multi(weights) }.map_err(bad)?;
-    let vb = VarBuilder::from_backend(Box::new(ReleasingMmap(files)), DType::F32, Device::Cpu);
+    let maps = weights
+        .iter()
+        .map(|path| {
+            let path = path.as_ref();
+            MappedFile::open(path).map_err(|e| candle_core::Error::from(e).with_path(path))
+        })
+        .collect::<candle_core::Result<Vec<_>>>()
+        .map_err(bad)?;
+    let files = ReleasingMmap::new(weights, &maps).map_err(bad)?;
+    let vb = VarBuilder::from_backend(Box::new(files), DType::F32, Device::Cpu);
     build(vb).map_err(bad)
 }
 
-/// Memory-mapped safetensors that hand this process's pages of each tensor
-/// back to the page cache once the tensor is loaded: candle copies every
-/// tensor out of the map, so keeping its pages would make a model's peak RSS
-/// its weights twice (the copy and the whole file).
-struct ReleasingMmap(MmapedSafetensors);
+/// Memory-mapped safetensors files that hand this process's pages of each
+/// tensor back to the page cache once the tensor is loaded: candle copies
+/// every tensor out of the map, so keeping its pages would make a model's
+/// peak RSS its weights twice (the copy and the whole file). Tensors are
+/// found as candle's `MmapedSafetensors` finds them, with its errors.
+struct ReleasingMmap<'a> {
+    files: Vec<(&'a MappedFile, SliceSafetensors<'a>)>,
+    /// The file of each tensor; a name in several files is the last one's.
+    routing: HashMap<String, usize>,
+}
 
-impl ReleasingMmap {
-    fn release(&self, name: &str) {
-        if let Ok(view) = self.0.get(name) {
-            release_pages(view.data());
+impl<'a> ReleasingMmap<'a> {
+    /// Reads the safetensors headers of `maps`, the files at `paths`.
+    fn new(paths: &[impl AsRef<Path>], maps: &'a [MappedFile]) -> candle_core::Result<Self> {
+        let mut routing = HashMap::new();
+        let mut files = Vec::with_capacity(maps.len());
+        for (index, (path, map)) in paths.iter().zip(maps).enumerate() {
+            let tensors =
+                SliceSafetensors::new(map.as_bytes()).map_err(|e| e.with_path(path.as_ref()))?;
+            for (name, _) in tensors.tensors() {
+                routing.insert(name, index);
+            }
+            files.push((map, tensors));
         }
+        Ok(Self { files, routing })
+    }
+
+    /// The mapped file that holds tensor `name`, and its header.
+    fn file(&self, name: &str) -> candle_core::Result<&(&'a MappedFile, SliceSafetensors<'a>)> {
+        self.routing
+            .get(name)
+            .and_then(|&index| self.files.get(index))
+            .ok_or_else(|| {
+                candle_core::Error::CannotFindTensor {
+                    path: name.to_string(),
+                }
+                .bt()
+            })
+    }
+
+    /// Loads tensor `name` with `load`, then releases its mapped pages.
+    fn load(
+        &self,
+        name: &str,
+        load: impl FnOnce(&SliceSafetensors<'a>) -> candle_core::Result<Tensor>,
+    ) -> candle_core::Result<Tensor> {
+        let (map, tensors) = self.file(name)?;
+        let tensor = load(tensors);
+        if let Ok(view) = tensors.get(name) {
+            map.release_pages(view.data());
+        }
+        tensor
     }
 }
 
-impl SimpleBackend for ReleasingMmap {
+impl SimpleBackend for ReleasingMmap<'_> {
     fn get(
         &self,
         shape: Shape,
@@ -72,9 +121,9 @@ impl SimpleBackend for ReleasingMmap {
         dtype: DType,
         device: &Device,
     ) -> candle_core::Result<Tensor> {
-        let tensor = SimpleBackend::get(&self.0, shape, name, init, dtype, device);
-        self.release(name);
-        tensor
+        self.load(name, |tensors| {
+            SimpleBackend::get(tensors, shape, name, init, dtype, device)
+        })
     }
 
     fn get_unchecked(
@@ -83,34 +132,13 @@ impl SimpleBackend for ReleasingMmap {
         dtype: DType,
         device: &Device,
     ) -> candle_core::Result<Tensor> {
-        let tensor = self.0.get_unchecked(name, dtype, device);
-        self.release(name);
-        tensor
+        self.load(name, |tensors| tensors.get_unchecked(name, dtype, device))
     }
 
     fn contains_tensor(&self, name: &str) -> bool {
-        self.0.contains_tensor(name)
+        self.routing.contains_key(name)
     }
 }
-
-/// Drops the whole pages inside `bytes`, part of a read-only file mapping,
-/// from this process's memory; a later read faults the same bytes back in.
-#[cfg(unix)]
-fn release_pages(bytes: &[u8]) {
-    // SAFETY: sysconf has no preconditions.
-    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
-    let start = (bytes.as_ptr() as usize).next_multiple_of(page);
-    let end = (bytes.as_ptr() as usize + bytes.len()) / page * page;
-    if end > start {
-        // SAFETY: [start, end) is whole pages of a live read-only file
-        // mapping; MADV_DONTNEED on such a mapping only unmaps the pages,
-        // whose contents stay the file's (an advice failure is harmless).
-        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
-    }
-}
-
-#[cfg(not(unix))]
-fn release_pages(_: &[u8]) {}
 
 /// Scores of at most this many bytes are computed for a whole batch at
 /// once; larger ones one input at a time. glibc serves allocations above
@@ -474,7 +502,13 @@ impl SourceRuns {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernels::tests::values;
+
+    /// Deterministic values in [-1, 1], a different sequence for each seed.
+    fn values(n: usize, seed: u32) -> Vec<f32> {
+        (0..n)
+            .map(|i| (i as f32 * 0.37 + seed as f32).sin())
+            .collect()
+    }
 
     /// `[rows, heads, len, d_kv]` with values that name their position.
     fn numbered(rows: usize, len: usize, first: usize) -> Tensor {

@@ -5,18 +5,18 @@
 //! serves source, target and output. Modules mirror the checkpoint names.
 //!
 //! It runs on plain `f32` buffers and the packed kernels of
-//! [`crate::kernels`]: sentences are concatenated without padding (each
+//! [`precis_kernels`]: sentences are concatenated without padding (each
 //! attends to its own span), and each decoder row scores only its own
 //! shortlist.
 
 use std::ops::Range;
 
 use candle_core::{DType, Device, Tensor};
+use precis_kernels::{dot, dots, prefetch, Activation, Linear, ROW_BLOCK};
 
 use super::config::BergamotConfig;
 use super::marian_bin::{ItemType, MarianFile};
 use crate::generate::{Seq2SeqModel, SpecialTokens};
-use crate::kernels::{dot, dots, prefetch, Activation, Linear, ROW_BLOCK};
 use crate::InferError;
 
 /// Marian's end-of-sentence id, also used for padding.
