@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use precis_clean::{clean_batch, decode, CleanOptions, Decoded, Document};
-use precis_infer::eval::article_document;
 use precis_infer::{Summary, Translation};
 
 use crate::cli::{InputArgs, InputKind, OutputArgs, SummaryArgs, TranslationArgs};
@@ -108,10 +107,9 @@ fn clean_stage(sources: &[Source], kind: InputKind, ui: &mut Ui) -> Vec<Result<A
     };
     let mut cleaned = match input {
         Some(input) => clean_batch(&texts, &CleanOptions { input }),
-        // Already clean: one paragraph per line, as the eval data sets are read.
         None => texts
             .iter()
-            .map(|text| Ok(article_document(text)))
+            .map(|text| Ok(Document::from_paragraph_lines(text)))
             .collect(),
     }
     .into_iter();

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use precis_clean::{Document, Paragraph};
+use precis_clean::Document;
 use serde::{Deserialize, Serialize};
 
 use super::rouge::{self, Prf, RougeScores};
@@ -86,23 +86,6 @@ pub fn read_summary_data(path: &Path) -> Result<Vec<SummaryItem>, InferError> {
         .collect()
 }
 
-/// The article as a cleaned [`Document`]: data-set articles are already
-/// clean text, so each non-empty line is taken as one paragraph.
-pub fn article_document(article: &str) -> Document {
-    Document {
-        paragraphs: article
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-            .map(|text| Paragraph {
-                text: text.to_string(),
-                heading: None,
-            })
-            .collect(),
-        ..Document::default()
-    }
-}
-
 /// Summarizes every article with `summarizer` and scores the summaries.
 pub fn summarize_dataset(
     summarizer: &dyn Summarize,
@@ -112,7 +95,7 @@ pub fn summarize_dataset(
     let mut scored = Vec::with_capacity(items.len());
     for item in items {
         let item_start = Instant::now();
-        let summary = summarizer.summarize(&article_document(&item.article))?;
+        let summary = summarizer.summarize(&Document::from_paragraph_lines(&item.article))?;
         let seconds = item_start.elapsed().as_secs_f64();
         scored.push(score_item(item, &summary.text, seconds));
     }

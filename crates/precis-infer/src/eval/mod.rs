@@ -10,8 +10,7 @@ mod porter;
 pub mod rouge;
 
 pub use dataset::{
-    article_document, read_summary_data, score_summaries, summarize_dataset, ItemScore,
-    SummaryItem, SummaryReport,
+    read_summary_data, score_summaries, summarize_dataset, ItemScore, SummaryItem, SummaryReport,
 };
 pub use porter::stem;
 
