@@ -35,6 +35,7 @@ mod html;
 mod metadata;
 pub(crate) mod normalize;
 mod sentences;
+mod stem;
 mod stopwords;
 mod text;
 
@@ -42,6 +43,7 @@ pub use decode::{decode, Decoded};
 pub use document::{Document, Metadata, Paragraph, Reason, Removed};
 pub use error::CleanError;
 pub use sentences::{sentence_spans, sentences};
+pub use stem::{stem, stemmed_words};
 
 /// What kind of input [`clean`] gets.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

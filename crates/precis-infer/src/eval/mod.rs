@@ -6,13 +6,11 @@
 pub mod bleu;
 pub mod chrf;
 mod dataset;
-mod porter;
 pub mod rouge;
 
 pub use dataset::{
     read_summary_data, score_summaries, summarize_dataset, ItemScore, SummaryItem, SummaryReport,
 };
-pub use porter::stem;
 
 use precis_clean::eval::is_python_space;
 
