@@ -30,7 +30,6 @@ mod cues;
 mod decode;
 mod document;
 mod error;
-pub mod eval;
 mod html;
 mod metadata;
 pub(crate) mod normalize;

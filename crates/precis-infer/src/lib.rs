@@ -13,7 +13,6 @@
 
 pub mod catalog;
 mod error;
-pub mod eval;
 pub mod extractive;
 pub mod generate;
 mod kernels;

@@ -6,10 +6,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use precis_clean::Document;
+use precis_infer::{InferError, ModelInfo, Summarize};
 use serde::{Deserialize, Serialize};
 
-use super::rouge::{self, Prf, RougeScores};
-use crate::{InferError, ModelInfo, Summarize};
+use crate::rouge::{self, Prf, RougeScores};
 
 /// One line of a summarization data set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

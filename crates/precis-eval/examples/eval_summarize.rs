@@ -1,7 +1,7 @@
 //! Scores the built-in extractive summarizers on a `{id, article, reference}`
 //! JSONL data set and prints a ROUGE table with timings.
 //!
-//! cargo run --release -p precis-infer --example eval_summarize -- \
+//! cargo run --release -p precis-eval --example eval_summarize -- \
 //!     [--data ../shared/eval/cnndm-dev.jsonl] [--minilm models/downloads/all-minilm-l6-v2] \
 //!     [lead3] [textrank] [minilm] [minilm-q8]
 //!
@@ -13,7 +13,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use precis_infer::eval::{read_summary_data, summarize_dataset};
+use precis_eval::rouge::Prf;
+use precis_eval::{read_summary_data, summarize_dataset};
 use precis_infer::extractive::{Lead3, MiniLm, TextRank};
 use precis_infer::quantize::Precision;
 use precis_infer::{ModelInfo, Summarize};
@@ -64,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let load = start.elapsed().as_secs_f64();
         let report = summarize_dataset(summarizer.as_ref(), &items)?;
-        let f = |p: precis_infer::eval::rouge::Prf| format!("{:.2}", 100.0 * p.fmeasure);
+        let f = |p: Prf| format!("{:.2}", 100.0 * p.fmeasure);
         let m = report.mean;
         println!(
             "| {name} | {} | {} | {} | {} | {load:.2} | {:.1} |",

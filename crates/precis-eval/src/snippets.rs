@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::python_split;
+
 /// One page's entry of `expected.json` (`{url: {file, with, without, ...}}`);
 /// fields other than these (metadata) are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,20 +103,10 @@ fn ratio(x: usize, total: usize) -> f64 {
     x as f64 / total.max(1) as f64
 }
 
-/// Whether Python's `str.isspace()` (and so `re`'s `\s` and `str.split()`)
-/// treats `c` as whitespace: Unicode White_Space plus the ASCII
-/// information separators U+001C..U+001F.
-pub fn is_python_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
-}
-
 /// The scorer's `norm`: runs of whitespace (no-break spaces included)
 /// become one space, and the ends are trimmed.
-pub fn normalize(text: &str) -> String {
-    text.split(is_python_space)
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+fn normalize(text: &str) -> String {
+    python_split(text).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
