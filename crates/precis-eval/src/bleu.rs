@@ -19,6 +19,7 @@ pub struct Bleu {
     pub score: f64,
     /// Modified n-gram precisions (1..=4), in percent, after smoothing.
     pub precisions: [f64; MAX_ORDER],
+    /// The penalty (at most 1) for hypotheses shorter than the references.
     pub brevity_penalty: f64,
     /// Tokens in all hypotheses.
     pub hyp_len: usize,

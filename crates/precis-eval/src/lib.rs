@@ -13,6 +13,8 @@
 //!
 //! `precis eval` is the command-line front end.
 
+#![deny(missing_docs)]
+
 pub mod bleu;
 pub mod chrf;
 pub mod rouge;

@@ -12,8 +12,11 @@ use serde::{Deserialize, Serialize};
 /// Precision, recall and F1 of one ROUGE variant, each in 0..=1.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Prf {
+    /// Share of the prediction's units found in the reference.
     pub precision: f64,
+    /// Share of the reference's units found in the prediction.
     pub recall: f64,
+    /// F1: the harmonic mean of precision and recall.
     pub fmeasure: f64,
 }
 
@@ -35,10 +38,15 @@ impl Prf {
 /// The four ROUGE variants of one prediction against one reference.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct RougeScores {
+    /// Word overlap (every variant compares stemmed words).
     pub rouge1: Prf,
+    /// Overlap of word bigrams.
     pub rouge2: Prf,
+    /// Longest common subsequence of the whole texts.
     #[serde(rename = "rougeL")]
     pub rouge_l: Prf,
+    /// Summary-level LCS: the union of each reference sentence's LCS with
+    /// every predicted sentence.
     #[serde(rename = "rougeLsum")]
     pub rouge_lsum: Prf,
 }

@@ -33,9 +33,13 @@ impl ExpectedPage {
 /// Snippet counts over one or more pages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnippetCounts {
+    /// `with` snippets found in the extracted text.
     pub true_positives: usize,
+    /// `with` snippets missing from it.
     pub false_negatives: usize,
+    /// `without` snippets found in it.
     pub false_positives: usize,
+    /// `without` snippets missing from it.
     pub true_negatives: usize,
 }
 
@@ -54,6 +58,7 @@ impl SnippetCounts {
         }
     }
 
+    /// Share of the snippets found that should have been kept.
     pub fn precision(&self) -> f64 {
         ratio(
             self.true_positives,
@@ -61,6 +66,7 @@ impl SnippetCounts {
         )
     }
 
+    /// Share of the snippets to keep that were found.
     pub fn recall(&self) -> f64 {
         ratio(
             self.true_positives,
@@ -68,12 +74,14 @@ impl SnippetCounts {
         )
     }
 
+    /// Share of all snippets handled right (kept or dropped as expected).
     pub fn accuracy(&self) -> f64 {
         let total =
             self.true_positives + self.true_negatives + self.false_positives + self.false_negatives;
         ratio(self.true_positives + self.true_negatives, total)
     }
 
+    /// The harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
         2.0 * p * r / (p + r).max(1e-9)

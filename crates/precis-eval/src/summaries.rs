@@ -14,7 +14,9 @@ use crate::rouge::{self, Prf, RougeScores};
 /// One line of a summarization data set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryItem {
+    /// The article's identifier in the data set.
     pub id: String,
+    /// The article's clean text, one paragraph a line.
     pub article: String,
     /// The reference summary (CNN/DailyMail highlights, one string).
     pub reference: String,
@@ -23,9 +25,11 @@ pub struct SummaryItem {
 /// One article's summary and its scores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemScore {
+    /// The scored article's [`SummaryItem::id`].
     pub id: String,
     /// The summary that was scored, one sentence a line.
     pub prediction: String,
+    /// The summary's ROUGE against the article's reference.
     pub rouge: RougeScores,
     /// Time the summarizer took on this article (0 for given predictions).
     pub seconds: f64,
@@ -36,6 +40,7 @@ pub struct ItemScore {
 pub struct SummaryReport {
     /// The summarizer, or `None` when given predictions were scored.
     pub model: Option<ModelInfo>,
+    /// Every article's summary and scores, in data-set order.
     pub items: Vec<ItemScore>,
     /// Mean of each score over the items, as `rouge-score` users report it.
     pub mean: RougeScores,
