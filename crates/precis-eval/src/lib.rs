@@ -14,6 +14,15 @@
 //! `precis eval` is the command-line front end.
 
 #![deny(missing_docs)]
+// `precis eval` reads user files: failures are errors, never panics, as in
+// the production libraries this code came from.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::todo,
+    clippy::unimplemented
+)]
 
 pub mod bleu;
 pub mod chrf;
