@@ -54,7 +54,7 @@ bergamot-parity: venv
 
 # Summaries (ROUGE on cnndm-dev: lead3, textrank, minilm, minilm-q8) and translation (BLEU/chrF on FLORES en→pt) on ../shared
 eval: build models
-    cargo run --release -p precis-infer --example eval_summarize -- --data ../shared/eval/cnndm-dev.jsonl lead3 textrank minilm minilm-q8
+    cargo run --release -p precis-eval --example eval_summarize -- --data ../shared/eval/cnndm-dev.jsonl lead3 textrank minilm minilm-q8
     target/release/precis eval translate --src ../shared/eval/flores200-devtest/eng.devtest --ref ../shared/eval/flores200-devtest/por.devtest --from en --to pt
 
 # Cleaning quality (web-dev F1, HTML and plain text) and speed (pages/s, MB/s, one core)

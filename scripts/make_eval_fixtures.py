@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Record the reference scores that precis-infer's evaluation code must match.
+"""Record the reference outputs precis must match: evaluation scores and MiniLM embeddings.
 
-Writes, under crates/precis-infer/tests/fixtures/:
-  eval/rouge.json      rouge-score (use_stemmer=True): tokenization + Porter stems of
+Writes, under crates/precis-eval/tests/fixtures/:
+  rouge.json           rouge-score (use_stemmer=True): tokenization + Porter stems of
                        hand-made words, ROUGE-1/2/L/Lsum of hand-written pairs, and the
                        lead-3 scores of every ../shared/eval/cnndm-dev.jsonl article
                        (ids and scores only; the articles stay in ../shared)
-  eval/sacrebleu.json  sacrebleu defaults: 13a tokenization, corpus BLEU, chrF, chrF++ of
+  sacrebleu.json       sacrebleu defaults: 13a tokenization, corpus BLEU, chrF, chrF++ of
                        hand-written corpora and of FLORES-200 language pairs (scores only)
+and under crates/precis-infer/tests/fixtures/:
   minilm/embeddings.json  sentence-transformers all-MiniLM-L6-v2 embeddings of a few
                        sentences written for this repo (needs the model: just models)
 
@@ -23,7 +24,8 @@ from nltk.stem import porter
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-FIXTURES = ROOT / "crates/precis-infer/tests/fixtures"
+EVAL_FIXTURES = ROOT / "crates/precis-eval/tests/fixtures"
+INFER_FIXTURES = ROOT / "crates/precis-infer/tests/fixtures"
 MINILM = ROOT / "models/downloads/all-minilm-l6-v2"
 
 ROUGE_TYPES = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
@@ -187,11 +189,11 @@ def write(path, data):
 
 
 def main():
-    write(FIXTURES / "eval/rouge.json", rouge_fixture())
-    write(FIXTURES / "eval/sacrebleu.json", sacrebleu_fixture())
+    write(EVAL_FIXTURES / "rouge.json", rouge_fixture())
+    write(EVAL_FIXTURES / "sacrebleu.json", sacrebleu_fixture())
     minilm = minilm_fixture()
     if minilm is not None:
-        write(FIXTURES / "minilm/embeddings.json", minilm)
+        write(INFER_FIXTURES / "minilm/embeddings.json", minilm)
 
 
 if __name__ == "__main__":

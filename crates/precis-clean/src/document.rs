@@ -134,6 +134,25 @@ pub struct Metadata {
 }
 
 impl Document {
+    /// A document from text that is already clean, one paragraph per line:
+    /// each line is trimmed and blank lines are skipped, but nothing is
+    /// classified or removed. This is `--input clean`, and how data sets of
+    /// clean articles (CNN/DailyMail) are read.
+    pub fn from_paragraph_lines(text: &str) -> Document {
+        Document {
+            paragraphs: text
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(|line| Paragraph {
+                    text: line.to_string(),
+                    heading: None,
+                })
+                .collect(),
+            ..Document::default()
+        }
+    }
+
     /// The kept text as a reader sees it: title, then headings and paragraphs
     /// in reading order, separated by blank lines. This is `--format text`.
     ///
@@ -201,6 +220,19 @@ mod tests {
             document.to_text(),
             "Title\n\nIntro.\n\nEmpty section\n\nSecond\n\nBody.\n\nTrailing"
         );
+    }
+
+    #[test]
+    fn from_paragraph_lines_keeps_every_non_blank_line() {
+        let document = Document::from_paragraph_lines("  First line. \n\n\t\nSecond line.\r\n");
+        assert_eq!(
+            document.paragraphs,
+            [
+                paragraph("First line.", None),
+                paragraph("Second line.", None)
+            ]
+        );
+        assert!(document.removed.is_empty() && document.title.is_none());
     }
 
     #[test]

@@ -32,11 +32,11 @@ mod cues;
 mod decode;
 mod document;
 mod error;
-pub mod eval;
 mod html;
 mod metadata;
 pub(crate) mod normalize;
 mod sentences;
+mod stem;
 mod stopwords;
 mod text;
 
@@ -44,6 +44,7 @@ pub use decode::{decode, Decoded};
 pub use document::{Document, Metadata, Paragraph, Reason, Removed};
 pub use error::CleanError;
 pub use sentences::{sentence_spans, sentences};
+pub use stem::{stem, stemmed_words};
 
 /// What kind of input [`clean`] gets.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -7,12 +7,12 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use precis_clean::eval::{ExpectedPage, SnippetCounts};
-use precis_clean::{clean_bytes, CleanOptions};
-use precis_infer::eval::bleu::corpus_bleu;
-use precis_infer::eval::chrf::{corpus_chrf, ChrfVariant};
-use precis_infer::eval::rouge::RougeScores;
-use precis_infer::eval::{read_summary_data, score_summaries, summarize_dataset, SummaryReport};
+use precis::{clean_bytes, CleanOptions};
+use precis_eval::bleu::corpus_bleu;
+use precis_eval::chrf::{corpus_chrf, ChrfVariant};
+use precis_eval::rouge::{Prf, RougeScores};
+use precis_eval::snippets::{ExpectedPage, SnippetCounts};
+use precis_eval::{read_summary_data, score_summaries, summarize_dataset, SummaryReport};
 use serde::Serialize;
 
 use crate::cli::{EvalCommand, EvalInput, ModelSourceArgs, Unit};
@@ -157,7 +157,7 @@ fn rouge_table(report: &SummaryReport) -> String {
         rouge_l,
         rouge_lsum,
     } = report.mean;
-    let row = |label: &str, pick: fn(&precis_infer::eval::rouge::Prf) -> f64| {
+    let row = |label: &str, pick: fn(&Prf) -> f64| {
         format!(
             "{label:<10}{:>8.2}{:>8.2}{:>8.2}{:>8.2}\n",
             100.0 * pick(&rouge1),
@@ -267,8 +267,8 @@ fn eval_clean(dir: &Path, kind: EvalInput, ui: &mut Ui) -> Result<CleanReport> {
         })?;
     let options = CleanOptions {
         input: match kind {
-            EvalInput::Html => precis_clean::InputKind::Html,
-            EvalInput::Txt => precis_clean::InputKind::Text,
+            EvalInput::Html => precis::InputKind::Html,
+            EvalInput::Txt => precis::InputKind::Text,
         },
     };
     ui.bar(pages.len(), "cleaning");

@@ -205,7 +205,7 @@ mod tests {
         let failures = vec![
             (
                 Source::File("a.txt".into()),
-                anyhow::Error::new(precis_clean::CleanError::Empty).context("cannot use a.txt"),
+                anyhow::Error::new(precis::CleanError::Empty).context("cannot use a.txt"),
             ),
             (
                 Source::File("b.txt".into()),

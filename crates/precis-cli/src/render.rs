@@ -187,7 +187,7 @@ fn markdown(article: &Article, view: View) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use precis_clean::{Document, Paragraph};
+    use precis::{Document, Paragraph};
 
     fn article() -> Article {
         let document = Document {

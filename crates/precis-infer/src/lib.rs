@@ -18,7 +18,6 @@
 
 mod bergamot_translator;
 mod error;
-pub mod eval;
 pub mod extractive;
 mod family;
 pub mod files;

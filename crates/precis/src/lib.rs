@@ -52,7 +52,8 @@ pub use summarizer::{
 pub use translator::{default_model, Translator, TranslatorBuilder};
 
 pub use precis_clean::{
-    decode, CleanError, CleanOptions, Decoded, Document, InputKind, Metadata, Paragraph,
+    clean_bytes, decode, CleanError, CleanOptions, Decoded, Document, InputKind, Metadata,
+    Paragraph,
 };
 pub use precis_infer::generate::GenerationOverrides;
 pub use precis_infer::{

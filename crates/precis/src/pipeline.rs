@@ -4,7 +4,7 @@
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use precis_clean::{CleanError, CleanOptions, Document, InputKind, Paragraph};
+use precis_clean::{CleanError, CleanOptions, Document, InputKind};
 use precis_infer::{InferError, Segmentation, Summarize, Translate, Translation};
 
 use crate::report::{millis, removed_summary, Report, TranslationRecord};
@@ -124,7 +124,10 @@ impl Pipeline {
         };
         let cleaned: Vec<Result<Document, CleanError>> = match input {
             Some(input) => precis_clean::clean_batch(&texts, &CleanOptions { input }),
-            None => texts.iter().map(|text| Ok(clean_lines(text))).collect(),
+            None => texts
+                .iter()
+                .map(|text| Ok(Document::from_paragraph_lines(text)))
+                .collect(),
         };
         let clean_ms = millis(started.elapsed());
         articles
@@ -225,22 +228,6 @@ impl Pipeline {
             article: source.to_string(),
             limit,
         })
-    }
-}
-
-/// A document of already-clean text: one paragraph per non-blank line.
-fn clean_lines(text: &str) -> Document {
-    Document {
-        paragraphs: text
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-            .map(|text| Paragraph {
-                text: text.to_string(),
-                heading: None,
-            })
-            .collect(),
-        ..Document::default()
     }
 }
 

@@ -168,7 +168,7 @@ impl SummarizerBuilder {
     }
 
     /// Linear-layer weights as stored (f32, the default) or quantized (q8):
-    /// abstractive models only.
+    /// models with weights only (not `textrank` or `lead3`).
     pub fn precision(mut self, precision: Precision) -> Self {
         self.precision = Some(precision);
         self
@@ -204,19 +204,18 @@ impl SummarizerBuilder {
             .or(located.as_ref().map(|l| l.info.family))
             .unwrap_or(Family::TextRank);
         let inner: Arc<dyn Summarize + Send + Sync> = match (family, located) {
-            (Family::TextRank, _) => Arc::new(TextRank::default().with_budget(self.budget()?)),
+            (Family::TextRank, _) => Arc::new(TextRank::default().with_budget(self.budget(false)?)),
             (Family::Lead3, _) => {
-                self.budget()?;
+                self.budget(false)?;
                 Arc::new(Lead3::default())
             }
             (Family::Bert, Some(located)) => {
-                let budget = self.budget()?;
-                // f32 only: its q8 scores the same ROUGE but runs slower, as
-                // candle's fast int8 kernels need rows of a multiple of 256
-                // values and MiniLM's are 384 (`just eval`, minilm-q8).
-                Arc::new(
-                    MiniLm::load(&located.dir, located.info, Precision::F32)?.with_budget(budget),
-                )
+                let budget = self.budget(true)?;
+                // f32 by default: its q8 scores the same ROUGE but runs
+                // slower, as candle's fast int8 kernels need rows of a
+                // multiple of 256 values and MiniLM's are 384 (`just eval`).
+                let precision = self.precision.unwrap_or_default();
+                Arc::new(MiniLm::load(&located.dir, located.info, precision)?.with_budget(budget))
             }
             (Family::T5 | Family::Bart, Some(located)) => {
                 let mut generation = self.generation.clone();
@@ -249,8 +248,9 @@ impl SummarizerBuilder {
     }
 
     /// The summary length of an extractive summarizer. Generation settings
-    /// have no meaning for one, so they are refused rather than ignored.
-    fn budget(&self) -> Result<Budget, Error> {
+    /// have no meaning for one, so they are refused rather than ignored (as
+    /// is a precision, unless it has a model to quantize: `has_weights`).
+    fn budget(&self, has_weights: bool) -> Result<Budget, Error> {
         let g = &self.generation;
         let given = [
             ("min_length", g.min_length.is_some()),
@@ -258,7 +258,7 @@ impl SummarizerBuilder {
             ("do_sample", g.do_sample.is_some()),
             ("length_penalty", g.length_penalty.is_some()),
             ("no_repeat_ngram_size", g.no_repeat_ngram_size.is_some()),
-            ("precision", self.precision.is_some()),
+            ("precision", self.precision.is_some() && !has_weights),
         ];
         let settings: Vec<&'static str> = given
             .iter()

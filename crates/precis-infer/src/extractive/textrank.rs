@@ -8,10 +8,9 @@
 
 use std::collections::HashMap;
 
-use precis_clean::Document;
+use precis_clean::{stemmed_words, Document};
 
 use super::{built_in, pick, position_weight, prior, sentences, summary, Budget};
-use crate::eval::rouge;
 use crate::{Family, InferError, ModelInfo, Summarize, Summary};
 
 const DAMPING: f64 = 0.85;
@@ -64,13 +63,13 @@ impl Summarize for TextRank {
     }
 }
 
-/// Sparse TF-IDF vectors of stemmed words (ROUGE's tokenizer stems them), L2-normalized,
-/// with IDF computed over the article's own sentences.
+/// Sparse TF-IDF vectors of [`stemmed_words`], L2-normalized, with IDF
+/// computed over the article's own sentences.
 fn tf_idf<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<HashMap<String, f64>> {
     let counts: Vec<HashMap<String, f64>> = texts
         .map(|text| {
             let mut tf = HashMap::new();
-            for word in rouge::tokenize(text) {
+            for word in stemmed_words(text) {
                 *tf.entry(word).or_insert(0.0) += 1.0;
             }
             tf

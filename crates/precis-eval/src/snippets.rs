@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::python_split;
+
 /// One page's entry of `expected.json` (`{url: {file, with, without, ...}}`);
 /// fields other than these (metadata) are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,9 +33,13 @@ impl ExpectedPage {
 /// Snippet counts over one or more pages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnippetCounts {
+    /// `with` snippets found in the extracted text.
     pub true_positives: usize,
+    /// `with` snippets missing from it.
     pub false_negatives: usize,
+    /// `without` snippets found in it.
     pub false_positives: usize,
+    /// `without` snippets missing from it.
     pub true_negatives: usize,
 }
 
@@ -52,6 +58,7 @@ impl SnippetCounts {
         }
     }
 
+    /// Share of the snippets found that should have been kept.
     pub fn precision(&self) -> f64 {
         ratio(
             self.true_positives,
@@ -59,6 +66,7 @@ impl SnippetCounts {
         )
     }
 
+    /// Share of the snippets to keep that were found.
     pub fn recall(&self) -> f64 {
         ratio(
             self.true_positives,
@@ -66,12 +74,14 @@ impl SnippetCounts {
         )
     }
 
+    /// Share of all snippets handled right (kept or dropped as expected).
     pub fn accuracy(&self) -> f64 {
         let total =
             self.true_positives + self.true_negatives + self.false_positives + self.false_negatives;
         ratio(self.true_positives + self.true_negatives, total)
     }
 
+    /// The harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
         2.0 * p * r / (p + r).max(1e-9)
@@ -101,20 +111,10 @@ fn ratio(x: usize, total: usize) -> f64 {
     x as f64 / total.max(1) as f64
 }
 
-/// Whether Python's `str.isspace()` (and so `re`'s `\s` and `str.split()`)
-/// treats `c` as whitespace: Unicode White_Space plus the ASCII
-/// information separators U+001C..U+001F.
-pub fn is_python_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
-}
-
 /// The scorer's `norm`: runs of whitespace (no-break spaces included)
 /// become one space, and the ends are trimmed.
-pub fn normalize(text: &str) -> String {
-    text.split(is_python_space)
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+fn normalize(text: &str) -> String {
+    python_split(text).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

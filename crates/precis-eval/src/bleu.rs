@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::python_split;
+use crate::{is_python_space, python_split};
 
 const MAX_ORDER: usize = 4;
 
@@ -19,6 +19,7 @@ pub struct Bleu {
     pub score: f64,
     /// Modified n-gram precisions (1..=4), in percent, after smoothing.
     pub precisions: [f64; MAX_ORDER],
+    /// The penalty (at most 1) for hypotheses shorter than the references.
     pub brevity_penalty: f64,
     /// Tokens in all hypotheses.
     pub hyp_len: usize,
@@ -82,8 +83,8 @@ pub fn corpus_bleu(hypotheses: &[&str], references: &[&str]) -> Bleu {
     let mut total = [0usize; MAX_ORDER];
     let (mut hyp_len, mut ref_len) = (0, 0);
     for (hypothesis, reference) in hypotheses.iter().zip(references) {
-        let hypothesis = tokenize_13a(hypothesis.trim_end_matches(super::is_python_space));
-        let reference = tokenize_13a(reference.trim_end_matches(super::is_python_space));
+        let hypothesis = tokenize_13a(hypothesis.trim_end_matches(is_python_space));
+        let reference = tokenize_13a(reference.trim_end_matches(is_python_space));
         let (hyp_grams, hyp_tokens) = ngrams(&hypothesis);
         let (ref_grams, ref_tokens) = ngrams(&reference);
         hyp_len += hyp_tokens;

@@ -1,7 +1,8 @@
-//! NLTK's Porter stemmer in its default `NLTK_EXTENSIONS` mode — the one
-//! `rouge-score` builds with `porter.PorterStemmer()` — ported rule for rule,
-//! because ROUGE with stemming only matches the Python package when every
-//! word stems identically.
+//! Stemmed words as `rouge-score` makes them: its tokenizer on top of NLTK's
+//! Porter stemmer in the default `NLTK_EXTENSIONS` mode (the one it builds
+//! with `porter.PorterStemmer()`), ported rule for rule. ROUGE with stemming
+//! only matches the Python package when every word splits and stems
+//! identically; `textrank` compares sentences by the same words.
 
 /// Irregular forms NLTK maps directly instead of running the steps.
 const IRREGULAR: &[(&str, &str)] = &[
@@ -23,7 +24,25 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("succeed", "succeed"),
 ];
 
-/// Stems one lowercase ASCII word (ROUGE tokens are `[a-z0-9]+`). Other
+/// `rouge-score`'s tokenizer with stemming: lowercase, every run of
+/// characters outside `[a-z0-9]` is a separator, words longer than 3
+/// characters are Porter-stemmed.
+pub fn stemmed_words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+        .filter(|token| !token.is_empty())
+        .map(|token| {
+            if token.len() > 3 {
+                stem(token)
+            } else {
+                token.to_string()
+            }
+        })
+        .filter(|token| !token.is_empty())
+        .collect()
+}
+
+/// Stems one lowercase ASCII word (the tokens of [`stemmed_words`]). Other
 /// words are returned unchanged: the rules are only defined for ASCII.
 pub fn stem(word: &str) -> String {
     if !word.is_ascii() {

@@ -4,12 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use precis_infer::eval::{self, bleu, chrf, rouge};
+use precis_eval::{bleu, chrf, rouge};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/eval")
+        .join("tests/fixtures")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
@@ -75,7 +75,7 @@ fn porter_stems_match_nltk() {
         .iter()
         .filter_map(|pair| {
             let (word, want) = (str_of(&pair[0]), str_of(&pair[1]));
-            let got = eval::stem(word);
+            let got = precis_clean::stem(word);
             (got != want).then(|| format!("{word}: {got} (nltk: {want})"))
         })
         .collect();
@@ -98,7 +98,7 @@ fn rouge_tokenizer_matches_rouge_score() {
             .map(str_of)
             .collect();
         assert_eq!(
-            rouge::tokenize(str_of(&case["text"])),
+            precis_clean::stemmed_words(str_of(&case["text"])),
             want,
             "{}",
             case["text"]
@@ -125,7 +125,7 @@ fn rouge_scores_match_rouge_score_on_cnndm_lead3() {
     };
     let fixture = fixture("rouge.json");
     let expected = fixture["cnndm_lead3"].as_array().unwrap();
-    let items = eval::read_summary_data(&data).unwrap();
+    let items = precis_eval::read_summary_data(&data).unwrap();
     assert_eq!(items.len(), expected.len());
     let mut lead3 = Vec::new();
     for (item, want) in items.iter().zip(expected) {
@@ -138,7 +138,7 @@ fn rouge_scores_match_rouge_score_on_cnndm_lead3() {
     }
     // The runner's mean is the figure the README quotes for Lead-3.
     let predictions: Vec<&str> = lead3.iter().map(String::as_str).collect();
-    let report = eval::score_summaries(&items, &predictions);
+    let report = precis_eval::score_summaries(&items, &predictions);
     let mean = |name: &str| {
         expected.iter().map(|e| f64s(&e[name])[2]).sum::<f64>() / expected.len() as f64
     };

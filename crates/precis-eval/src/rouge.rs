@@ -1,19 +1,22 @@
 //! ROUGE-1/2/L/Lsum with stemming, computed exactly as Google's `rouge-score`
 //! package does (`RougeScorer([...], use_stemmer=True)`), so scores match it
-//! to 4 decimals: same tokenizer, same Porter stemmer, same LCS tie-breaking
-//! for the summary-level (Lsum) union LCS.
+//! to 4 decimals: same tokenizer and Porter stemmer
+//! ([`precis_clean::stemmed_words`]), same LCS tie-breaking for the
+//! summary-level (Lsum) union LCS.
 
 use std::collections::HashMap;
 
+use precis_clean::stemmed_words;
 use serde::{Deserialize, Serialize};
-
-use super::porter;
 
 /// Precision, recall and F1 of one ROUGE variant, each in 0..=1.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Prf {
+    /// Share of the prediction's units found in the reference.
     pub precision: f64,
+    /// Share of the reference's units found in the prediction.
     pub recall: f64,
+    /// F1: the harmonic mean of precision and recall.
     pub fmeasure: f64,
 }
 
@@ -35,30 +38,17 @@ impl Prf {
 /// The four ROUGE variants of one prediction against one reference.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct RougeScores {
+    /// Word overlap (every variant compares stemmed words).
     pub rouge1: Prf,
+    /// Overlap of word bigrams.
     pub rouge2: Prf,
+    /// Longest common subsequence of the whole texts.
     #[serde(rename = "rougeL")]
     pub rouge_l: Prf,
+    /// Summary-level LCS: the union of each reference sentence's LCS with
+    /// every predicted sentence.
     #[serde(rename = "rougeLsum")]
     pub rouge_lsum: Prf,
-}
-
-/// `rouge-score`'s tokenizer with stemming: lowercase, every run of
-/// characters outside `[a-z0-9]` is a separator, words longer than 3
-/// characters are Porter-stemmed.
-pub fn tokenize(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
-        .filter(|token| !token.is_empty())
-        .map(|token| {
-            if token.len() > 3 {
-                porter::stem(token)
-            } else {
-                token.to_string()
-            }
-        })
-        .filter(|token| !token.is_empty())
-        .collect()
 }
 
 /// Scores `prediction` against `reference`. For ROUGE-Lsum both texts must
@@ -66,8 +56,8 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// ignore line breaks.
 pub fn score(reference: &str, prediction: &str) -> RougeScores {
     let mut vocab = Vocab::default();
-    let target = vocab.ids(&tokenize(reference));
-    let predicted = vocab.ids(&tokenize(prediction));
+    let target = vocab.ids(&stemmed_words(reference));
+    let predicted = vocab.ids(&stemmed_words(prediction));
     let target_lines = vocab.lines(reference);
     let predicted_lines = vocab.lines(prediction);
     RougeScores {
@@ -141,7 +131,7 @@ impl Vocab {
     fn lines(&mut self, text: &str) -> Vec<Vec<u32>> {
         text.split('\n')
             .filter(|line| !line.is_empty())
-            .map(|line| self.ids(&tokenize(line)))
+            .map(|line| self.ids(&stemmed_words(line)))
             .collect()
     }
 }

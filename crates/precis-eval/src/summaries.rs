@@ -5,16 +5,18 @@
 use std::path::Path;
 use std::time::Instant;
 
-use precis_clean::{Document, Paragraph};
+use precis_clean::Document;
+use precis_infer::{InferError, ModelInfo, Summarize};
 use serde::{Deserialize, Serialize};
 
-use super::rouge::{self, Prf, RougeScores};
-use crate::{InferError, ModelInfo, Summarize};
+use crate::rouge::{self, Prf, RougeScores};
 
 /// One line of a summarization data set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryItem {
+    /// The article's identifier in the data set.
     pub id: String,
+    /// The article's clean text, one paragraph a line.
     pub article: String,
     /// The reference summary (CNN/DailyMail highlights, one string).
     pub reference: String,
@@ -23,9 +25,11 @@ pub struct SummaryItem {
 /// One article's summary and its scores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemScore {
+    /// The scored article's [`SummaryItem::id`].
     pub id: String,
     /// The summary that was scored, one sentence a line.
     pub prediction: String,
+    /// The summary's ROUGE against the article's reference.
     pub rouge: RougeScores,
     /// Time the summarizer took on this article (0 for given predictions).
     pub seconds: f64,
@@ -36,6 +40,7 @@ pub struct ItemScore {
 pub struct SummaryReport {
     /// The summarizer, or `None` when given predictions were scored.
     pub model: Option<ModelInfo>,
+    /// Every article's summary and scores, in data-set order.
     pub items: Vec<ItemScore>,
     /// Mean of each score over the items, as `rouge-score` users report it.
     pub mean: RougeScores,
@@ -86,23 +91,6 @@ pub fn read_summary_data(path: &Path) -> Result<Vec<SummaryItem>, InferError> {
         .collect()
 }
 
-/// The article as a cleaned [`Document`]: data-set articles are already
-/// clean text, so each non-empty line is taken as one paragraph.
-pub fn article_document(article: &str) -> Document {
-    Document {
-        paragraphs: article
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-            .map(|text| Paragraph {
-                text: text.to_string(),
-                heading: None,
-            })
-            .collect(),
-        ..Document::default()
-    }
-}
-
 /// Summarizes every article with `summarizer` and scores the summaries.
 pub fn summarize_dataset(
     summarizer: &dyn Summarize,
@@ -112,7 +100,7 @@ pub fn summarize_dataset(
     let mut scored = Vec::with_capacity(items.len());
     for item in items {
         let item_start = Instant::now();
-        let summary = summarizer.summarize(&article_document(&item.article))?;
+        let summary = summarizer.summarize(&Document::from_paragraph_lines(&item.article))?;
         let seconds = item_start.elapsed().as_secs_f64();
         scored.push(score_item(item, &summary.text, seconds));
     }

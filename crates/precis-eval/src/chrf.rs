@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::python_split;
+use crate::python_split;
 
 const CHAR_ORDER: usize = 6;
 const BETA: f64 = 2.0;
