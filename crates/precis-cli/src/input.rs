@@ -92,6 +92,65 @@ fn folder_files(folder: &Path, notice: &mut dyn FnMut(String)) -> Result<Vec<Sou
     Ok(files.into_iter().map(Source::File).collect())
 }
 
+/// Refuses an output file that is one of the inputs: creating it would
+/// truncate the article before it is read. A folder's file that is the
+/// output (a previous run's `out.jsonl`) is dropped from the batch with a
+/// notice; an input named on the command line is a usage error.
+pub fn exclude_output(
+    sources: &mut Vec<Source>,
+    named: &[PathBuf],
+    output: Option<&Path>,
+    notice: &mut dyn FnMut(String),
+) -> Result<()> {
+    let Some(output) = output else {
+        return Ok(());
+    };
+    let Ok(out) = std::fs::metadata(output) else {
+        // An output that does not exist yet is no input.
+        return Ok(());
+    };
+    let is_output = |path: &Path| std::fs::metadata(path).is_ok_and(|m| same_file(&m, &out));
+    if let Some(input) = named.iter().find(|path| is_output(path)) {
+        return Err(Failure::usage(format!(
+            "the output file {} is also an input ({}): writing it would destroy the article; pass another -o FILE",
+            output.display(),
+            input.display()
+        ))
+        .into());
+    }
+    sources.retain(|source| match source {
+        Source::File(path) if is_output(path) => {
+            notice(format!(
+                "{}: skipped, it is the output file (-o)",
+                path.display()
+            ));
+            false
+        }
+        _ => true,
+    });
+    if sources.is_empty() {
+        return Err(Failure::input(
+            "no input is left once the output file is set aside: pass the articles to read",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Whether two files' metadata are of the same file (hard links too).
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    a.len() == b.len()
+        && a.modified().ok() == b.modified().ok()
+        && a.created().ok() == b.created().ok()
+}
+
 /// The bytes of `source`, refusing inputs over [`MAX_INPUT_BYTES`].
 pub fn read(source: &Source) -> Result<Vec<u8>> {
     let bytes = match source {

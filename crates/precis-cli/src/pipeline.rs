@@ -35,7 +35,13 @@ pub fn run(
     stages: Stages,
     ui: &mut Ui,
 ) -> Result<()> {
-    let sources = input::expand(&input.inputs, &mut |notice| ui.notice(&notice))?;
+    let mut sources = input::expand(&input.inputs, &mut |notice| ui.notice(&notice))?;
+    input::exclude_output(
+        &mut sources,
+        &input.inputs,
+        output.output.as_deref(),
+        &mut |notice| ui.notice(&notice),
+    )?;
     let mut writer = Writer::new(
         output.output.as_deref(),
         output.format,

@@ -47,6 +47,12 @@ impl Writer {
             Format::Text => self.separated(text(article, self.view, self.batch), "\n"),
             Format::Markdown => self.separated(markdown(article, self.view), "\n---\n\n"),
         };
+        // JSON escapes control characters itself; text and Markdown go to
+        // terminals, where an article's ESC sequences would be obeyed.
+        let text = match self.format {
+            Format::Json => text,
+            Format::Text | Format::Markdown => visible_controls(&text),
+        };
         self.out
             .write_all(text.as_bytes())
             .context("cannot write the output")?;
@@ -73,6 +79,22 @@ impl Writer {
             format!("{separator}{text}")
         }
     }
+}
+
+/// `text` with every control character but newline and tab shown as its
+/// Unicode control picture (ESC as ␛, CR as ␍, DEL as ␡), or U+FFFD for
+/// the C1 controls, which have none: nothing in an article can move the
+/// cursor, recolour or retitle the user's terminal.
+pub fn visible_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 /// `-o FILE`, or stdout.
@@ -214,6 +236,14 @@ mod tests {
             "Ferry returns\n\nIt crossed.\n\nReaction\n\nCrowds cheered.\n"
         );
         assert!(text(&article(), View::Clean, true).starts_with("==> a.txt <==\n\nFerry returns"));
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(
+            visible_controls("a\u{1b}[31mred\r\n\tb\u{7f}\u{9b}"),
+            "a\u{241b}[31mred\u{240d}\n\tb\u{2421}\u{fffd}"
+        );
     }
 
     #[test]

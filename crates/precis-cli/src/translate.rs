@@ -31,8 +31,12 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
         Some(path) if path.as_os_str() != "-" => Source::File(path.clone()),
         _ => Source::Stdin,
     };
-    let decoded = decode(&input::read(&source)?).with_context(|| format!("cannot use {source}"))?;
-    let lines: Vec<&str> = decoded.text.lines().collect();
+    input::exclude_output(
+        &mut vec![source.clone()],
+        args.input.as_slice(),
+        args.output.as_deref(),
+        &mut |notice| ui.notice(&notice),
+    )?;
     let choice = models::TranslatorChoice {
         from: &args.from,
         to: &args.to,
@@ -40,7 +44,10 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
         flag: "--model",
         offline: args.source.offline,
     };
+    // The model first: a missing one is reported before any input is read.
     let translator = models::load_translator(&choice, workers, ui)?;
+    let decoded = decode(&input::read(&source)?).with_context(|| format!("cannot use {source}"))?;
+    let lines: Vec<&str> = decoded.text.lines().collect();
     ui.spinner(format!("translating {} line(s)", lines.len()));
     let started = Instant::now();
     let translation = translator
@@ -71,11 +78,13 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
             };
             serde_json::to_string_pretty(&record)? + "\n"
         }
-        LinesFormat::Text => translation
-            .lines
-            .iter()
-            .map(|line| format!("{line}\n"))
-            .collect(),
+        LinesFormat::Text => crate::render::visible_controls(
+            &translation
+                .lines
+                .iter()
+                .map(|line| format!("{line}\n"))
+                .collect::<String>(),
+        ),
     };
     crate::render::write_all(args.output.as_deref(), text.as_bytes())
 }

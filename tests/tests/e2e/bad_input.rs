@@ -2,7 +2,7 @@
 //! names the file and the problem; repairable input gives a warning;
 //! nothing crashes, and one bad file does not stop a batch.
 
-use precis_e2e::{json_records, Sandbox, ARTICLE};
+use precis_e2e::{json_records, Sandbox, ARTICLE, SECOND_ARTICLE};
 use predicates::prelude::*;
 
 fn utf16le_with_bom(text: &str) -> Vec<u8> {
@@ -457,4 +457,104 @@ fn page_of_a_hundred_thousand_elements_keeps_the_article() {
         .success()
         .stdout("Ferry returns\n\nThe ferry returned to the river on Monday after a year of repairs, the council said.\n")
         .stderr("note: flat.html: removed 100000 blocks: 100000 outside main content\n");
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
+    let sandbox = Sandbox::new();
+    sandbox.write("x.txt", ARTICLE);
+    for command in [
+        &["run", "--model", "textrank", "x.txt", "-o", "x.txt"][..],
+        &["clean", "x.txt", "-o", "x.txt"],
+        &["translate", "--to", "pt", "x.txt", "-o", "x.txt"],
+    ] {
+        sandbox
+            .precis()
+            .args(command)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "the output file x.txt is also an input (x.txt): writing it would destroy the article; pass another -o FILE",
+            ));
+        assert_eq!(
+            std::fs::read_to_string(sandbox.path().join("x.txt")).unwrap(),
+            ARTICLE,
+            "{command:?}"
+        );
+    }
+}
+
+#[test]
+fn a_previous_output_in_the_input_folder_is_not_an_article() {
+    let sandbox = Sandbox::new();
+    sandbox.write("site/a.txt", ARTICLE);
+    sandbox.write("site/b.txt", SECOND_ARTICLE);
+    sandbox.write("site/out.jsonl", "{\"old\": true}\n");
+    let output = sandbox
+        .precis()
+        .args(["run", "--model", "textrank", "--format", "json"])
+        .args(["site", "-o", "site/out.jsonl"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "site/out.jsonl: skipped, it is the output file (-o)",
+        ))
+        .get_output()
+        .clone();
+    assert!(output.stdout.is_empty());
+    let records = json_records(&std::fs::read(sandbox.path().join("site/out.jsonl")).unwrap());
+    let sources: Vec<&str> = records
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["site/a.txt", "site/b.txt"]);
+}
+
+#[test]
+fn escape_sequences_in_an_article_never_reach_the_terminal() {
+    let sandbox = Sandbox::new();
+    let hostile = ARTICLE.replacen(
+        "The old grain store",
+        "The old \u{1b}[31mgrain\u{1b}]0;pwned\u{7} store",
+        1,
+    );
+    assert_ne!(hostile, ARTICLE);
+    sandbox.write("esc.txt", &hostile);
+    let body = ARTICLE
+        .replacen("The old grain store", "The old &#x1b;[31mgrain store", 1)
+        .replace("\n\n", "</p><p>");
+    sandbox.write(
+        "esc.html",
+        format!("<html><body><article><p>{body}</p></article></body></html>"),
+    );
+    for (file, format) in [
+        ("esc.txt", "text"),
+        ("esc.txt", "markdown"),
+        ("esc.html", "text"),
+        ("esc.html", "markdown"),
+    ] {
+        for command in ["clean", "run"] {
+            let output = sandbox
+                .precis()
+                .args([command, "--quiet", file, "--format", format])
+                .args(if command == "run" {
+                    &["--model", "lead3"][..]
+                } else {
+                    &[]
+                })
+                .assert()
+                .success()
+                .get_output()
+                .clone();
+            let stdout = String::from_utf8(output.stdout).unwrap();
+            assert!(
+                !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+                "{command} {file} {format}: {stdout:?}"
+            );
+            assert!(
+                stdout.contains("old \u{241b}[31mgrain"),
+                "shown, not dropped: {command} {file} {format}: {stdout:?}"
+            );
+        }
+    }
 }
