@@ -28,7 +28,7 @@ pub fn run(command: EvalCommand, ui: &mut Ui) -> Result<()> {
             summary,
             json,
         } => {
-            models::apply_threads(&summary.source);
+            models::apply_threads(&summary.source, ui);
             let items = read_summary_data(&data)?;
             let report = match predictions {
                 Some(path) => {
@@ -127,7 +127,7 @@ fn translate(
     unit: Unit,
     ui: &mut Ui,
 ) -> Result<(Vec<String>, Option<precis::ModelInfo>)> {
-    let workers = models::translation_workers(source);
+    let workers = models::translation_workers(source, ui);
     let choice = models::TranslatorChoice {
         from,
         to,

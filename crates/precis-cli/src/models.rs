@@ -33,20 +33,35 @@ pub fn downloads_dir() -> PathBuf {
 
 /// Applies `--threads`, which acts process-wide: call it before any other
 /// thread starts.
-pub fn apply_threads(source: &ModelSourceArgs) {
-    if let Some(threads) = source.threads {
-        precis::set_threads(usize::from(threads));
+pub fn apply_threads(source: &ModelSourceArgs, ui: &Ui) {
+    if let Some(threads) = threads(source, ui) {
+        precis::set_threads(threads);
     }
 }
 
 /// Parallel decoding for translating many lines: `--threads` (default:
 /// every core) batches at once, each with single-threaded matmuls, since
 /// the Bergamot model's matrices are too small for matmuls to scale.
-pub fn translation_workers(source: &ModelSourceArgs) -> usize {
+pub fn translation_workers(source: &ModelSourceArgs, ui: &Ui) -> usize {
     precis::set_threads(1);
-    source.threads.map(usize::from).unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    })
+    threads(source, ui).unwrap_or_else(cores)
+}
+
+/// `--threads`, at most one per core: more only queue for the same cores
+/// (10,000 threads took minutes for what one does in a second).
+fn threads(source: &ModelSourceArgs, ui: &Ui) -> Option<usize> {
+    let asked = usize::from(source.threads?);
+    let cores = cores();
+    if asked > cores {
+        ui.notice(&format!(
+            "--threads {asked} is more than this machine's {cores} core(s); using {cores}"
+        ));
+    }
+    Some(asked.min(cores))
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// How to find model files: the downloads folder precis documents, and

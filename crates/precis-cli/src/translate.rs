@@ -26,7 +26,7 @@ struct Record<'a> {
 }
 
 pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
-    let workers = models::translation_workers(&args.source);
+    let workers = models::translation_workers(&args.source, ui);
     let source = match &args.input {
         Some(path) if path.as_os_str() != "-" => Source::File(path.clone()),
         _ => Source::Stdin,

@@ -558,3 +558,47 @@ fn escape_sequences_in_an_article_never_reach_the_terminal() {
         }
     }
 }
+
+#[test]
+fn beam_counts_are_capped_from_the_command_line_and_from_a_config() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    let model = sandbox.copy_model("t5-tiny", "t5");
+    let refused = "num_beams is 65536; precis searches at most 64 beams";
+    sandbox
+        .precis()
+        .args(["summarize", "--model", "t5", "--beams", "65535", "a.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "num_beams is 65535; precis searches at most 64 beams",
+        ));
+    // A model whose own settings ask for more is refused the same way,
+    // before any memory is spent on it.
+    let config_path = model.join("config.json");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
+    config["task_specific_params"]["summarization"]["num_beams"] = 65536.into();
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    sandbox
+        .precis()
+        .args(["summarize", "--model", "t5", "a.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(refused));
+}
+
+#[test]
+fn threads_beyond_the_cores_are_clamped_with_a_notice() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.txt", ARTICLE);
+    let cores = std::thread::available_parallelism().unwrap().get();
+    sandbox
+        .precis()
+        .args(["run", "--model", "textrank", "--threads", "10000", "a.txt"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "note: --threads 10000 is more than this machine's {cores} core(s); using {cores}"
+        )));
+}

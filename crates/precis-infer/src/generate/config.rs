@@ -81,6 +81,11 @@ fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<
     )
 }
 
+/// The most beams a search may keep. Every beam is a decoder state of its
+/// own (KV cache, logits over the vocabulary), so the count bounds memory;
+/// published models use 4 to 8.
+pub const MAX_BEAMS: usize = 64;
+
 /// How to generate: HF's `GenerationConfig` fields (same names, same
 /// defaults, same meaning). Lengths count decoder tokens *including* the
 /// decoder start token, as in HF (`max_length: 20` allows 19 new tokens);
@@ -348,6 +353,12 @@ impl GenerationConfig {
             return invalid(
                 "num_beams is 0; use 1 for greedy search or sampling, more for beam search".into(),
             );
+        }
+        if self.num_beams > MAX_BEAMS {
+            return invalid(format!(
+                "num_beams is {}; precis searches at most {MAX_BEAMS} beams (each holds its own decoder state, so memory grows with the beam count); use fewer",
+                self.num_beams
+            ));
         }
         if self.num_return_sequences == 0 {
             return invalid("num_return_sequences is 0; it must be at least 1".into());
