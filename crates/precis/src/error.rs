@@ -58,6 +58,9 @@ pub enum Error {
         /// The missing file.
         file: String,
     },
+    /// A language is not a BCP 47 tag.
+    #[error("`{0}` is not a language tag: use a code such as en, pt or pt-BR")]
+    BadLanguage(String),
     /// The catalog has no translator for the pair.
     #[error("no translation model for {from} → {to}: the catalog has none for this pair")]
     NoTranslator {
@@ -136,7 +139,7 @@ impl Error {
             Error::Infer(error)
             | Error::Summarizing { source: error, .. }
             | Error::Translating { source: error, .. } => infer_kind(error),
-            Error::NotApplicable { .. } => ErrorKind::Usage,
+            Error::NotApplicable { .. } | Error::BadLanguage(_) => ErrorKind::Usage,
             _ => ErrorKind::Model,
         }
     }

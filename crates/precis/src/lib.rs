@@ -49,7 +49,7 @@ pub use report::{
 pub use summarizer::{
     default_name, Summarizer, SummarizerBuilder, DEFAULT_SUMMARIZER, FALLBACK_SUMMARIZER,
 };
-pub use translator::{default_model, Translator, TranslatorBuilder};
+pub use translator::{default_model, language, Translator, TranslatorBuilder};
 
 pub use precis_clean::{
     clean_bytes, decode, CleanError, CleanOptions, Decoded, Document, InputKind, Metadata,

@@ -144,13 +144,12 @@ impl TranslatorBuilder {
     /// The model that will be loaded: the one named, else the catalog's
     /// for the pair (see [`default_model`]).
     pub fn model_name(&self) -> Result<String, Error> {
+        let (from, to) = (language(&self.from)?, language(&self.to)?);
         match &self.model {
             Some(name) => Ok(name.clone()),
-            None => default_model(&self.from, &self.to, &self.load)?.ok_or_else(|| {
-                Error::NoTranslator {
-                    from: self.from.clone(),
-                    to: self.to.clone(),
-                }
+            None => default_model(&from, &to, &self.load)?.ok_or_else(|| Error::NoTranslator {
+                from: self.from.clone(),
+                to: self.to.clone(),
             }),
         }
     }
@@ -159,13 +158,14 @@ impl TranslatorBuilder {
     pub fn load(self) -> Result<Translator, Error> {
         let name = self.model_name()?;
         let located = locate(&name, &self.load)?;
+        let to = language(&self.to)?;
         let inner: Arc<dyn Translate + Send + Sync> = match located.info.family {
             Family::Bergamot => Arc::new(
                 BergamotTranslator::load(&located.dir, located.info)?.with_workers(self.workers),
             ),
             Family::Marian => {
                 let options = OpusMtOptions {
-                    target: self.to.clone(),
+                    target: to,
                     task: located
                         .preset
                         .and_then(|preset| preset.translate)
@@ -192,6 +192,24 @@ impl TranslatorBuilder {
             from: self.from,
             to: self.to,
         })
+    }
+}
+
+/// The language a BCP 47 tag names, as models are named: its primary
+/// subtag in lower case (`pt-BR` and `PT` are `pt`). Tags are ASCII
+/// letters, digits and hyphens (`_` is taken for a hyphen, as locales
+/// write it), with a primary subtag of two or three letters.
+pub fn language(tag: &str) -> Result<String, Error> {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    let well_formed = tag
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    if well_formed {
+        Ok(primary.to_ascii_lowercase())
+    } else {
+        Err(Error::BadLanguage(tag.to_string()))
     }
 }
 

@@ -255,3 +255,24 @@ fn the_pipeline_refuses_to_summarize_nothing() {
         .unwrap();
     assert!(cleaned_only.summary.is_none());
 }
+
+#[test]
+fn language_tags_are_bcp47_and_case_insensitive() {
+    for (tag, language) in [
+        ("pt", "pt"),
+        ("pt-BR", "pt"),
+        ("PT", "pt"),
+        ("en_US", "en"),
+        ("ukr", "ukr"),
+    ] {
+        assert_eq!(precis::language(tag).unwrap(), language, "{tag}");
+    }
+    for bad in ["", "p", "portuguese", "../en", "pt BR", "12"] {
+        let err = precis::language(bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Usage, "{bad}");
+    }
+    // A regional tag finds the language's model, and is reported as given.
+    let cache = tempfile::tempdir().unwrap();
+    let builder = Translator::builder("EN", "pt-BR").load_options(offline_in(cache.path()));
+    assert_eq!(builder.model_name().unwrap(), "bergamot-en-pt");
+}

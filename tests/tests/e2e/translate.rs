@@ -157,3 +157,42 @@ fn run_default_models_name_themselves_in_text_output() {
             "\n\nSummary, pt (bergamot-en-pt):\n",
         ));
 }
+
+#[test]
+fn language_tags_are_bcp47_and_case_insensitive() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .precis()
+        .args(["translate", "--to", "portuguese"])
+        .write_stdin("The ferry runs again.\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`portuguese` is not a language tag: use a code such as en, pt or pt-BR",
+        ));
+    let Some(models) = downloaded_models("bergamot-en-pt") else {
+        return;
+    };
+    let output = succeed(
+        sandbox
+            .precis()
+            .env("PRECIS_MODELS_DIR", &models)
+            .args([
+                "translate",
+                "--from",
+                "EN",
+                "--to",
+                "pt-BR",
+                "--format",
+                "json",
+            ])
+            .write_stdin("The library opens on Saturday.\n"),
+    );
+    let record: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(record["to"], "pt-BR", "reported as given");
+    assert_eq!(record["model"]["name"], "bergamot-en-pt");
+    assert!(
+        record["lines"][0].as_str().unwrap().contains("biblioteca"),
+        "{record}"
+    );
+}
