@@ -12,6 +12,7 @@ use precis::{
 };
 
 use crate::cli::{ModelSourceArgs, ModelsCommand, Quantize, SummaryArgs};
+use crate::failure::Failure;
 use crate::ui::Ui;
 
 /// The folder holding downloaded model files (`just models`), in the order
@@ -193,7 +194,16 @@ pub fn command(command: ModelsCommand, ui: &mut Ui) -> Result<()> {
     let text = match command {
         ModelsCommand::List { json } => list(json)?,
         ModelsCommand::Path { name } => {
-            let located = locate(&name, &load_options(true))?;
+            // `path` never downloads: a model that is not here is just that,
+            // whether or not offline mode is on.
+            let located = locate(&name, &load_options(true)).map_err(|error| match error {
+                precis::Error::NotCached { name, cache, .. } => Failure::model(format!(
+                    "model `{name}` is not in the Hugging Face cache ({}): `precis models path` only looks on this machine; run `precis models fetch {name}` to download it",
+                    cache.display()
+                ))
+                .into(),
+                other => anyhow::Error::from(other),
+            })?;
             format!("{}\n", located.dir.display())
         }
         ModelsCommand::Fetch { name } => {
