@@ -5,14 +5,11 @@
 //! padded batches, the models' own defaults) token for token, and the BART
 //! byte-level BPE tokenizer id for id.
 
-#[path = "t5_support/mod.rs"]
-mod t5_support;
-
+use crate::support::{batch, expected, fixture_dir, forced_logits, max_diff};
 use precis_infer::generate::{generate, GenerationConfig, GenerationOverrides};
 use precis_infer::models::bart::{Bart, Config};
 use precis_infer::quantize::Precision;
 use precis_infer::tokenize::TextTokenizer;
-use t5_support::{batch, expected, fixture_dir, forced_logits, max_diff};
 
 /// marian-sep-tiny has separate source and target vocabularies and
 /// embeddings (`share_encoder_decoder_embeddings: false`).

@@ -1,13 +1,10 @@
 //! The Summarizer on a BART folder: loads by `model_type`, and its whole
 //! pipeline (tokenize, generate, decode) gives what transformers generated.
 
-#[path = "t5_support/mod.rs"]
-mod t5_support;
-
+use crate::support::{expected, fixture_dir, load_summarizer};
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::tokenize::TextTokenizer;
 use precis_infer::{Family, Seq2SeqOptions};
-use t5_support::{expected, fixture_dir, load_summarizer};
 
 #[test]
 fn bart_folder_summarizes_like_transformers() {

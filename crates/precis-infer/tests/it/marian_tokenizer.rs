@@ -4,12 +4,9 @@
 //! odd whitespace, a `>>lang<<` prefix; and on FLORES sentences when
 //! ../shared has them.
 
-#[path = "t5_support/mod.rs"]
-mod t5_support;
-
+use crate::support::fixture_dir;
 use precis_infer::models::marian::MarianTokenizer;
 use serde::Deserialize;
-use t5_support::fixture_dir;
 
 #[derive(Deserialize)]
 struct Expected {

@@ -4,11 +4,9 @@
 //! min length / several return sequences, repetition penalty, bad words,
 //! padded batches) token for token.
 
-mod t5_support;
-
+use crate::support::{batch, expected, fixture_dir, load, MODELS};
 use precis_infer::generate::{beam_search, generate, GenerationConfig, GenerationOverrides};
 use precis_infer::quantize::Precision;
-use t5_support::{batch, expected, fixture_dir, load, MODELS};
 
 fn config_for(name: &str, kwargs: &serde_json::Map<String, serde_json::Value>) -> GenerationConfig {
     let defaults = GenerationConfig::from_model_dir(&fixture_dir(name), None).unwrap();

@@ -4,13 +4,10 @@
 //! SentencePiece reader, beam search with the folder's generation config,
 //! decode) gives what `MarianMTModel.generate` gave.
 
-#[path = "t5_support/mod.rs"]
-mod t5_support;
-
+use crate::support::{expected, fixture_dir};
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::models::marian::MarianTokenizer;
 use precis_infer::{Family, ModelInfo, OpusMtOptions, OpusMtTranslator, Segmentation, Translate};
-use t5_support::{expected, fixture_dir};
 
 /// Loads the opus-mt fixture in `dir`, translating into `target`.
 fn opus_mt(

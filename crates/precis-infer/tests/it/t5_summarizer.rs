@@ -2,15 +2,13 @@
 //! chunking of long inputs, requested truncation, and load errors that name
 //! the problem and the fix.
 
-mod t5_support;
-
 use std::path::Path;
 
+use crate::support::{expected, fixture_dir, load_summarizer};
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::quantize::Precision;
 use precis_infer::tokenize::TextTokenizer;
 use precis_infer::{Family, InferError, Seq2SeqOptions, Seq2SeqSummarizer};
-use t5_support::{expected, fixture_dir, load_summarizer};
 
 fn tiny(options: &Seq2SeqOptions) -> Seq2SeqSummarizer {
     load_summarizer(&fixture_dir("t5-tiny"), options).unwrap()

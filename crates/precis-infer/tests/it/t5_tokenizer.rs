@@ -2,16 +2,14 @@
 //! tokenizer always, the real t5-small tokenizer and config when
 //! `../shared/tokenizers/t5-small` is present.
 
-mod t5_support;
-
 use std::path::PathBuf;
 
+use crate::support::{expected, fixture_dir};
 use candle_core::Device;
 use precis_infer::generate::{EarlyStopping, GenerationConfig};
 use precis_infer::models::t5::Config;
 use precis_infer::tokenize::TextTokenizer;
 use serde::Deserialize;
-use t5_support::{expected, fixture_dir};
 
 #[test]
 fn tiny_tokenizer_encodes_and_decodes_like_transformers() {

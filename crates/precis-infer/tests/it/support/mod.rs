@@ -1,8 +1,6 @@
 //! Shared by the T5 tests: the committed tiny models and what Hugging Face
 //! transformers computed with them (recorded by scripts/make_fixtures.py).
 
-#![allow(dead_code)] // each test binary uses a different part
-
 use std::path::PathBuf;
 
 use candle_core::{Device, Tensor};

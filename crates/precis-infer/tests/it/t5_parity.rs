@@ -2,12 +2,10 @@
 //! models: encoder states and decoder logits within 1e-4, generated ids
 //! token for token.
 
-mod t5_support;
-
+use crate::support::{batch, expected, forced_logits, load, max_diff, MODELS};
 use candle_core::{Device, Tensor};
 use precis_infer::generate::model::Seq2SeqModel;
 use precis_infer::quantize::Precision;
-use t5_support::{batch, expected, forced_logits, load, max_diff, MODELS};
 
 const TOLERANCE: f32 = 1e-4;
 

@@ -347,7 +347,7 @@ fn absurd_max_length_is_capped_and_reported() {
         "a cut sequence must not claim to be finished"
     );
     // max_new_tokens + the start token must not overflow past the cap.
-    let huge = crate::config(json!({"max_new_tokens": u64::MAX, "eos_token_id": []}));
+    let huge = self::config(json!({"max_new_tokens": u64::MAX, "eos_token_id": []}));
     assert_eq!(
         run(&model, &[vec![3, 8]], &huge).max_length,
         MAX_LENGTH_LIMIT
