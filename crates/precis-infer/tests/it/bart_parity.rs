@@ -5,11 +5,15 @@
 //! padded batches, the models' own defaults) token for token, and the BART
 //! byte-level BPE tokenizer id for id.
 
-use crate::support::{batch, expected, fixture_dir, forced_logits, max_diff};
-use precis_infer::generate::{generate, GenerationConfig, GenerationOverrides};
+use precis_infer::generate::generate;
 use precis_infer::models::bart::{Bart, Config};
 use precis_infer::quantize::Precision;
 use precis_infer::tokenize::TextTokenizer;
+
+use crate::support::{
+    assert_tokenizes_like_transformers, batch, expected, fixture_dir, fixture_files, forced_logits,
+    max_diff,
+};
 
 /// marian-sep-tiny has separate source and target vocabularies and
 /// embeddings (`share_encoder_decoder_embeddings: false`).
@@ -67,16 +71,11 @@ fn every_recorded_generate_case_matches_transformers() {
             .special_tokens()
             .decoder_start;
         for case in expected(name).generate {
-            let defaults = GenerationConfig::from_model_dir(&dir, None).unwrap();
-            let overrides =
-                GenerationOverrides::from_json(&serde_json::Value::Object(case.kwargs.clone()))
-                    .unwrap();
-            let config = defaults.generation.with(&overrides);
             let out = generate(
                 &model,
                 &batch(&case.input_ids),
                 &batch(&case.attention_mask),
-                &config,
+                &case.config(name),
             )
             .unwrap();
             let got: Vec<Vec<u32>> = out
@@ -111,44 +110,18 @@ fn bart_tokenizer_matches_transformers() {
     let tokenizer = TextTokenizer::from_dir(&dir, 1).unwrap();
     let cases = expected("bart-tiny").tokenizer;
     assert!(cases.len() > 10);
-    for case in cases {
-        assert_eq!(
-            tokenizer.encode(&case.text).unwrap(),
-            case.ids,
-            "{:?}",
-            case.text
-        );
-        assert_eq!(
-            tokenizer.decode(&case.ids).unwrap(),
-            case.decoded,
-            "{:?}",
-            case.text
-        );
-    }
+    assert_tokenizes_like_transformers("bart-tiny", &tokenizer, &cases);
 }
 
 /// Checkpoints without tokenizer.json: the BPE built from vocab.json +
 /// merges.txt gives transformers' ids and text.
 #[test]
 fn bart_tokenizer_from_vocab_and_merges_matches_transformers() {
-    let dir = tempfile::tempdir().unwrap();
-    let fixture = fixture_dir("bart-tiny");
-    for file in ["vocab.json", "merges.txt", "tokenizer_config.json"] {
-        std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
-    }
+    let dir = fixture_files(
+        "bart-tiny",
+        &["vocab.json", "merges.txt", "tokenizer_config.json"],
+    );
     let tokenizer = TextTokenizer::from_dir(dir.path(), 1).unwrap();
-    for case in expected("bart-tiny").tokenizer {
-        assert_eq!(
-            tokenizer.encode(&case.text).unwrap(),
-            case.ids,
-            "{:?}",
-            case.text
-        );
-        assert_eq!(
-            tokenizer.decode(&case.ids).unwrap(),
-            case.decoded,
-            "{:?}",
-            case.text
-        );
-    }
+    let cases = expected("bart-tiny").tokenizer;
+    assert_tokenizes_like_transformers("bart-tiny", &tokenizer, &cases);
 }

@@ -4,16 +4,10 @@
 //! min length / several return sequences, repetition penalty, bad words,
 //! padded batches) token for token.
 
-use crate::support::{batch, expected, fixture_dir, load, MODELS};
-use precis_infer::generate::{beam_search, generate, GenerationConfig, GenerationOverrides};
+use precis_infer::generate::{beam_search, generate};
 use precis_infer::quantize::Precision;
 
-fn config_for(name: &str, kwargs: &serde_json::Map<String, serde_json::Value>) -> GenerationConfig {
-    let defaults = GenerationConfig::from_model_dir(&fixture_dir(name), None).unwrap();
-    let overrides =
-        GenerationOverrides::from_json(&serde_json::Value::Object(kwargs.clone())).unwrap();
-    defaults.generation.with(&overrides)
-}
+use crate::support::{batch, expected, load, MODELS};
 
 #[test]
 fn every_recorded_generate_case_matches_transformers() {
@@ -21,7 +15,7 @@ fn every_recorded_generate_case_matches_transformers() {
     for name in MODELS {
         let model = load(name, Precision::F32);
         for case in expected(name).generate {
-            let config = config_for(name, &case.kwargs);
+            let config = case.config(name);
             let out = generate(
                 &model,
                 &batch(&case.input_ids),
@@ -62,7 +56,7 @@ fn beam_search_with_one_beam_equals_greedy() {
         for case in expected(name).generate.iter().filter(|c| {
             c.name.starts_with("greedy") && !c.kwargs.contains_key("repetition_penalty")
         }) {
-            let mut config = config_for(name, &case.kwargs);
+            let mut config = case.config(name);
             config.early_stopping = precis_infer::generate::EarlyStopping::Enabled;
             let (ids, mask) = (batch(&case.input_ids), batch(&case.attention_mask));
             let greedy = generate(&model, &ids, &mask, &config).unwrap();
@@ -88,7 +82,7 @@ fn batched_generation_equals_one_input_at_a_time() {
             .iter()
             .filter(|c| c.input_ids.len() > 1)
         {
-            let config = config_for(name, &case.kwargs);
+            let config = case.config(name);
             let together = generate(
                 &model,
                 &batch(&case.input_ids),
