@@ -2,8 +2,8 @@
 //! binary: each binary links candle, tokenizers and the rest, so one binary
 //! builds and links once instead of once per file.
 
-mod bart_parity;
 mod bart_summarizer;
+mod bart_tokenizer;
 mod bergamot;
 mod bergamot_format;
 mod extractive;
@@ -16,6 +16,7 @@ mod generate_processors;
 mod marian_tokenizer;
 mod marian_translate;
 mod properties;
+mod seq2seq_parity;
 mod support;
 mod t5_generate;
 mod t5_parity;

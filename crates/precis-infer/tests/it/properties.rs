@@ -6,7 +6,7 @@
 
 use crate::support::{batch, load};
 use precis_infer::generate::{generate, Generation, GenerationConfig, GenerationOverrides};
-use precis_infer::models::t5::T5;
+use precis_infer::models::AnySeq2Seq;
 use precis_infer::quantize::Precision;
 use proptest::prelude::*;
 use serde_json::json;
@@ -49,7 +49,7 @@ fn config(settings: &serde_json::Value) -> Result<GenerationConfig, TestCaseErro
 
 /// Right-padded with 0 (the tiny T5's pad id), with its attention mask.
 fn run(
-    model: &T5,
+    model: &AnySeq2Seq,
     rows: &[Vec<u32>],
     config: &GenerationConfig,
 ) -> Result<Generation, TestCaseError> {

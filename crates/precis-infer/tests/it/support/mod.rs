@@ -9,15 +9,15 @@ use std::path::{Path, PathBuf};
 use candle_core::{Device, Tensor};
 use precis_infer::generate::{GenerationConfig, GenerationOverrides, Seq2SeqModel};
 use precis_infer::models::marian::MarianTokenizer;
-use precis_infer::models::t5::{Config, T5};
+use precis_infer::models::{AnyConfig, AnySeq2Seq};
 use precis_infer::quantize::Precision;
 use precis_infer::tokenize::TextTokenizer;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The tiny models: v1.0 (relu, tied lm_head) and v1.1 (gated-gelu, own lm_head).
-pub const MODELS: [&str; 2] = ["t5-tiny", "flan-t5-tiny"];
+/// The tiny T5s: v1.0 (relu, tied lm_head) and v1.1 (gated-gelu, own lm_head).
+pub const T5_MODELS: [&str; 2] = ["t5-tiny", "flan-t5-tiny"];
 
 pub fn fixture_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -243,10 +243,11 @@ pub fn load_summarizer(
     precis_infer::Seq2SeqSummarizer::load(dir, precis_infer::ModelInfo::new(name, family), options)
 }
 
-pub fn load(name: &str, precision: Precision) -> T5 {
+/// The seq2seq model of fixture `name`, as the family its config declares.
+pub fn load(name: &str, precision: Precision) -> AnySeq2Seq {
     let dir = fixture_dir(name);
-    let config = Config::load(&dir.join("config.json")).unwrap();
-    T5::from_safetensors(&[dir.join("model.safetensors")], &config, precision).unwrap()
+    let config = AnyConfig::load(&dir.join("config.json")).unwrap();
+    AnySeq2Seq::load(&config, &[dir.join("model.safetensors")], precision).unwrap()
 }
 
 pub fn batch(rows: &[Vec<u32>]) -> Tensor {
