@@ -87,7 +87,7 @@ bench: venv
 
 # Property tests on a fresh random seed with more cases (the suite itself uses a fixed seed)
 explore CASES="2000":
-    PROPTEST_RNG_SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ') PROPTEST_CASES={{CASES}} cargo test --release -p precis-clean -p precis-infer --test properties
+    PROPTEST_RNG_SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ') PROPTEST_CASES={{CASES}} cargo test --release -p precis-clean -p precis-infer --test it properties
 
 # Fuzz TARGET (clean_text, clean_html, sentences, model_config, safetensors, marian_bin, tokenizer) for SECONDS on nightly; crashes land in fuzz/artifacts/TARGET
 fuzz TARGET SECONDS="600":

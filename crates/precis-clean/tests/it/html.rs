@@ -15,7 +15,7 @@ fn clean_html(page: &str) -> Document {
     }
 }
 
-const SAMPLE: &str = include_str!("../../../examples/harbour-ferry.html");
+const SAMPLE: &str = include_str!("../../../../examples/harbour-ferry.html");
 
 fn removed_with(document: &Document, text: &str) -> Option<Reason> {
     document

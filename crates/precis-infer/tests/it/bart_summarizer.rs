@@ -1,26 +1,18 @@
 //! The Summarizer on a BART folder: loads by `model_type`, and its whole
 //! pipeline (tokenize, generate, decode) gives what transformers generated.
 
-#[path = "t5_support/mod.rs"]
-mod t5_support;
-
-use precis_infer::generate::GenerationOverrides;
 use precis_infer::tokenize::TextTokenizer;
 use precis_infer::{Family, Seq2SeqOptions};
-use t5_support::{expected, fixture_dir, load_summarizer};
+
+use crate::support::{expected, fixture_dir, load_summarizer};
 
 #[test]
 fn bart_folder_summarizes_like_transformers() {
     let dir = fixture_dir("bart-tiny");
     let recorded = expected("bart-tiny");
-    let case = recorded
-        .generate
-        .iter()
-        .find(|c| c.name == "beam4_ngram_min")
-        .unwrap();
+    let case = recorded.case("beam4_ngram_min");
     let options = Seq2SeqOptions {
-        generation: GenerationOverrides::from_json(&serde_json::Value::Object(case.kwargs.clone()))
-            .unwrap(),
+        generation: case.overrides(),
         ..Seq2SeqOptions::default()
     };
     let summarizer = load_summarizer(&dir, &options).unwrap();

@@ -4,14 +4,12 @@
 //! (padding and other rows change nothing), for greedy search, beam search
 //! and seeded sampling.
 
-mod t5_support;
-
+use crate::support::{batch, load};
 use precis_infer::generate::{generate, Generation, GenerationConfig, GenerationOverrides};
-use precis_infer::models::t5::T5;
+use precis_infer::models::AnySeq2Seq;
 use precis_infer::quantize::Precision;
 use proptest::prelude::*;
 use serde_json::json;
-use t5_support::{batch, load};
 
 /// Source rows of ids below the tiny vocabulary (256), ending in `</s>` (1).
 fn rows() -> impl Strategy<Value = Vec<Vec<u32>>> {
@@ -51,7 +49,7 @@ fn config(settings: &serde_json::Value) -> Result<GenerationConfig, TestCaseErro
 
 /// Right-padded with 0 (the tiny T5's pad id), with its attention mask.
 fn run(
-    model: &T5,
+    model: &AnySeq2Seq,
     rows: &[Vec<u32>],
     config: &GenerationConfig,
 ) -> Result<Generation, TestCaseError> {

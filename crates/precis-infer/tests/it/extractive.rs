@@ -1,6 +1,6 @@
 //! The model-free extractive summarizers (`lead3`, `textrank`): output
 //! shape, budgets and edge cases. Their ROUGE on CNN/DailyMail is checked in
-//! precis-eval (`tests/extractive_rouge.rs`).
+//! precis-eval (`tests/it/extractive_rouge.rs`).
 
 use precis_clean::{Document, Paragraph};
 use precis_infer::extractive::{Budget, Lead3, TextRank};

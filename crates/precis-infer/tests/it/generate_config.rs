@@ -2,11 +2,13 @@
 //! `generation_config.json` / `config.json` with `task_specific_params`,
 //! caller overrides on top, and errors that name the bad field.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use precis_infer::generate::{EarlyStopping, GenerationConfig, GenerationOverrides};
 use precis_infer::InferError;
 use serde_json::json;
+
+use crate::support::shared;
 
 /// A config.json shaped like t5-small's (our own copy of its structure).
 fn t5_like_config() -> serde_json::Value {
@@ -268,19 +270,11 @@ fn model_folders_are_read_and_their_problems_named() {
     );
 }
 
-fn shared_t5_small() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tokenizers/t5-small");
-    if dir.join("config.json").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: {} is absent (CI has ../shared)", dir.display());
-        None
-    }
-}
-
 #[test]
 fn real_t5_small_summarization_settings() {
-    let Some(dir) = shared_t5_small() else { return };
+    let Some(dir) = shared("tokenizers/t5-small") else {
+        return;
+    };
     let defaults = GenerationConfig::from_model_dir(&dir, Some("summarization")).unwrap();
     let config = &defaults.generation;
     assert_eq!(defaults.prefix.as_deref(), Some("summarize: "));

@@ -2,15 +2,12 @@
 //! chunking of long inputs, requested truncation, and load errors that name
 //! the problem and the fix.
 
-mod t5_support;
-
-use std::path::Path;
-
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::quantize::Precision;
 use precis_infer::tokenize::TextTokenizer;
 use precis_infer::{Family, InferError, Seq2SeqOptions, Seq2SeqSummarizer};
-use t5_support::{expected, fixture_dir, load_summarizer};
+
+use crate::support::{expected, fixture_copy, fixture_dir, load_summarizer};
 
 fn tiny(options: &Seq2SeqOptions) -> Seq2SeqSummarizer {
     load_summarizer(&fixture_dir("t5-tiny"), options).unwrap()
@@ -38,11 +35,7 @@ fn long_article() -> String {
 fn summaries_are_hf_generate_outputs_decoded() {
     let summarizer = tiny(&Seq2SeqOptions::default());
     let want = expected("t5-tiny");
-    let case = want
-        .generate
-        .iter()
-        .find(|c| c.name == "task_summarization")
-        .unwrap();
+    let case = want.case("task_summarization");
     let tokenizer = TextTokenizer::from_dir(&fixture_dir("t5-tiny"), 0).unwrap();
     // The case's inputs are the first tokenizer texts, "summarize: " included;
     // the summarizer adds that prefix itself (task_specific_params).
@@ -171,27 +164,27 @@ fn empty_input_is_an_error() {
     assert!(matches!(err, InferError::EmptyInput), "{err}");
 }
 
-/// A copy of the tiny model folder that a test can break.
-fn copy_of_tiny() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(fixture_dir("t5-tiny")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
-    dir
-}
-
-fn load_err(dir: &Path) -> String {
-    load_summarizer(dir, &Seq2SeqOptions::default())
+/// Why loading a copy of the tiny model that `breaks` changed fails.
+fn load_err(breaks: impl FnOnce(&std::path::Path)) -> String {
+    let dir = fixture_copy("t5-tiny");
+    breaks(dir.path());
+    load_summarizer(dir.path(), &Seq2SeqOptions::default())
         .unwrap_err()
         .to_string()
 }
 
+/// Why loading fails once the tiny model's config.json says `to` for `from`.
+fn load_err_with_config(from: &str, to: &str) -> String {
+    load_err(|dir| {
+        let path = dir.join("config.json");
+        let config = std::fs::read_to_string(&path).unwrap().replace(from, to);
+        std::fs::write(path, config).unwrap();
+    })
+}
+
 #[test]
 fn missing_weights_name_the_file_and_the_fix() {
-    let dir = copy_of_tiny();
-    std::fs::remove_file(dir.path().join("model.safetensors")).unwrap();
-    let err = load_err(dir.path());
+    let err = load_err(|dir| std::fs::remove_file(dir.join("model.safetensors")).unwrap());
     assert!(
         err.contains("model.safetensors") && err.contains("download"),
         "{err}"
@@ -200,23 +193,17 @@ fn missing_weights_name_the_file_and_the_fix() {
 
 #[test]
 fn truncated_weights_are_bad_weights_not_a_panic() {
-    let dir = copy_of_tiny();
-    let path = dir.path().join("model.safetensors");
-    let bytes = std::fs::read(&path).unwrap();
-    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
-    let err = load_err(dir.path());
+    let err = load_err(|dir| {
+        let path = dir.join("model.safetensors");
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    });
     assert!(err.contains("corrupt or do not match"), "{err}");
 }
 
 #[test]
 fn weights_of_another_shape_are_bad_weights() {
-    let dir = copy_of_tiny();
-    let path = dir.path().join("config.json");
-    let config = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("\"d_ff\": 64", "\"d_ff\": 96");
-    std::fs::write(&path, config).unwrap();
-    let err = load_err(dir.path());
+    let err = load_err_with_config("\"d_ff\": 64", "\"d_ff\": 96");
     assert!(
         err.contains("corrupt or do not match") && err.contains("shape"),
         "{err}"
@@ -225,19 +212,13 @@ fn weights_of_another_shape_are_bad_weights() {
 
 #[test]
 fn a_tokenizer_bigger_than_the_model_is_refused() {
-    let dir = copy_of_tiny();
-    let path = dir.path().join("config.json");
-    let config = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("\"vocab_size\": 256", "\"vocab_size\": 100");
-    std::fs::write(&path, config).unwrap();
-    let err = load_err(dir.path());
+    let err = load_err_with_config("\"vocab_size\": 256", "\"vocab_size\": 100");
     assert!(err.contains("belongs to another model"), "{err}");
 }
 
 #[test]
 fn sharded_weights_load_like_a_single_file() {
-    let dir = copy_of_tiny();
+    let dir = fixture_copy("t5-tiny");
     let single = std::fs::read(dir.path().join("model.safetensors")).unwrap();
     let tensors = safetensors::SafeTensors::deserialize(&single).unwrap();
     let mut names: Vec<String> = tensors.names().into_iter().map(str::to_string).collect();

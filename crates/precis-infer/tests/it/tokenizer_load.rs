@@ -3,18 +3,13 @@
 //! tokenizers on the first encode; and a tokenizer is checked against the
 //! model's vocabulary size.
 
-use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use precis_infer::tokenize::TextTokenizer;
 use precis_infer::InferError;
 use serde_json::{json, Value};
 
-fn fixture_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use crate::support::fixture_dir;
 
 /// A word-level tokenizer of four words with `post_processor`.
 fn tokenizer_json(post_processor: Value) -> Value {

@@ -14,22 +14,10 @@ use precis_infer::generate::{
 use precis_infer::InferError;
 use serde_json::{json, Value};
 
-fn fixture() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/generation/mock_generate.json"
-    );
-    let text = std::fs::read_to_string(path).expect("mock_generate.json is committed");
-    serde_json::from_str(&text).expect("mock_generate.json is valid JSON")
-}
+use crate::support::{fixture_json, floats};
 
-fn floats(value: &Value) -> Vec<f32> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap() as f32)
-        .collect()
+fn fixture() -> Value {
+    fixture_json("generation/mock_generate.json")
 }
 
 /// HF's mock: logits for decoder history `h` of a source with key `s` are
@@ -347,7 +335,7 @@ fn absurd_max_length_is_capped_and_reported() {
         "a cut sequence must not claim to be finished"
     );
     // max_new_tokens + the start token must not overflow past the cap.
-    let huge = crate::config(json!({"max_new_tokens": u64::MAX, "eos_token_id": []}));
+    let huge = self::config(json!({"max_new_tokens": u64::MAX, "eos_token_id": []}));
     assert_eq!(
         run(&model, &[vec![3, 8]], &huge).max_length,
         MAX_LENGTH_LIMIT

@@ -4,12 +4,11 @@
 //! across a batch), plus the properties every cleaning must have: nothing
 //! lost (kept + removed account for the input) and idempotence.
 
-use std::collections::BTreeMap;
-
 use precis_clean::{clean, clean_batch, CleanOptions, Document, InputKind, Reason};
-use unicode_normalization::UnicodeNormalization;
 
-const FERRY: &str = include_str!("../../../examples/ukraine-river-ferry.txt");
+use crate::support::{accounted, letters};
+
+const FERRY: &str = include_str!("../../../../examples/ukraine-river-ferry.txt");
 
 /// A German regional news page as a scraper's text output: one block per
 /// line, menus, cookie notice, caption with credit, related links, footer.
@@ -99,31 +98,6 @@ fn removed_with(document: &Document, reason: Reason) -> Vec<&str> {
         .filter(|r| r.reason == reason)
         .map(|r| r.text.as_str())
         .collect()
-}
-
-/// Letters and digits with their counts: what must survive cleaning,
-/// whatever happens to spaces, line breaks and end-of-line hyphens.
-fn letters(text: &str) -> BTreeMap<char, usize> {
-    let mut counts = BTreeMap::new();
-    for c in text.nfc().filter(|c| c.is_alphanumeric()) {
-        *counts.entry(c).or_default() += 1;
-    }
-    counts
-}
-
-fn accounted(document: &Document) -> BTreeMap<char, usize> {
-    let mut all = String::new();
-    for piece in document
-        .title
-        .iter()
-        .chain(&document.headings)
-        .chain(document.paragraphs.iter().map(|p| &p.text))
-        .chain(document.removed.iter().map(|r| &r.text))
-    {
-        all.push_str(piece);
-        all.push('\n');
-    }
-    letters(&all)
 }
 
 #[test]

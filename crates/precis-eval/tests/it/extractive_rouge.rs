@@ -2,18 +2,16 @@
 //! `../shared/eval/cnndm-dev.jsonl`: textrank at least as good as Lead-3 on
 //! ROUGE-1, and Lead-3 at its reference score.
 
-use std::path::Path;
-
 use precis_eval::{read_summary_data, summarize_dataset, SummaryReport};
 use precis_infer::extractive::{Lead3, TextRank};
 
+use crate::support::shared;
+
 #[test]
 fn textrank_is_at_least_as_good_as_lead3_on_cnndm() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/cnndm-dev.jsonl");
-    if !data.exists() {
-        eprintln!("skipping: {} is absent (shared eval data)", data.display());
+    let Some(data) = shared("eval/cnndm-dev.jsonl") else {
         return;
-    }
+    };
     let items = read_summary_data(&data).unwrap();
     let lead3 = summarize_dataset(&Lead3::default(), &items).unwrap();
     let textrank = summarize_dataset(&TextRank::default(), &items).unwrap();

@@ -2,34 +2,10 @@
 //! fixture script recorded (`scripts/make_eval_fixtures.py`): ROUGE against
 //! `rouge-score`, BLEU / chrF / chrF++ against `sacrebleu`.
 
-use std::path::{Path, PathBuf};
-
 use precis_eval::{bleu, chrf, rouge};
 use serde_json::Value;
 
-fn fixture(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-/// `../shared` (the repository's sibling), or `None` with a notice.
-fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(relative);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!(
-            "skipping: {} is absent (it is the shared eval data, see ../shared/README.md)",
-            path.display()
-        );
-        None
-    }
-}
+use crate::support::{fixture, shared};
 
 fn f64s(value: &Value) -> Vec<f64> {
     value

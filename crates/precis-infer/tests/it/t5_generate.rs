@@ -1,70 +1,21 @@
-//! The generation engine driving precis-infer's T5 against Hugging Face
-//! `generate` on the committed tiny models: every recorded case (greedy,
-//! beam search with length penalty / early stopping / n-gram blocking /
-//! min length / several return sequences, repetition penalty, bad words,
-//! padded batches) token for token.
+//! The generation engine driving the tiny T5s with the settings of the
+//! recorded `generate` cases (whose outputs seq2seq_parity.rs checks):
+//! beam search with one beam is greedy search, and a batch gives what its
+//! inputs give one at a time.
 
-mod t5_support;
-
-use precis_infer::generate::{beam_search, generate, GenerationConfig, GenerationOverrides};
+use precis_infer::generate::{beam_search, generate};
 use precis_infer::quantize::Precision;
-use t5_support::{batch, expected, fixture_dir, load, MODELS};
 
-fn config_for(name: &str, kwargs: &serde_json::Map<String, serde_json::Value>) -> GenerationConfig {
-    let defaults = GenerationConfig::from_model_dir(&fixture_dir(name), None).unwrap();
-    let overrides =
-        GenerationOverrides::from_json(&serde_json::Value::Object(kwargs.clone())).unwrap();
-    defaults.generation.with(&overrides)
-}
-
-#[test]
-fn every_recorded_generate_case_matches_transformers() {
-    let mut passed = Vec::new();
-    for name in MODELS {
-        let model = load(name, Precision::F32);
-        for case in expected(name).generate {
-            let config = config_for(name, &case.kwargs);
-            let out = generate(
-                &model,
-                &batch(&case.input_ids),
-                &batch(&case.attention_mask),
-                &config,
-            )
-            .unwrap();
-            let got: Vec<Vec<u32>> = out
-                .outputs
-                .iter()
-                .flatten()
-                .map(|hyp| {
-                    std::iter::once(0)
-                        .chain(hyp.tokens.iter().copied())
-                        .collect()
-                })
-                .collect();
-            assert_eq!(
-                got, case.output_ids,
-                "{name} {}: {:?}",
-                case.name, case.kwargs
-            );
-            passed.push(format!("{name}/{}", case.name));
-        }
-    }
-    eprintln!(
-        "{} generate cases match transformers: {}",
-        passed.len(),
-        passed.join(", ")
-    );
-    assert!(passed.len() >= 30);
-}
+use crate::support::{batch, expected, load, T5_MODELS};
 
 #[test]
 fn beam_search_with_one_beam_equals_greedy() {
-    for name in MODELS {
+    for name in T5_MODELS {
         let model = load(name, Precision::F32);
         for case in expected(name).generate.iter().filter(|c| {
             c.name.starts_with("greedy") && !c.kwargs.contains_key("repetition_penalty")
         }) {
-            let mut config = config_for(name, &case.kwargs);
+            let mut config = case.config(name);
             config.early_stopping = precis_infer::generate::EarlyStopping::Enabled;
             let (ids, mask) = (batch(&case.input_ids), batch(&case.attention_mask));
             let greedy = generate(&model, &ids, &mask, &config).unwrap();
@@ -83,14 +34,14 @@ fn beam_search_with_one_beam_equals_greedy() {
 
 #[test]
 fn batched_generation_equals_one_input_at_a_time() {
-    for name in MODELS {
+    for name in T5_MODELS {
         let model = load(name, Precision::F32);
         for case in expected(name)
             .generate
             .iter()
             .filter(|c| c.input_ids.len() > 1)
         {
-            let config = config_for(name, &case.kwargs);
+            let config = case.config(name);
             let together = generate(
                 &model,
                 &batch(&case.input_ids),

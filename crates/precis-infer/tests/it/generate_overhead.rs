@@ -4,7 +4,7 @@
 //! candidate selection, bookkeeping. A measurement, not a check; run with
 //!
 //! ```text
-//! cargo test --release -p precis-infer --test generate_overhead -- --ignored --nocapture
+//! cargo test --release -p precis-infer --test it generate_overhead -- --ignored --nocapture
 //! ```
 
 use std::time::Instant;

@@ -4,13 +4,11 @@
 //! SentencePiece reader, beam search with the folder's generation config,
 //! decode) gives what `MarianMTModel.generate` gave.
 
-#[path = "t5_support/mod.rs"]
-mod t5_support;
-
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::models::marian::MarianTokenizer;
 use precis_infer::{Family, ModelInfo, OpusMtOptions, OpusMtTranslator, Segmentation, Translate};
-use t5_support::{expected, fixture_dir};
+
+use crate::support::{expected, fixture_copy, fixture_dir, Translation};
 
 /// Loads the opus-mt fixture in `dir`, translating into `target`.
 fn opus_mt(
@@ -26,33 +24,18 @@ fn opus_mt(
     OpusMtTranslator::load(dir, ModelInfo::new("marian-tiny", Family::Marian), &options)
 }
 
-#[derive(serde::Deserialize)]
-struct Texts {
-    marian_tokenizer: Vec<Text>,
-}
-
-#[derive(serde::Deserialize)]
-struct Text {
-    text: String,
-    ids: Vec<u32>,
-}
-
 #[test]
 fn translator_gives_transformers_beam_search_output() {
     let dir = fixture_dir("marian-tiny");
-    let texts: Texts =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let recorded = expected("marian-tiny");
     let tokenizer = MarianTokenizer::from_dir(&dir).unwrap();
     let mut checked = 0;
-    for case in expected("marian-tiny")
+    for case in recorded
         .generate
         .iter()
         .filter(|c| c.name.starts_with("beam4") && !c.kwargs.contains_key("num_return_sequences"))
     {
-        let overrides =
-            GenerationOverrides::from_json(&serde_json::Value::Object(case.kwargs.clone()))
-                .unwrap();
-        let translator = opus_mt(&dir, "de", &overrides).unwrap();
+        let translator = opus_mt(&dir, "de", &case.overrides()).unwrap();
         // Each input row is one of the recorded texts (one sentence each).
         let lines: Vec<&str> = case
             .input_ids
@@ -60,7 +43,7 @@ fn translator_gives_transformers_beam_search_output() {
             .zip(&case.attention_mask)
             .map(|(ids, mask)| {
                 let len = mask.iter().filter(|&&m| m == 1).count();
-                let text = texts
+                let text = recorded
                     .marian_tokenizer
                     .iter()
                     .find(|t| t.ids == ids[..len])
@@ -94,11 +77,7 @@ fn a_language_the_model_lacks_is_refused_only_by_multi_target_models() {
     let overrides = GenerationOverrides::default();
     assert!(opus_mt(&dir, "xx", &overrides).is_ok());
     // Multi target: vocab.json lists >>lang<< tokens.
-    let multi = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, multi.path().join(path.file_name().unwrap())).unwrap();
-    }
+    let multi = fixture_copy("marian-tiny");
     let vocab_path = multi.path().join("vocab.json");
     let mut vocab: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&std::fs::read_to_string(&vocab_path).unwrap()).unwrap();
@@ -119,23 +98,16 @@ fn a_language_the_model_lacks_is_refused_only_by_multi_target_models() {
     assert!(err.contains(">>deu<<") && err.contains("fra"), "{err}");
 }
 
-#[derive(serde::Deserialize)]
-struct Translations {
-    translations: Vec<Translated>,
-}
-
-#[derive(serde::Deserialize)]
-struct Translated {
-    text: String,
-    translation: String,
-}
-
 /// The separate-vocabulary fixture model and its recorded translations.
-fn separate_vocabularies() -> (Translations, OpusMtTranslator) {
-    let dir = fixture_dir("marian-sep-tiny");
-    let recorded: Translations =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
-    let translator = opus_mt(&dir, "de", &GenerationOverrides::default()).unwrap();
+fn separate_vocabularies() -> (Vec<Translation>, OpusMtTranslator) {
+    let recorded = expected("marian-sep-tiny").translations;
+    assert!(recorded.len() >= 3, "marian-sep-tiny lost its translations");
+    let translator = opus_mt(
+        &fixture_dir("marian-sep-tiny"),
+        "de",
+        &GenerationOverrides::default(),
+    )
+    .unwrap();
     (recorded, translator)
 }
 
@@ -145,19 +117,11 @@ fn separate_vocabularies() -> (Translations, OpusMtTranslator) {
 #[test]
 fn separate_vocabularies_translate_like_transformers() {
     let (recorded, translator) = separate_vocabularies();
-    let lines: Vec<&str> = recorded
-        .translations
-        .iter()
-        .map(|t| t.text.as_str())
-        .collect();
+    let lines: Vec<&str> = recorded.iter().map(|t| t.text.as_str()).collect();
     let translation = translator
         .translate_lines(&lines, Segmentation::Sentence)
         .unwrap();
-    let want: Vec<&str> = recorded
-        .translations
-        .iter()
-        .map(|t| t.translation.as_str())
-        .collect();
+    let want: Vec<&str> = recorded.iter().map(|t| t.translation.as_str()).collect();
     assert_eq!(translation.lines, want);
 }
 
@@ -166,7 +130,7 @@ fn separate_vocabularies_translate_like_transformers() {
 #[test]
 fn a_line_is_split_into_sentences_or_translated_whole() {
     let (recorded, translator) = separate_vocabularies();
-    let (first, third) = (&recorded.translations[0], &recorded.translations[2]);
+    let (first, third) = (&recorded[0], &recorded[2]);
     let line = format!("{} {}", first.text, third.text);
     let by_sentence = translator
         .translate_lines(&[line.as_str()], Segmentation::Sentence)

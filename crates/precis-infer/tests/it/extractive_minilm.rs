@@ -3,30 +3,13 @@
 //! to 1e-4, and summaries are well-formed. Needs `just models`; without the
 //! model the tests skip with a notice, except under CI, where they fail.
 
-use std::path::{Path, PathBuf};
-
 use precis_clean::{Document, Paragraph};
 use precis_infer::extractive::{Budget, MiniLm, SentenceEncoder};
 use precis_infer::quantize::Precision;
 use precis_infer::{ModelInfo, Summarize};
 use serde_json::Value;
 
-fn model_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/downloads/all-minilm-l6-v2");
-    if dir.join("model.safetensors").exists() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing under CI: run scripts/fetch_models.sh before the tests",
-        dir.display()
-    );
-    eprintln!(
-        "skipping: {} is absent; run `just models` to fetch all-MiniLM-L6-v2",
-        dir.display()
-    );
-    None
-}
+use crate::support::{downloaded, fixture_json};
 
 fn info() -> ModelInfo {
     ModelInfo::new("minilm", precis_infer::Family::Bert)
@@ -34,8 +17,7 @@ fn info() -> ModelInfo {
 
 /// The fixture's sentences and sentence-transformers' embeddings of them.
 fn reference_embeddings() -> (Vec<String>, Vec<Vec<f64>>) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minilm/embeddings.json");
-    let fixture: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let fixture: Value = fixture_json("minilm/embeddings.json");
     let strings = |key: &str| fixture[key].as_array().unwrap().clone();
     let sentences = strings("sentences")
         .iter()
@@ -56,7 +38,9 @@ fn reference_embeddings() -> (Vec<String>, Vec<Vec<f64>>) {
 
 #[test]
 fn embeddings_match_sentence_transformers() {
-    let Some(dir) = model_dir() else { return };
+    let Some(dir) = downloaded("all-minilm-l6-v2") else {
+        return;
+    };
     let (sentences, reference) = reference_embeddings();
     let sentences: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let encoder = SentenceEncoder::load(&dir, Precision::F32).unwrap();
@@ -77,7 +61,9 @@ fn embeddings_match_sentence_transformers() {
 /// sentence-transformers' f32 one does, to a cosine similarity of 0.998.
 #[test]
 fn q8_embeddings_stay_close_to_f32() {
-    let Some(dir) = model_dir() else { return };
+    let Some(dir) = downloaded("all-minilm-l6-v2") else {
+        return;
+    };
     let (sentences, reference) = reference_embeddings();
     let sentences: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let vectors = SentenceEncoder::load(&dir, Precision::Q8)
@@ -103,7 +89,9 @@ fn q8_embeddings_stay_close_to_f32() {
 
 #[test]
 fn summaries_keep_document_order_and_skip_headings() {
-    let Some(dir) = model_dir() else { return };
+    let Some(dir) = downloaded("all-minilm-l6-v2") else {
+        return;
+    };
     let paragraph = |text: &str, heading: Option<&str>| Paragraph {
         text: text.into(),
         heading: heading.map(Into::into),

@@ -1,0 +1,8 @@
+//! precis-clean's integration tests, one module per area, in one test
+//! binary that builds and links once.
+
+mod html;
+mod properties;
+mod seed_case;
+mod support;
+mod text_cleaning;

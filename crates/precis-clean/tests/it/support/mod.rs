@@ -1,0 +1,44 @@
+//! What the cleaning tests share: the letter accounting every cleaning must
+//! pass, and `../shared`, which tests skip without.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use precis_clean::Document;
+use unicode_normalization::UnicodeNormalization;
+
+/// Letters and digits with their counts: what must survive cleaning,
+/// whatever happens to spaces, line breaks and end-of-line hyphens.
+pub fn letters(text: &str) -> BTreeMap<char, usize> {
+    let mut counts = BTreeMap::new();
+    for c in text.nfc().filter(|c| c.is_alphanumeric()) {
+        *counts.entry(c).or_default() += 1;
+    }
+    counts
+}
+
+/// The letters of everything `document` kept or removed: equal to the
+/// input's when nothing was lost or invented.
+pub fn accounted(document: &Document) -> BTreeMap<char, usize> {
+    let pieces = document
+        .title
+        .iter()
+        .chain(&document.headings)
+        .chain(document.paragraphs.iter().map(|p| &p.text))
+        .chain(document.removed.iter().map(|r| &r.text));
+    let all: Vec<&str> = pieces.map(String::as_str).collect();
+    letters(&all.join("\n"))
+}
+
+/// `../shared/<relative>` (evaluation data beside the checkout), or `None`
+/// with a notice: clones outside the project's machines do not have it.
+pub fn shared(relative: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    eprintln!("skipping: {} is absent (CI has ../shared)", path.display());
+    None
+}
