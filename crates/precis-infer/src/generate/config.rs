@@ -1,16 +1,13 @@
 //! Generation settings: Hugging Face's `GenerationConfig` fields with its
 //! defaults, loaded from a model's `generation_config.json` / `config.json`
-//! (plus `task_specific_params`), overridden by the caller, validated, and
-//! resolved against a model's special tokens into the plan the search
-//! strategies run.
+//! (plus `task_specific_params`), overridden by the caller and validated.
+//! Resolving them for one model is [`super::plan`]'s job.
 
 use std::path::Path;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use super::model::SpecialTokens;
-use super::processors::LogitsProcessorList;
 use crate::InferError;
 
 /// Upper bound on the decoder length (decoder start token included), whatever
@@ -396,88 +393,5 @@ impl GenerationConfig {
             return invalid("bad_words_ids contains an empty sequence; remove it".into());
         }
         Ok(())
-    }
-
-    /// Validates and resolves the settings for `model`'s special tokens.
-    pub(crate) fn plan(&self, special: &SpecialTokens) -> Result<Plan, InferError> {
-        self.validate()?;
-        let max_length = match (self.max_new_tokens, self.max_length) {
-            (Some(new), _) => new.saturating_add(1),
-            (None, Some(max_length)) => max_length,
-            (None, None) => DEFAULT_NEW_TOKENS + 1,
-        };
-        if max_length <= 1 {
-            return Err(InferError::InvalidSettings(format!(
-                "max_length is {max_length}, which the decoder start token alone fills; set max_new_tokens instead"
-            )));
-        }
-        let max_length = max_length.min(MAX_LENGTH_LIMIT);
-        let eos = self
-            .eos_token_id
-            .clone()
-            .unwrap_or_else(|| special.eos.clone());
-        let decoder_start = self.decoder_start_token_id.unwrap_or(special.decoder_start);
-
-        let vocab = special.vocab_size;
-        let mut ids: Vec<(&str, u32)> = vec![("decoder_start_token_id", decoder_start)];
-        ids.extend(eos.iter().map(|&id| ("eos_token_id", id)));
-        ids.extend(
-            self.forced_bos_token_id
-                .iter()
-                .map(|&id| ("forced_bos_token_id", id)),
-        );
-        ids.extend(
-            self.forced_eos_token_id
-                .iter()
-                .flatten()
-                .map(|&id| ("forced_eos_token_id", id)),
-        );
-        ids.extend(
-            self.bad_words_ids
-                .iter()
-                .flatten()
-                .flatten()
-                .map(|&id| ("bad_words_ids", id)),
-        );
-        if let Some((field, id)) = ids.into_iter().find(|&(_, id)| id as usize >= vocab) {
-            return Err(InferError::InvalidSettings(format!(
-                "{field} contains token id {id}, but the model's vocabulary has only {vocab} ids (0..{vocab}); \
-                 fix the id or use the tokenizer of this model"
-            )));
-        }
-
-        // As transformers' `_prepare_generated_length`: min_new_tokens also
-        // sets min_length.
-        let mut resolved = self.clone();
-        if let Some(min_new) = self.min_new_tokens {
-            resolved.min_length = min_new.saturating_add(1);
-        }
-        let processors = LogitsProcessorList::from_config(&resolved, &eos, max_length);
-        Ok(Plan {
-            config: resolved,
-            max_length,
-            eos,
-            decoder_start,
-            vocab_size: vocab,
-            processors,
-        })
-    }
-}
-
-/// Settings resolved for one model: what the strategies read.
-#[derive(Debug)]
-pub(crate) struct Plan {
-    pub config: GenerationConfig,
-    /// Decoder length limit, decoder start token included, capped.
-    pub max_length: usize,
-    pub eos: Vec<u32>,
-    pub decoder_start: u32,
-    pub vocab_size: usize,
-    pub processors: LogitsProcessorList,
-}
-
-impl Plan {
-    pub fn is_eos(&self, token: u32) -> bool {
-        self.eos.contains(&token)
     }
 }

@@ -34,6 +34,7 @@
 mod beam;
 mod config;
 pub mod model;
+mod plan;
 pub mod processors;
 mod sample;
 
@@ -44,6 +45,7 @@ pub use config::{
     MAX_LENGTH_LIMIT,
 };
 pub use model::{Seq2SeqModel, SpecialTokens};
+use plan::Plan;
 
 use crate::InferError;
 
@@ -117,7 +119,7 @@ fn run<M: Seq2SeqModel>(
     config: &GenerationConfig,
     beams: bool,
 ) -> Result<Generation, InferError> {
-    let plan = config.plan(model.special_tokens())?;
+    let plan = Plan::new(config, model.special_tokens())?;
     let (batch, _) = input_ids.dims2()?;
     if attention_mask.dims() != input_ids.dims() {
         return Err(InferError::InvalidSettings(format!(
