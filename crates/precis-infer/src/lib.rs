@@ -25,7 +25,6 @@ pub mod generate;
 pub mod models;
 mod opus_mt_translator;
 pub mod quantize;
-pub mod spm;
 pub mod summarizer;
 mod task;
 pub mod threads;

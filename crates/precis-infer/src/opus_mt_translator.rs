@@ -12,10 +12,9 @@ use candle_core::Device;
 use crate::files::safetensors_files;
 use crate::generate::{generate, GenerationConfig, GenerationOverrides};
 use crate::models::bart::{Bart, Config};
-use crate::models::marian::MarianTokenizer;
 use crate::quantize::Precision;
 use crate::task::translate_by_segment;
-use crate::tokenize::pad_rows;
+use crate::tokenize::{pad_rows, MarianTokenizer};
 use crate::{Family, InferError, ModelInfo, Segmentation, TaskDefaults, Translate, Translation};
 
 /// Sentences decoded together.

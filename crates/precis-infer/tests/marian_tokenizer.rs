@@ -7,7 +7,7 @@
 #[path = "t5_support/mod.rs"]
 mod t5_support;
 
-use precis_infer::models::marian::MarianTokenizer;
+use precis_infer::tokenize::MarianTokenizer;
 use serde::Deserialize;
 use t5_support::fixture_dir;
 

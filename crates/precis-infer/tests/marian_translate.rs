@@ -8,7 +8,7 @@
 mod t5_support;
 
 use precis_infer::generate::GenerationOverrides;
-use precis_infer::models::marian::MarianTokenizer;
+use precis_infer::tokenize::MarianTokenizer;
 use precis_infer::{Family, ModelInfo, OpusMtOptions, OpusMtTranslator, Segmentation, Translate};
 use t5_support::{expected, fixture_dir};
 
