@@ -146,6 +146,7 @@ impl BergamotTranslator {
         })
     }
 
+    /// The decoding settings it was loaded with.
     pub fn settings(&self) -> &DecodeSettings {
         &self.settings
     }

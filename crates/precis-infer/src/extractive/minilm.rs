@@ -175,10 +175,6 @@ impl MiniLm {
         self
     }
 
-    pub fn encoder(&self) -> &SentenceEncoder {
-        &self.encoder
-    }
-
     /// Sentence relevance: centrality (mean cosine similarity to the
     /// article's other sentences) times position and length priors.
     fn relevance(sentences: &[Sentence], vectors: &[Vec<f32>]) -> Vec<f64> {

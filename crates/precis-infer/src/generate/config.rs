@@ -86,28 +86,45 @@ fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GenerationConfig {
-    /// `None`: [`DEFAULT_NEW_TOKENS`] new tokens.
+    /// Longest decoder sequence; `None`: [`DEFAULT_NEW_TOKENS`] new tokens.
     pub max_length: Option<usize>,
+    /// Most generated tokens; wins over `max_length`.
     pub max_new_tokens: Option<usize>,
+    /// Shortest decoder sequence: eos is banned before it.
     pub min_length: usize,
+    /// Fewest generated tokens; wins over `min_length`.
     pub min_new_tokens: Option<usize>,
+    /// 1: greedy search or sampling; more: beam search with that many beams.
     pub num_beams: usize,
+    /// Hypotheses returned per input (at most `num_beams` in beam search).
     pub num_return_sequences: usize,
     /// Beam scores are divided by `length ** length_penalty`; > 0 favours
     /// longer outputs, < 0 shorter ones.
     pub length_penalty: f64,
+    /// When beam search stops.
     pub early_stopping: EarlyStopping,
+    /// Sample the next token instead of taking the most likely one.
     pub do_sample: bool,
+    /// Sampling: logits are divided by it; < 1 sharpens, > 1 flattens.
     pub temperature: f64,
     /// 0 disables top-k (HF default 50, used only when sampling).
     pub top_k: usize,
+    /// Sampling: keep the most likely tokens whose probabilities add up to
+    /// `top_p` (1.0 disables it).
     pub top_p: f64,
     /// Not an HF field: seeds sampling so that outputs are reproducible.
     pub seed: u64,
+    /// No n-gram of this size is generated twice (0 disables it).
     pub no_repeat_ngram_size: usize,
+    /// Scores of tokens already generated are divided by it when positive
+    /// and multiplied when negative; 1.0 disables it.
     pub repetition_penalty: f64,
+    /// Token sequences that are never generated.
     pub bad_words_ids: Option<Vec<Vec<u32>>>,
+    /// The token forced right after the decoder start token (mBART's
+    /// target language code).
     pub forced_bos_token_id: Option<u32>,
+    /// The token(s) forced when `max_length` is reached.
     #[serde(deserialize_with = "one_or_many")]
     pub forced_eos_token_id: Option<Vec<u32>>,
     /// `None`: the model's.
@@ -155,28 +172,49 @@ impl Default for GenerationConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GenerationOverrides {
+    /// Replaces [`GenerationConfig::max_length`].
     pub max_length: Option<usize>,
+    /// Replaces [`GenerationConfig::max_new_tokens`].
     pub max_new_tokens: Option<usize>,
+    /// Replaces [`GenerationConfig::min_length`].
     pub min_length: Option<usize>,
+    /// Replaces [`GenerationConfig::min_new_tokens`].
     pub min_new_tokens: Option<usize>,
+    /// Replaces [`GenerationConfig::num_beams`].
     pub num_beams: Option<usize>,
+    /// Replaces [`GenerationConfig::num_return_sequences`].
     pub num_return_sequences: Option<usize>,
+    /// Replaces [`GenerationConfig::length_penalty`].
     pub length_penalty: Option<f64>,
+    /// Replaces [`GenerationConfig::early_stopping`].
     pub early_stopping: Option<EarlyStopping>,
+    /// Replaces [`GenerationConfig::do_sample`].
     pub do_sample: Option<bool>,
+    /// Replaces [`GenerationConfig::temperature`].
     pub temperature: Option<f64>,
+    /// Replaces [`GenerationConfig::top_k`].
     pub top_k: Option<usize>,
+    /// Replaces [`GenerationConfig::top_p`].
     pub top_p: Option<f64>,
+    /// Replaces [`GenerationConfig::seed`].
     pub seed: Option<u64>,
+    /// Replaces [`GenerationConfig::no_repeat_ngram_size`].
     pub no_repeat_ngram_size: Option<usize>,
+    /// Replaces [`GenerationConfig::repetition_penalty`].
     pub repetition_penalty: Option<f64>,
+    /// Replaces [`GenerationConfig::bad_words_ids`].
     pub bad_words_ids: Option<Vec<Vec<u32>>>,
+    /// Replaces [`GenerationConfig::forced_bos_token_id`].
     pub forced_bos_token_id: Option<u32>,
+    /// Replaces [`GenerationConfig::forced_eos_token_id`].
     #[serde(deserialize_with = "one_or_many")]
     pub forced_eos_token_id: Option<Vec<u32>>,
+    /// Replaces [`GenerationConfig::decoder_start_token_id`].
     pub decoder_start_token_id: Option<u32>,
+    /// Replaces [`GenerationConfig::eos_token_id`].
     #[serde(deserialize_with = "one_or_many")]
     pub eos_token_id: Option<Vec<u32>>,
+    /// Replaces [`GenerationConfig::pad_token_id`].
     pub pad_token_id: Option<u32>,
 }
 
@@ -209,18 +247,20 @@ macro_rules! overlay {
 /// A model's generation defaults for one task.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskDefaults {
+    /// The generation settings.
     pub generation: GenerationConfig,
     /// Text to put before the input, e.g. t5-small's "summarize: ".
     pub prefix: Option<String>,
-    /// HF generation settings the model's files set but this engine does not
-    /// implement (see [`UNSUPPORTED_FIELDS`]), as `field = value`; callers
-    /// should tell the user that they are ignored.
+    /// HF generation settings the model's files set (to something else than
+    /// HF's default) but this engine does not implement (`typical_p`,
+    /// `num_beam_groups`, …), as `field = value`; callers should tell the
+    /// user that they are ignored.
     pub ignored: Vec<String>,
 }
 
 /// HF `GenerationConfig` fields the engine does not implement, with HF's
 /// default (a file that sets one to its default loses nothing).
-pub const UNSUPPORTED_FIELDS: [(&str, &str); 20] = [
+const UNSUPPORTED_FIELDS: [(&str, &str); 20] = [
     ("typical_p", "1.0"),
     ("epsilon_cutoff", "0.0"),
     ("eta_cutoff", "0.0"),

@@ -5,8 +5,8 @@
 //! 1. [`GenerationConfig`] — settings with HF's fields and defaults, loaded
 //!    from a model's files, overridden by the caller, validated;
 //! 2. [`processors`] — the logits processors, in HF's order;
-//! 3. a search strategy — greedy search or sampling ([`sample`]) or beam
-//!    search / beam sampling ([`beam`]);
+//! 3. a search strategy — greedy search or sampling, or beam search / beam
+//!    sampling — run by [`generate`] on a [`Seq2SeqModel`];
 //! 4. stopping — eos ids and the length limit, inside each strategy.
 //!
 //! ```no_run

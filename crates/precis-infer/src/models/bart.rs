@@ -30,20 +30,29 @@ const LEARNED_POSITION_OFFSET: usize = 2;
 pub struct Config {
     /// `"bart"` or `"marian"`.
     pub model_type: String,
+    /// Rows of the (source) embedding table.
     pub vocab_size: usize,
     /// Marian with separate vocabularies: the target side's size.
     #[serde(default)]
     pub decoder_vocab_size: Option<usize>,
+    /// Width of embeddings and hidden states.
     pub d_model: usize,
+    /// Encoder layers.
     pub encoder_layers: usize,
+    /// Decoder layers.
     pub decoder_layers: usize,
+    /// Attention heads per encoder layer.
     pub encoder_attention_heads: usize,
+    /// Attention heads per decoder layer.
     pub decoder_attention_heads: usize,
+    /// Inner width of the encoder's feed-forward blocks.
     pub encoder_ffn_dim: usize,
+    /// Inner width of the decoder's feed-forward blocks.
     pub decoder_ffn_dim: usize,
     /// `"gelu"` (BART, erf), `"swish"` (opus-mt), `"relu"`, `"gelu_new"`.
     #[serde(default)]
     pub activation_function: Activation,
+    /// Longest input (and output) the position table covers.
     pub max_position_embeddings: usize,
     /// Multiply token embeddings by `sqrt(d_model)` (Marian: true; BART: false).
     #[serde(default)]
@@ -52,10 +61,13 @@ pub struct Config {
     /// Marian are post-norm.
     #[serde(default)]
     pub normalize_before: bool,
+    /// Padding id; the family's usual one when absent.
     #[serde(default)]
     pub pad_token_id: Option<u32>,
+    /// Id(s) that end a sequence; the family's usual one when absent.
     #[serde(default)]
     pub eos_token_id: Option<TokenIds>,
+    /// Id the decoder starts from; the family's usual one when absent.
     #[serde(default)]
     pub decoder_start_token_id: Option<u32>,
 }
@@ -465,6 +477,7 @@ impl Bart {
         super::from_mmaped_safetensors(weights, |vb| Self::load(vb, config, precision))
     }
 
+    /// The config it was built from.
     pub fn config(&self) -> &Config {
         &self.config
     }
