@@ -16,6 +16,12 @@ use std::sync::OnceLock;
 
 pub use assert_cmd::Command;
 
+// The README's library snippets compile and run as doctests here, not in a
+// library crate: a published crate cannot read a file outside its folder.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// A plain-text scrape written for these tests: a site slogan, a title,
 /// four body paragraphs, a donation appeal and a "Read more" link.
 pub const ARTICLE: &str = "\

@@ -122,14 +122,19 @@ impl std::fmt::Display for Reason {
 /// what the page actually says is filled in, nothing is guessed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
+    /// The headline, without the site name `<title>` tags often add.
     pub title: Option<String>,
+    /// Who wrote it, as the page names them.
     pub author: Option<String>,
     /// Publication date as the source gives it (ISO 8601 where the source does).
     pub date: Option<String>,
+    /// The publication's name.
     pub site_name: Option<String>,
     /// BCP 47 language tag ("en", "pt-BR").
     pub language: Option<String>,
+    /// The URL the page names as its own (`<link rel=canonical>`, `og:url`).
     pub canonical_url: Option<String>,
+    /// The page's own summary line (`og:description`, `description`).
     pub description: Option<String>,
 }
 

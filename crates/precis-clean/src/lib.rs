@@ -3,7 +3,7 @@
 //! a record of every piece of the input that was dropped and why.
 //!
 //! The plain-text pipeline runs as named stages, each testable on its own:
-//! [`decode`] → [`normalize`](crate::normalize) → segment into blocks →
+//! [`decode`] → normalize (Unicode, whitespace) → segment into blocks →
 //! classify blocks → assemble the [`Document`].
 //!
 //! ```
@@ -19,6 +19,7 @@
 
 // All unsafe code lives in precis-kernels, behind safe functions.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 // Input must never panic the library: failures are errors naming the fix.
 #![deny(
     clippy::unwrap_used,
@@ -70,6 +71,21 @@ pub struct CleanOptions {
 /// Fails only when there is nothing to clean (empty or whitespace-only
 /// input) or the input kind is unsupported; an article whose every line is
 /// boilerplate gives an empty [`Document`] with a warning saying so.
+///
+/// ```
+/// use precis_clean::{clean, CleanOptions};
+///
+/// let html = "<html><head><title>Ferry returns | River Times</title></head><body>\
+///     <nav><a href=/>Home</a> <a href=/news>News</a></nav>\
+///     <article><h1>Ferry returns</h1>\
+///     <p>The ferry crossed the river on Monday, the first time in a year.</p>\
+///     <p>Officials said a second boat would follow by next summer.</p></article>\
+///     </body></html>";
+/// let document = clean(html, &CleanOptions::default())?;
+/// assert_eq!(document.title.as_deref(), Some("Ferry returns"));
+/// assert_eq!(document.paragraphs.len(), 2);
+/// # Ok::<(), precis_clean::CleanError>(())
+/// ```
 pub fn clean(input: &str, options: &CleanOptions) -> Result<Document, CleanError> {
     let mut documents = clean_batch(&[input], options);
     documents.pop().unwrap_or(Err(CleanError::Empty))
@@ -78,6 +94,21 @@ pub fn clean(input: &str, options: &CleanOptions) -> Result<Document, CleanError
 /// Cleans several articles of one site together. Besides what [`clean`]
 /// does for each, lines that recur across articles (site slogans, footers,
 /// appeals) are dropped as [`Reason::RepeatedAcrossArticles`].
+///
+/// ```
+/// use precis_clean::{clean_batch, CleanOptions, Reason};
+///
+/// let footer = "River Times: independent news since 1901, read by the whole valley.";
+/// let first = format!("The ferry crossed the river on Monday, the first time in a year.\n\n{footer}");
+/// let second = format!("The bridge will reopen in May after two years of repairs, the council said.\n\n{footer}");
+/// let documents = clean_batch(&[&first, &second], &CleanOptions::default());
+/// for document in documents {
+///     let document = document?;
+///     assert_eq!(document.paragraphs.len(), 1);
+///     assert!(document.removed.iter().any(|r| r.reason == Reason::RepeatedAcrossArticles));
+/// }
+/// # Ok::<(), precis_clean::CleanError>(())
+/// ```
 pub fn clean_batch(inputs: &[&str], options: &CleanOptions) -> Vec<Result<Document, CleanError>> {
     let segmented: Vec<Result<Option<Vec<text::Block>>, CleanError>> = inputs
         .iter()
@@ -113,6 +144,17 @@ pub fn clean_batch(inputs: &[&str], options: &CleanOptions) -> Vec<Result<Docume
 
 /// Cleans bytes read from a file or stdin: [`decode`], then [`clean`];
 /// decoding warnings end up in [`Document::warnings`].
+///
+/// ```
+/// use precis_clean::{clean_bytes, CleanOptions};
+///
+/// // A Latin-1 "é" in otherwise UTF-8 text: replaced, and the warning says so.
+/// let bytes = b"A caf\xE9 opened on Monday in the old town square, the first in a decade.";
+/// let document = clean_bytes(bytes, &CleanOptions::default())?;
+/// assert!(document.paragraphs[0].text.starts_with("A caf\u{fffd} opened"));
+/// assert!(document.warnings.iter().any(|w| w.contains("not valid UTF-8")));
+/// # Ok::<(), precis_clean::CleanError>(())
+/// ```
 pub fn clean_bytes(bytes: &[u8], options: &CleanOptions) -> Result<Document, CleanError> {
     let decoded = decode(bytes)?;
     let mut document = clean(&decoded.text, options)?;

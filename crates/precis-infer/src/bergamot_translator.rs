@@ -90,6 +90,16 @@ impl BergamotTranslator {
     /// Loads a Bergamot model folder: `model.*.bin`, `tokenizer.json`, and
     /// optionally `lex.*.s2t.bin` (shortlist) and `config.*.yml`; `info`
     /// names it in translations.
+    ///
+    /// ```no_run
+    /// use precis_infer::{BergamotTranslator, Family, ModelInfo, Segmentation, Translate};
+    ///
+    /// let folder = std::path::Path::new("models/bergamot-enpt");
+    /// let translator = BergamotTranslator::load(folder, ModelInfo::new("enpt", Family::Bergamot))?;
+    /// let translation = translator.translate_lines(&["The ferry is back."], Segmentation::Sentence)?;
+    /// println!("{}", translation.lines[0]);
+    /// # Ok::<(), precis_infer::InferError>(())
+    /// ```
     pub fn load(folder: &Path, info: ModelInfo) -> Result<Self, InferError> {
         let missing = |file: &str| {
             InferError::MissingFile {
@@ -146,6 +156,7 @@ impl BergamotTranslator {
         })
     }
 
+    /// The decoding settings it was loaded with.
     pub fn settings(&self) -> &DecodeSettings {
         &self.settings
     }

@@ -7,6 +7,7 @@
 
 // All unsafe code lives in precis-kernels, behind safe functions.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 // Input must never panic the library: failures are errors naming the fix.
 #![deny(
     clippy::unwrap_used,
@@ -25,7 +26,6 @@ pub mod generate;
 pub mod models;
 mod opus_mt_translator;
 pub mod quantize;
-pub mod spm;
 pub mod summarizer;
 mod task;
 pub mod threads;

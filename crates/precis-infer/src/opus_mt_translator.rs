@@ -12,10 +12,9 @@ use candle_core::Device;
 use crate::files::safetensors_files;
 use crate::generate::{generate, GenerationConfig, GenerationOverrides};
 use crate::models::bart::{Bart, Config};
-use crate::models::marian::MarianTokenizer;
 use crate::quantize::Precision;
 use crate::task::translate_by_segment;
-use crate::tokenize::pad_rows;
+use crate::tokenize::{pad_rows, MarianTokenizer};
 use crate::{Family, InferError, ModelInfo, Segmentation, TaskDefaults, Translate, Translation};
 
 /// Sentences decoded together.
@@ -54,6 +53,17 @@ pub struct OpusMtTranslator {
 
 impl OpusMtTranslator {
     /// Loads the opus-mt folder `dir`; `info` names it in translations.
+    ///
+    /// ```no_run
+    /// use precis_infer::{Family, ModelInfo, OpusMtOptions, OpusMtTranslator, Segmentation, Translate};
+    ///
+    /// let dir = std::path::Path::new("models/opus-mt-en-de");
+    /// let options = OpusMtOptions { target: "de".into(), ..Default::default() };
+    /// let translator = OpusMtTranslator::load(dir, ModelInfo::new("opus-mt-en-de", Family::Marian), &options)?;
+    /// let translation = translator.translate_lines(&["The ferry is back."], Segmentation::Sentence)?;
+    /// println!("{}", translation.lines[0]);
+    /// # Ok::<(), precis_infer::InferError>(())
+    /// ```
     pub fn load(dir: &Path, info: ModelInfo, options: &OpusMtOptions) -> Result<Self, InferError> {
         let name = info.name.as_str();
         let config = Config::load(&dir.join("config.json"))?;

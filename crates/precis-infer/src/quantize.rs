@@ -24,7 +24,7 @@ pub enum Precision {
 
 /// `y = x Wᵀ` with `W` of shape `[out, in]`, as in the checkpoint.
 #[derive(Debug, Clone)]
-pub enum Linear {
+pub(crate) enum Linear {
     F32(candle_nn::Linear),
     /// `out_dim` outputs of a matrix padded with zero rows to whole tiles.
     Q8 {
@@ -90,7 +90,7 @@ impl Linear {
 /// A linear layer with bias (`weight` and `bias` under one path, as BART's
 /// and BERT's checkpoints store them); the weight may be quantized.
 #[derive(Debug, Clone)]
-pub struct Dense {
+pub(crate) struct Dense {
     weight: Linear,
     bias: Tensor,
 }

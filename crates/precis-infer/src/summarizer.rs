@@ -151,6 +151,7 @@ impl Seq2SeqSummarizer {
         })
     }
 
+    /// The generation settings it runs with (model defaults, then the caller's overrides).
     pub fn generation(&self) -> &GenerationConfig {
         &self.generation
     }

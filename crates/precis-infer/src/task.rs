@@ -48,7 +48,9 @@ pub struct TaskDefaults {
 /// A summary and how it was made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// The summary itself.
     pub text: String,
+    /// The model that wrote it.
     pub model: ModelInfo,
     /// How many chunks the input was split into (1 when it fit the model's window).
     pub chunks: usize,
@@ -58,7 +60,9 @@ pub struct Summary {
 
 /// Anything that turns a cleaned article into a summary.
 pub trait Summarize {
+    /// The model behind it, for reports.
     fn info(&self) -> &ModelInfo;
+    /// Summarizes one cleaned article.
     fn summarize(&self, document: &Document) -> Result<Summary, InferError>;
 }
 
@@ -67,7 +71,9 @@ pub trait Summarize {
 pub struct Translation {
     /// One output line per input line.
     pub lines: Vec<String>,
+    /// The model that translated it.
     pub model: ModelInfo,
+    /// Things the reader must know, e.g. that a translation reached the length limit.
     pub warnings: Vec<String>,
 }
 
@@ -87,6 +93,7 @@ pub enum Segmentation {
 
 /// Anything that translates text from one language to another.
 pub trait Translate {
+    /// The model behind it, for reports.
     fn info(&self) -> &ModelInfo;
     /// Translates each line on its own, cut into units by `segmentation`,
     /// so the output has exactly one line per input line.

@@ -70,9 +70,3 @@ pub fn set_threads(threads: usize) {
 pub fn clean(text: &str) -> Result<Document, Error> {
     Ok(precis_clean::clean(text, &CleanOptions::default())?)
 }
-
-// The README's library snippets compile and run as doctests of this crate,
-// which sees every library.
-#[doc = include_str!("../../../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;

@@ -161,6 +161,18 @@ impl MiniLm {
     /// Loads all-MiniLM-L6-v2 (or another sentence-transformers BERT) from
     /// `dir`, its linear layers' weights in `precision`; `info` names it in
     /// summaries.
+    ///
+    /// ```no_run
+    /// use precis_infer::extractive::{Budget, MiniLm};
+    /// use precis_infer::{Family, ModelInfo, Precision, Summarize};
+    ///
+    /// let dir = std::path::Path::new("models/all-MiniLM-L6-v2");
+    /// let info = ModelInfo::new("minilm", Family::Bert);
+    /// let minilm = MiniLm::load(dir, info, Precision::F32)?.with_budget(Budget::sentences(2));
+    /// let document = precis_clean::Document::from_paragraph_lines("The ferry crossed the river on Monday …");
+    /// println!("{}", minilm.summarize(&document)?.text);
+    /// # Ok::<(), precis_infer::InferError>(())
+    /// ```
     pub fn load(dir: &Path, info: ModelInfo, precision: Precision) -> Result<Self, InferError> {
         Ok(MiniLm {
             encoder: SentenceEncoder::load(dir, precision)?,
@@ -173,10 +185,6 @@ impl MiniLm {
     pub fn with_budget(mut self, budget: Budget) -> Self {
         self.budget = budget;
         self
-    }
-
-    pub fn encoder(&self) -> &SentenceEncoder {
-        &self.encoder
     }
 
     /// Sentence relevance: centrality (mean cosine similarity to the

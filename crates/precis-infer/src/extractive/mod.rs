@@ -25,11 +25,13 @@ use crate::{Family, InferError, ModelInfo, Summary};
 /// A candidate sentence of the article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sentence {
+    /// The sentence as it reads in the article.
     pub text: String,
     /// Index among all candidate sentences, in reading order.
     pub position: usize,
     /// Index of the paragraph it belongs to.
     pub paragraph: usize,
+    /// Its length in words, what the summary budget counts.
     pub words: usize,
     /// Part of a quotation: it opens with a quote mark, or its quote marks do
     /// not pair up (a quote spanning several sentences). Quotes read badly

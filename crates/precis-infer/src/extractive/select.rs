@@ -8,7 +8,9 @@
 /// kept whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
+    /// At most this many sentences.
     pub sentences: Option<usize>,
+    /// At most about this many words.
     pub words: Option<usize>,
 }
 

@@ -17,6 +17,22 @@ const DAMPING: f64 = 0.85;
 const ITERATIONS: usize = 50;
 
 /// The `textrank` summarizer.
+///
+/// ```
+/// use precis_clean::{clean, CleanOptions};
+/// use precis_infer::extractive::{Budget, TextRank};
+/// use precis_infer::Summarize;
+///
+/// let article = "Ferry returns to the Dnipro\n\n\
+///     A small diesel ferry carried its first passengers across the Dnipro on Monday, ending a year without a crossing.\n\n\
+///     The old ferry stopped running last March, when its engine failed and its operator went bankrupt.\n\n\
+///     Residents of both villages raised the money for the repairs themselves, door to door.\n\n\
+///     Officials said they would pay the captain's salary until the end of the year.";
+/// let document = clean(article, &CleanOptions::default())?;
+/// let summary = TextRank::default().with_budget(Budget::sentences(2)).summarize(&document)?;
+/// assert_eq!(summary.text.lines().count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct TextRank {
     info: ModelInfo,
     budget: Budget,

@@ -17,7 +17,8 @@ use candle_core::Device;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::config::{EarlyStopping, Plan};
+use super::config::EarlyStopping;
+use super::plan::Plan;
 use super::processors::log_softmax_in_place;
 use super::{expand_rows, keep_rows, step_scores, Hypothesis, Seq2SeqModel};
 use crate::InferError;

@@ -1,16 +1,13 @@
 //! Generation settings: Hugging Face's `GenerationConfig` fields with its
 //! defaults, loaded from a model's `generation_config.json` / `config.json`
-//! (plus `task_specific_params`), overridden by the caller, validated, and
-//! resolved against a model's special tokens into the plan the search
-//! strategies run.
+//! (plus `task_specific_params`), overridden by the caller and validated.
+//! Resolving them for one model is [`super::plan`]'s job.
 
 use std::path::Path;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use super::model::SpecialTokens;
-use super::processors::LogitsProcessorList;
 use crate::InferError;
 
 /// Upper bound on the decoder length (decoder start token included), whatever
@@ -94,28 +91,45 @@ pub const MAX_BEAMS: usize = 64;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GenerationConfig {
-    /// `None`: [`DEFAULT_NEW_TOKENS`] new tokens.
+    /// Longest decoder sequence; `None`: [`DEFAULT_NEW_TOKENS`] new tokens.
     pub max_length: Option<usize>,
+    /// Most generated tokens; wins over `max_length`.
     pub max_new_tokens: Option<usize>,
+    /// Shortest decoder sequence: eos is banned before it.
     pub min_length: usize,
+    /// Fewest generated tokens; wins over `min_length`.
     pub min_new_tokens: Option<usize>,
+    /// 1: greedy search or sampling; more: beam search with that many beams.
     pub num_beams: usize,
+    /// Hypotheses returned per input (at most `num_beams` in beam search).
     pub num_return_sequences: usize,
     /// Beam scores are divided by `length ** length_penalty`; > 0 favours
     /// longer outputs, < 0 shorter ones.
     pub length_penalty: f64,
+    /// When beam search stops.
     pub early_stopping: EarlyStopping,
+    /// Sample the next token instead of taking the most likely one.
     pub do_sample: bool,
+    /// Sampling: logits are divided by it; < 1 sharpens, > 1 flattens.
     pub temperature: f64,
     /// 0 disables top-k (HF default 50, used only when sampling).
     pub top_k: usize,
+    /// Sampling: keep the most likely tokens whose probabilities add up to
+    /// `top_p` (1.0 disables it).
     pub top_p: f64,
     /// Not an HF field: seeds sampling so that outputs are reproducible.
     pub seed: u64,
+    /// No n-gram of this size is generated twice (0 disables it).
     pub no_repeat_ngram_size: usize,
+    /// Scores of tokens already generated are divided by it when positive
+    /// and multiplied when negative; 1.0 disables it.
     pub repetition_penalty: f64,
+    /// Token sequences that are never generated.
     pub bad_words_ids: Option<Vec<Vec<u32>>>,
+    /// The token forced right after the decoder start token (mBART's
+    /// target language code).
     pub forced_bos_token_id: Option<u32>,
+    /// The token(s) forced when `max_length` is reached.
     #[serde(deserialize_with = "one_or_many")]
     pub forced_eos_token_id: Option<Vec<u32>>,
     /// `None`: the model's.
@@ -163,28 +177,49 @@ impl Default for GenerationConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GenerationOverrides {
+    /// Replaces [`GenerationConfig::max_length`].
     pub max_length: Option<usize>,
+    /// Replaces [`GenerationConfig::max_new_tokens`].
     pub max_new_tokens: Option<usize>,
+    /// Replaces [`GenerationConfig::min_length`].
     pub min_length: Option<usize>,
+    /// Replaces [`GenerationConfig::min_new_tokens`].
     pub min_new_tokens: Option<usize>,
+    /// Replaces [`GenerationConfig::num_beams`].
     pub num_beams: Option<usize>,
+    /// Replaces [`GenerationConfig::num_return_sequences`].
     pub num_return_sequences: Option<usize>,
+    /// Replaces [`GenerationConfig::length_penalty`].
     pub length_penalty: Option<f64>,
+    /// Replaces [`GenerationConfig::early_stopping`].
     pub early_stopping: Option<EarlyStopping>,
+    /// Replaces [`GenerationConfig::do_sample`].
     pub do_sample: Option<bool>,
+    /// Replaces [`GenerationConfig::temperature`].
     pub temperature: Option<f64>,
+    /// Replaces [`GenerationConfig::top_k`].
     pub top_k: Option<usize>,
+    /// Replaces [`GenerationConfig::top_p`].
     pub top_p: Option<f64>,
+    /// Replaces [`GenerationConfig::seed`].
     pub seed: Option<u64>,
+    /// Replaces [`GenerationConfig::no_repeat_ngram_size`].
     pub no_repeat_ngram_size: Option<usize>,
+    /// Replaces [`GenerationConfig::repetition_penalty`].
     pub repetition_penalty: Option<f64>,
+    /// Replaces [`GenerationConfig::bad_words_ids`].
     pub bad_words_ids: Option<Vec<Vec<u32>>>,
+    /// Replaces [`GenerationConfig::forced_bos_token_id`].
     pub forced_bos_token_id: Option<u32>,
+    /// Replaces [`GenerationConfig::forced_eos_token_id`].
     #[serde(deserialize_with = "one_or_many")]
     pub forced_eos_token_id: Option<Vec<u32>>,
+    /// Replaces [`GenerationConfig::decoder_start_token_id`].
     pub decoder_start_token_id: Option<u32>,
+    /// Replaces [`GenerationConfig::eos_token_id`].
     #[serde(deserialize_with = "one_or_many")]
     pub eos_token_id: Option<Vec<u32>>,
+    /// Replaces [`GenerationConfig::pad_token_id`].
     pub pad_token_id: Option<u32>,
 }
 
@@ -217,18 +252,20 @@ macro_rules! overlay {
 /// A model's generation defaults for one task.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskDefaults {
+    /// The generation settings.
     pub generation: GenerationConfig,
     /// Text to put before the input, e.g. t5-small's "summarize: ".
     pub prefix: Option<String>,
-    /// HF generation settings the model's files set but this engine does not
-    /// implement (see [`UNSUPPORTED_FIELDS`]), as `field = value`; callers
-    /// should tell the user that they are ignored.
+    /// HF generation settings the model's files set (to something else than
+    /// HF's default) but this engine does not implement (`typical_p`,
+    /// `num_beam_groups`, …), as `field = value`; callers should tell the
+    /// user that they are ignored.
     pub ignored: Vec<String>,
 }
 
 /// HF `GenerationConfig` fields the engine does not implement, with HF's
 /// default (a file that sets one to its default loses nothing).
-pub const UNSUPPORTED_FIELDS: [(&str, &str); 20] = [
+const UNSUPPORTED_FIELDS: [(&str, &str); 20] = [
     ("typical_p", "1.0"),
     ("epsilon_cutoff", "0.0"),
     ("eta_cutoff", "0.0"),
@@ -407,88 +444,5 @@ impl GenerationConfig {
             return invalid("bad_words_ids contains an empty sequence; remove it".into());
         }
         Ok(())
-    }
-
-    /// Validates and resolves the settings for `model`'s special tokens.
-    pub(crate) fn plan(&self, special: &SpecialTokens) -> Result<Plan, InferError> {
-        self.validate()?;
-        let max_length = match (self.max_new_tokens, self.max_length) {
-            (Some(new), _) => new.saturating_add(1),
-            (None, Some(max_length)) => max_length,
-            (None, None) => DEFAULT_NEW_TOKENS + 1,
-        };
-        if max_length <= 1 {
-            return Err(InferError::InvalidSettings(format!(
-                "max_length is {max_length}, which the decoder start token alone fills; set max_new_tokens instead"
-            )));
-        }
-        let max_length = max_length.min(MAX_LENGTH_LIMIT);
-        let eos = self
-            .eos_token_id
-            .clone()
-            .unwrap_or_else(|| special.eos.clone());
-        let decoder_start = self.decoder_start_token_id.unwrap_or(special.decoder_start);
-
-        let vocab = special.vocab_size;
-        let mut ids: Vec<(&str, u32)> = vec![("decoder_start_token_id", decoder_start)];
-        ids.extend(eos.iter().map(|&id| ("eos_token_id", id)));
-        ids.extend(
-            self.forced_bos_token_id
-                .iter()
-                .map(|&id| ("forced_bos_token_id", id)),
-        );
-        ids.extend(
-            self.forced_eos_token_id
-                .iter()
-                .flatten()
-                .map(|&id| ("forced_eos_token_id", id)),
-        );
-        ids.extend(
-            self.bad_words_ids
-                .iter()
-                .flatten()
-                .flatten()
-                .map(|&id| ("bad_words_ids", id)),
-        );
-        if let Some((field, id)) = ids.into_iter().find(|&(_, id)| id as usize >= vocab) {
-            return Err(InferError::InvalidSettings(format!(
-                "{field} contains token id {id}, but the model's vocabulary has only {vocab} ids (0..{vocab}); \
-                 fix the id or use the tokenizer of this model"
-            )));
-        }
-
-        // As transformers' `_prepare_generated_length`: min_new_tokens also
-        // sets min_length.
-        let mut resolved = self.clone();
-        if let Some(min_new) = self.min_new_tokens {
-            resolved.min_length = min_new.saturating_add(1);
-        }
-        let processors = LogitsProcessorList::from_config(&resolved, &eos, max_length);
-        Ok(Plan {
-            config: resolved,
-            max_length,
-            eos,
-            decoder_start,
-            vocab_size: vocab,
-            processors,
-        })
-    }
-}
-
-/// Settings resolved for one model: what the strategies read.
-#[derive(Debug)]
-pub(crate) struct Plan {
-    pub config: GenerationConfig,
-    /// Decoder length limit, decoder start token included, capped.
-    pub max_length: usize,
-    pub eos: Vec<u32>,
-    pub decoder_start: u32,
-    pub vocab_size: usize,
-    pub processors: LogitsProcessorList,
-}
-
-impl Plan {
-    pub fn is_eos(&self, token: u32) -> bool {
-        self.eos.contains(&token)
     }
 }

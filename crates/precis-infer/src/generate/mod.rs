@@ -5,8 +5,8 @@
 //! 1. [`GenerationConfig`] — settings with HF's fields and defaults, loaded
 //!    from a model's files, overridden by the caller, validated;
 //! 2. [`processors`] — the logits processors, in HF's order;
-//! 3. a search strategy — greedy search or sampling ([`sample`]) or beam
-//!    search / beam sampling ([`beam`]);
+//! 3. a search strategy — greedy search or sampling, or beam search / beam
+//!    sampling — run by [`generate`] on a [`Seq2SeqModel`];
 //! 4. stopping — eos ids and the length limit, inside each strategy.
 //!
 //! ```no_run
@@ -34,6 +34,7 @@
 mod beam;
 mod config;
 pub mod model;
+mod plan;
 pub mod processors;
 mod sample;
 
@@ -44,6 +45,7 @@ pub use config::{
     MAX_LENGTH_LIMIT,
 };
 pub use model::{Seq2SeqModel, SpecialTokens};
+use plan::Plan;
 
 use crate::InferError;
 
@@ -117,7 +119,7 @@ fn run<M: Seq2SeqModel>(
     config: &GenerationConfig,
     beams: bool,
 ) -> Result<Generation, InferError> {
-    let plan = config.plan(model.special_tokens())?;
+    let plan = Plan::new(config, model.special_tokens())?;
     let (batch, _) = input_ids.dims2()?;
     if attention_mask.dims() != input_ids.dims() {
         return Err(InferError::InvalidSettings(format!(

@@ -10,10 +10,13 @@ use crate::InferError;
 /// Token ids the engine must know about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecialTokens {
+    /// The id padding rows.
     pub pad: u32,
     /// Every id that ends a sequence.
     pub eos: Vec<u32>,
+    /// The id every decoder sequence starts with.
     pub decoder_start: u32,
+    /// Width of the logits a decoder step returns (the lm_head's rows).
     pub vocab_size: usize,
 }
 
@@ -25,6 +28,7 @@ pub trait Seq2SeqModel: Sync {
     /// the encoder attention mask.
     type State;
 
+    /// The ids generation starts, pads and stops with.
     fn special_tokens(&self) -> &SpecialTokens;
 
     /// Runs the encoder on a right-padded batch. `input_ids` and

@@ -39,6 +39,7 @@ fn force(scores: &mut [f32], tokens: &[u32]) {
 /// made less likely (negative scores multiplied, positive ones divided).
 #[derive(Debug, Clone)]
 pub struct RepetitionPenalty {
+    /// HF's `repetition_penalty`: > 1 discourages repeats.
     pub penalty: f32,
 }
 
@@ -68,6 +69,7 @@ impl LogitsProcessor for RepetitionPenalty {
 /// n-gram already present in the row.
 #[derive(Debug, Clone)]
 pub struct NoRepeatNGram {
+    /// The n of the n-grams.
     pub size: usize,
 }
 
@@ -141,7 +143,9 @@ impl LogitsProcessor for BadWords {
 /// included) is shorter than `min_length`.
 #[derive(Debug, Clone)]
 pub struct MinLength {
+    /// Shortest row, decoder start token included.
     pub min_length: usize,
+    /// The ids banned until then.
     pub eos: Vec<u32>,
 }
 
@@ -163,8 +167,11 @@ impl LogitsProcessor for MinLength {
 /// tokens follow the `prompt_length` decoder prompt tokens.
 #[derive(Debug, Clone)]
 pub struct MinNewTokens {
+    /// Decoder prompt tokens (1: the decoder start token).
     pub prompt_length: usize,
+    /// Fewest tokens generated after the prompt.
     pub min_new_tokens: usize,
+    /// The ids banned until then.
     pub eos: Vec<u32>,
 }
 
@@ -185,6 +192,7 @@ impl LogitsProcessor for MinNewTokens {
 /// `ForcedBOSTokenLogitsProcessor`: the first generated token is `token`.
 #[derive(Debug, Clone)]
 pub struct ForcedBos {
+    /// The forced first token.
     pub token: u32,
 }
 
@@ -204,7 +212,9 @@ impl LogitsProcessor for ForcedBos {
 /// an eos id.
 #[derive(Debug, Clone)]
 pub struct ForcedEos {
+    /// The row length limit, decoder start token included.
     pub max_length: usize,
+    /// The ids allowed as the last token.
     pub eos: Vec<u32>,
 }
 
@@ -223,6 +233,7 @@ impl LogitsProcessor for ForcedEos {
 /// `TemperatureLogitsWarper`: scores divided by the temperature.
 #[derive(Debug, Clone)]
 pub struct Temperature {
+    /// The divisor.
     pub temperature: f32,
 }
 
@@ -242,7 +253,9 @@ impl LogitsProcessor for Temperature {
 /// (ties with the k-th score stay, as in HF).
 #[derive(Debug, Clone)]
 pub struct TopK {
+    /// How many best scores stay.
     pub top_k: usize,
+    /// Floor on the tokens kept (beam sampling needs a non-eos one per beam).
     pub min_tokens_to_keep: usize,
 }
 
@@ -270,7 +283,9 @@ impl LogitsProcessor for TopK {
 /// probability reaches `top_p`.
 #[derive(Debug, Clone)]
 pub struct TopP {
+    /// Probability mass to keep.
     pub top_p: f64,
+    /// Floor on the tokens kept (beam sampling needs a non-eos one per beam).
     pub min_tokens_to_keep: usize,
 }
 
@@ -387,6 +402,7 @@ impl LogitsProcessorList {
         self.processors.iter().map(|p| p.name()).collect()
     }
 
+    /// Applies every processor, in order, to one row's scores.
     pub fn process(&self, input_ids: &[u32], scores: &mut [f32]) {
         for processor in &self.processors {
             processor.process(input_ids, scores);

@@ -7,7 +7,7 @@ use candle_core::Device;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::config::Plan;
+use super::plan::Plan;
 use super::processors::{argmax, log_sum_exp};
 use super::{expand_rows, keep_rows, step_scores, Hypothesis, Seq2SeqModel};
 use crate::InferError;

@@ -30,20 +30,29 @@ const LEARNED_POSITION_OFFSET: usize = 2;
 pub struct Config {
     /// `"bart"` or `"marian"`.
     pub model_type: String,
+    /// Rows of the (source) embedding table.
     pub vocab_size: usize,
     /// Marian with separate vocabularies: the target side's size.
     #[serde(default)]
     pub decoder_vocab_size: Option<usize>,
+    /// Width of embeddings and hidden states.
     pub d_model: usize,
+    /// Encoder layers.
     pub encoder_layers: usize,
+    /// Decoder layers.
     pub decoder_layers: usize,
+    /// Attention heads per encoder layer.
     pub encoder_attention_heads: usize,
+    /// Attention heads per decoder layer.
     pub decoder_attention_heads: usize,
+    /// Inner width of the encoder's feed-forward blocks.
     pub encoder_ffn_dim: usize,
+    /// Inner width of the decoder's feed-forward blocks.
     pub decoder_ffn_dim: usize,
     /// `"gelu"` (BART, erf), `"swish"` (opus-mt), `"relu"`, `"gelu_new"`.
     #[serde(default)]
     pub activation_function: Activation,
+    /// Longest input (and output) the position table covers.
     pub max_position_embeddings: usize,
     /// Multiply token embeddings by `sqrt(d_model)` (Marian: true; BART: false).
     #[serde(default)]
@@ -52,10 +61,13 @@ pub struct Config {
     /// Marian are post-norm.
     #[serde(default)]
     pub normalize_before: bool,
+    /// Padding id; the family's usual one when absent.
     #[serde(default)]
     pub pad_token_id: Option<u32>,
+    /// Id(s) that end a sequence; the family's usual one when absent.
     #[serde(default)]
     pub eos_token_id: Option<TokenIds>,
+    /// Id the decoder starts from; the family's usual one when absent.
     #[serde(default)]
     pub decoder_start_token_id: Option<u32>,
 }
@@ -465,6 +477,7 @@ impl Bart {
         super::from_mmaped_safetensors(weights, |vb| Self::load(vb, config, precision))
     }
 
+    /// The config it was built from.
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -570,53 +583,4 @@ impl Seq2SeqModel for Bart {
         state.cross_bias = pick(&state.cross_bias)?;
         Ok(())
     }
-}
-
-/// BART's byte-level BPE tokenizer built from `vocab.json` + `merges.txt`
-/// (older checkpoints ship no `tokenizer.json`), as transformers' converter
-/// builds it: ByteLevel pre-tokenizer and decoder, `<s> … </s>` around
-/// every input, the five special tokens kept whole.
-pub fn byte_level_bpe(dir: &Path) -> Result<tokenizers::Tokenizer, InferError> {
-    use tokenizers::models::bpe::BPE;
-    use tokenizers::pre_tokenizers::byte_level::ByteLevel;
-    use tokenizers::processors::roberta::RobertaProcessing;
-    use tokenizers::{AddedToken, Tokenizer};
-
-    let vocab = dir.join("vocab.json");
-    let bad = |detail: String| InferError::BadConfig {
-        path: vocab.clone(),
-        detail: format!(
-            "{detail}; vocab.json and merges.txt must come from the same BART checkpoint"
-        ),
-    };
-    let path = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
-    let bpe = BPE::from_file(&path(vocab.clone()), &path(dir.join("merges.txt")))
-        .build()
-        .map_err(|e| bad(e.to_string()))?;
-    let mut tokenizer = Tokenizer::new(bpe);
-    let id = |token: &str| {
-        tokenizer
-            .token_to_id(token)
-            .ok_or_else(|| bad(format!("vocab.json has no `{token}`")))
-    };
-    let (bos, eos) = (id("<s>")?, id("</s>")?);
-    tokenizer
-        .with_pre_tokenizer(Some(ByteLevel::new(false, true, true)))
-        .with_decoder(Some(ByteLevel::default()))
-        .with_post_processor(Some(
-            RobertaProcessing::new(("</s>".into(), eos), ("<s>".into(), bos))
-                .trim_offsets(true)
-                .add_prefix_space(false),
-        ));
-    let specials: Vec<AddedToken> = ["<s>", "<pad>", "</s>", "<unk>"]
-        .into_iter()
-        .map(|token| AddedToken::from(token, true))
-        .chain(std::iter::once(
-            AddedToken::from("<mask>", true).lstrip(true),
-        ))
-        .collect();
-    tokenizer
-        .add_special_tokens(specials)
-        .map_err(|e| bad(e.to_string()))?;
-    Ok(tokenizer)
 }

@@ -17,15 +17,23 @@ use crate::InferError;
 /// `config.json` of a BERT checkpoint (fields precis uses).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Config {
+    /// Rows of the token embedding table.
     pub vocab_size: usize,
+    /// Width of embeddings and hidden states.
     pub hidden_size: usize,
+    /// Encoder layers.
     pub num_hidden_layers: usize,
+    /// Attention heads per layer.
     pub num_attention_heads: usize,
+    /// Inner width of the feed-forward blocks.
     pub intermediate_size: usize,
     /// Only `"gelu"` (the exact, erf-based GELU) is supported.
     pub hidden_act: String,
+    /// Longest input the position table covers.
     pub max_position_embeddings: usize,
+    /// Rows of the token-type (segment) embedding table.
     pub type_vocab_size: usize,
+    /// The layer norms' epsilon.
     pub layer_norm_eps: f64,
 }
 
@@ -212,6 +220,7 @@ impl BertModel {
         super::from_mmaped_safetensors(&[weights], |vb| Self::load(vb, config, precision))
     }
 
+    /// The config it was built from.
     pub fn config(&self) -> &Config {
         &self.config
     }

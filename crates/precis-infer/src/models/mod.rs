@@ -227,11 +227,14 @@ fn unwrap_candle(mut e: &candle_core::Error) -> &candle_core::Error {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum TokenIds {
+    /// `"eos_token_id": 1`
     One(u32),
+    /// `"eos_token_id": [1, 2]`
     Many(Vec<u32>),
 }
 
 impl TokenIds {
+    /// The ids as a list, whichever way the config wrote them.
     pub fn to_vec(&self) -> Vec<u32> {
         match self {
             Self::One(id) => vec![*id],
@@ -244,21 +247,27 @@ impl TokenIds {
 /// hold one type whatever the checkpoint is.
 #[derive(Debug, Clone)]
 pub enum AnySeq2Seq {
+    /// T5, flan-T5.
     T5(t5::T5),
+    /// BART, distilBART and Marian (opus-mt).
     Bart(bart::Bart),
 }
 
 /// Decoder state of [`AnySeq2Seq`].
 #[derive(Debug)]
 pub enum AnyState {
+    /// Of [`AnySeq2Seq::T5`].
     T5(t5::T5State),
+    /// Of [`AnySeq2Seq::Bart`].
     Bart(bart::BartState),
 }
 
 /// The config.json of a model of any supported family.
 #[derive(Debug, Clone)]
 pub enum AnyConfig {
+    /// `model_type: "t5"`.
     T5(t5::Config),
+    /// `model_type: "bart"` or `"marian"`.
     Bart(bart::Config),
 }
 
@@ -279,6 +288,7 @@ impl AnyConfig {
         }
     }
 
+    /// The ids generation starts, pads and stops with, as the config sets them.
     pub fn special_tokens(&self) -> crate::generate::SpecialTokens {
         match self {
             Self::T5(config) => config.special_tokens(),

@@ -21,18 +21,28 @@ use crate::InferError;
 /// `config.json` of a T5 checkpoint (fields precis uses).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Config {
+    /// Rows of the embedding table.
     pub vocab_size: usize,
+    /// Width of embeddings and hidden states.
     pub d_model: usize,
+    /// Width of each attention head.
     pub d_kv: usize,
+    /// Inner width of the feed-forward blocks.
     pub d_ff: usize,
+    /// Encoder layers (and decoder layers unless `num_decoder_layers` says).
     pub num_layers: usize,
+    /// Decoder layers, when they differ from the encoder's.
     #[serde(default)]
     pub num_decoder_layers: Option<usize>,
+    /// Attention heads per layer.
     pub num_heads: usize,
+    /// Relative-position buckets (32).
     #[serde(default = "default_num_buckets")]
     pub relative_attention_num_buckets: usize,
+    /// Distance beyond which relative positions share a bucket (128).
     #[serde(default = "default_max_distance")]
     pub relative_attention_max_distance: usize,
+    /// The RMS layer norms' epsilon.
     #[serde(default = "default_eps")]
     pub layer_norm_epsilon: f64,
     /// `"relu"` (v1.0), `"gated-gelu"` (v1.1, flan) or `[gated-]ACT`.
@@ -45,10 +55,13 @@ pub struct Config {
     /// Written by transformers ≥ 5 instead of relying on `tie_word_embeddings`.
     #[serde(default)]
     pub scale_decoder_outputs: Option<bool>,
+    /// Padding id; the family's usual one when absent.
     #[serde(default)]
     pub pad_token_id: Option<u32>,
+    /// Id(s) that end a sequence; the family's usual one when absent.
     #[serde(default)]
     pub eos_token_id: Option<TokenIds>,
+    /// Id the decoder starts from; the family's usual one when absent.
     #[serde(default)]
     pub decoder_start_token_id: Option<u32>,
     /// Input length the model was trained on (t5: 512). T5's relative
@@ -113,6 +126,8 @@ impl Config {
         Ok((Activation::from_name(name)?, gated))
     }
 
+    /// The ids generation starts, pads and stops with; unset, T5's own
+    /// (pad 0, eos 1, decoder start = pad).
     pub fn special_tokens(&self) -> SpecialTokens {
         let pad = self.pad_token_id.unwrap_or(0);
         SpecialTokens {
@@ -621,10 +636,12 @@ impl T5 {
         super::from_mmaped_safetensors(weights, |vb| Self::load(vb, config, precision))
     }
 
+    /// The config it was built from.
     pub fn config(&self) -> &Config {
         &self.config
     }
 
+    /// The device its weights are on.
     pub fn device(&self) -> &Device {
         &self.device
     }

@@ -4,7 +4,7 @@
 //! odd whitespace, a `>>lang<<` prefix; and on FLORES sentences when
 //! ../shared has them.
 
-use precis_infer::models::marian::MarianTokenizer;
+use precis_infer::tokenize::MarianTokenizer;
 
 use crate::support::{
     assert_tokenizes_like_transformers, expected, fixture_dir, fixture_files, shared,

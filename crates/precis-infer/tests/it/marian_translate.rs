@@ -5,7 +5,7 @@
 //! decode) gives what `MarianMTModel.generate` gave.
 
 use precis_infer::generate::GenerationOverrides;
-use precis_infer::models::marian::MarianTokenizer;
+use precis_infer::tokenize::MarianTokenizer;
 use precis_infer::{Family, ModelInfo, OpusMtOptions, OpusMtTranslator, Segmentation, Translate};
 
 use crate::support::{expected, fixture_copy, fixture_dir, Translation};

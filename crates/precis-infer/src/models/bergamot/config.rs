@@ -20,10 +20,15 @@ pub fn scalars(yaml: &str) -> HashMap<&str, &str> {
 /// encoder and a decoder whose self-attention is an SSRU.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BergamotConfig {
+    /// Width of embeddings and hidden states.
     pub dim: usize,
+    /// Attention heads.
     pub heads: usize,
+    /// Inner width of the feed-forward blocks.
     pub ffn_dim: usize,
+    /// Encoder layers.
     pub encoder_layers: usize,
+    /// Decoder layers.
     pub decoder_layers: usize,
 }
 

@@ -22,6 +22,7 @@ const HEADER_BYTES: usize = 32;
 pub enum ItemType {
     /// Raw bytes; Marian stores the embedded `special:model.yml` this way.
     Int8,
+    /// Little-endian f32 values.
     Float32,
     /// intgemm 8-bit weights: the int8 matrix (transposed: one row per output
     /// column) followed by its f32 quantization multiplier.
@@ -52,13 +53,17 @@ impl ItemType {
 /// One named tensor of the file.
 #[derive(Debug, Clone)]
 pub struct Item {
+    /// Marian's parameter name (`encoder_l1_self_Wq`, …).
     pub name: String,
+    /// How its data is stored.
     pub item_type: ItemType,
+    /// Its dimensions, outermost first.
     pub shape: Vec<usize>,
     data: Range<usize>,
 }
 
 impl Item {
+    /// How many values the shape holds.
     pub fn elements(&self) -> usize {
         self.shape.iter().product()
     }
@@ -143,10 +148,12 @@ impl MarianFile {
         })
     }
 
+    /// Every item, in file order.
     pub fn items(&self) -> &[Item] {
         &self.items
     }
 
+    /// The item called `name`, if the file has one.
     pub fn get(&self, name: &str) -> Option<&Item> {
         self.by_name.get(name).and_then(|&i| self.items.get(i))
     }

@@ -11,7 +11,8 @@ mod marian_bin;
 mod model;
 mod shortlist;
 
-pub use config::{scalars, BergamotConfig};
+pub(crate) use config::scalars;
+pub use config::BergamotConfig;
 pub use marian_bin::{Item, ItemType, MarianFile};
-pub use model::{BatchModel, BergamotNet, DecoderState, EOS};
-pub use shortlist::Shortlist;
+pub(crate) use model::{BergamotNet, EOS};
+pub(crate) use shortlist::Shortlist;

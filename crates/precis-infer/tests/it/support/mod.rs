@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
 use precis_infer::generate::{GenerationConfig, GenerationOverrides, Seq2SeqModel};
-use precis_infer::models::marian::MarianTokenizer;
+use precis_infer::tokenize::MarianTokenizer;
 use precis_infer::models::{AnyConfig, AnySeq2Seq};
 use precis_infer::quantize::Precision;
 use precis_infer::tokenize::TextTokenizer;

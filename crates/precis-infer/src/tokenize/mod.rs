@@ -1,8 +1,16 @@
-//! Text ↔ token ids with a model's `tokenizer.json`, as transformers' fast
-//! tokenizers do it: special tokens added on encode (T5's `</s>`), batches
-//! right-padded with an attention mask, special tokens skipped on decode and
-//! `clean_up_tokenization_spaces` applied when `tokenizer_config.json` asks.
+//! Text ↔ token ids. [`TextTokenizer`] reads a model's `tokenizer.json` and
+//! works as transformers' fast tokenizers do: special tokens added on encode
+//! (T5's `</s>`), batches right-padded with an attention mask, special
+//! tokens skipped on decode and `clean_up_tokenization_spaces` applied when
+//! `tokenizer_config.json` asks. Older BART folders without a
+//! `tokenizer.json` get their byte-level BPE built from `vocab.json` +
+//! `merges.txt`. opus-mt folders have no `tokenizer.json` either:
+//! [`MarianTokenizer`] segments with their SentencePiece model instead.
 //! Never truncates: callers decide what to do with long inputs.
+
+mod bpe;
+mod marian;
+mod spm;
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +18,8 @@ use candle_core::{Device, Tensor};
 use serde::Deserialize;
 use serde_json::Value;
 use tokenizers::Tokenizer;
+
+pub use marian::MarianTokenizer;
 
 use crate::InferError;
 
@@ -67,7 +77,7 @@ impl TextTokenizer {
                     detail: format!("{e}; download the model's tokenizer.json again"),
                 })?
         } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
-            crate::models::bart::byte_level_bpe(dir)?
+            bpe::byte_level_bpe(dir)?
         } else {
             return Err(InferError::MissingFile {
                 path: dir.to_path_buf(),
