@@ -16,7 +16,8 @@ use candle_nn::{Activation, Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 
 use crate::generate::model::{Seq2SeqModel, SpecialTokens};
-use crate::models::{attention, marian, TokenIds};
+use crate::models::attention::attend;
+use crate::models::{marian, TokenIds};
 use crate::quantize::{Dense, Linear, Precision};
 use crate::InferError;
 
@@ -195,7 +196,7 @@ impl Attention {
         let queries = self.split_heads(&self.q_proj.forward(xs)?)?;
         let scale = (self.head_dim as f64).powf(-0.5);
         self.out_proj
-            .forward(&attention(&queries, keys, values, Some(scale), bias)?)
+            .forward(&attend(&queries, keys, values, Some(scale), bias)?)
     }
 }
 
