@@ -87,12 +87,13 @@ impl Linear {
     }
 }
 
-/// A linear layer with bias (`weight` and `bias` under one path, as BART's
-/// and BERT's checkpoints store them); the weight may be quantized.
+/// A linear layer with a bias (`weight` and `bias` under one path, as BART's
+/// and BERT's checkpoints store them), or without one; the weight may be
+/// quantized.
 #[derive(Debug, Clone)]
 pub(crate) struct Dense {
     weight: Linear,
-    bias: Tensor,
+    bias: Option<Tensor>,
 }
 
 impl Dense {
@@ -105,14 +106,26 @@ impl Dense {
     ) -> Result<Self> {
         Ok(Self {
             weight: Linear::load(in_dim, out_dim, vb.clone(), precision)?,
-            bias: vb.get(out_dim, "bias")?,
+            bias: Some(vb.get(out_dim, "bias")?),
+        })
+    }
+
+    /// Wraps a `[out, in]` weight matrix and its `[out]` bias, if any.
+    pub fn new(weight: Tensor, bias: Option<Tensor>, precision: Precision) -> Result<Self> {
+        Ok(Self {
+            weight: Linear::new(weight, precision)?,
+            bias,
         })
     }
 }
 
 impl Module for Dense {
     fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        self.weight.forward(xs)?.broadcast_add(&self.bias)
+        let ys = self.weight.forward(xs)?;
+        match &self.bias {
+            Some(bias) => ys.broadcast_add(bias),
+            None => Ok(ys),
+        }
     }
 }
 

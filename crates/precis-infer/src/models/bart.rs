@@ -4,10 +4,9 @@
 //! Marian is BART with sinusoidal positions and without the embedding layer
 //! norm, so both run on this one transformer; [`super::marian`] holds what
 //! is Marian's own. Modules mirror the checkpoint's tensor paths
-//! (`model.encoder.layers.0.self_attn.q_proj.weight`, …). Like the T5 model
-//! this one masks padding, caches self-attention keys/values, computes
-//! cross-attention keys/values once per input and lets beam search reorder
-//! its cache: it is written to the [`Seq2SeqModel`] trait.
+//! (`model.encoder.layers.0.self_attn.q_proj.weight`, …). It masks padding
+//! and is written to the [`Seq2SeqModel`] trait, with the attention and
+//! decoder caches it shares with T5 (`attention.rs`).
 
 use std::path::Path;
 
@@ -16,7 +15,8 @@ use candle_nn::{Activation, Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 
 use crate::generate::model::{Seq2SeqModel, SpecialTokens};
-use crate::models::{attention, marian, TokenIds};
+use crate::models::attention::{mask_bias, Attention, AttentionShape, DecoderState};
+use crate::models::{marian, TokenIds};
 use crate::quantize::{Dense, Linear, Precision};
 use crate::InferError;
 
@@ -131,83 +131,30 @@ impl Config {
         }
     }
 
+    /// The attention of the encoder's or decoder's layers.
+    fn attention_shape(&self, decoder: bool) -> AttentionShape {
+        let heads = if decoder {
+            self.decoder_attention_heads
+        } else {
+            self.encoder_attention_heads
+        };
+        let head_dim = self.d_model / heads;
+        AttentionShape {
+            d_model: self.d_model,
+            heads,
+            head_dim,
+            scale: Some((head_dim as f64).powf(-0.5)),
+            names: ["q_proj", "k_proj", "v_proj", "out_proj"],
+            biased: true,
+        }
+    }
+
     fn embed_scale(&self) -> f64 {
         if self.scale_embedding {
             (self.d_model as f64).sqrt()
         } else {
             1.0
         }
-    }
-}
-
-/// `1 - mask` times the most negative f32, shaped `[batch, 1, 1, len]`, to
-/// add to attention scores: padded keys get zero weight.
-fn mask_bias(attention_mask: &Tensor) -> candle_core::Result<Tensor> {
-    attention_mask
-        .to_dtype(DType::F32)?
-        .affine(-1.0, 1.0)?
-        .affine(f32::MIN as f64, 0.0)?
-        .unsqueeze(1)?
-        .unsqueeze(1)
-}
-
-/// `self_attn` or `encoder_attn`.
-#[derive(Debug, Clone)]
-struct Attention {
-    q_proj: Dense,
-    k_proj: Dense,
-    v_proj: Dense,
-    out_proj: Dense,
-    heads: usize,
-    head_dim: usize,
-}
-
-impl Attention {
-    fn load(
-        vb: VarBuilder,
-        d_model: usize,
-        heads: usize,
-        precision: Precision,
-    ) -> candle_core::Result<Self> {
-        let dense = |name: &str| Dense::load(d_model, d_model, vb.pp(name), precision);
-        Ok(Self {
-            q_proj: dense("q_proj")?,
-            k_proj: dense("k_proj")?,
-            v_proj: dense("v_proj")?,
-            out_proj: dense("out_proj")?,
-            heads,
-            head_dim: d_model / heads,
-        })
-    }
-
-    /// `[batch, len, d_model]` → `[batch, heads, len, head_dim]`.
-    fn split_heads(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
-        let (batch, len, _) = xs.dims3()?;
-        xs.reshape((batch, len, self.heads, self.head_dim))?
-            .transpose(1, 2)?
-            .contiguous()
-    }
-
-    fn keys_values(&self, xs: &Tensor) -> candle_core::Result<(Tensor, Tensor)> {
-        Ok((
-            self.split_heads(&self.k_proj.forward(xs)?)?,
-            self.split_heads(&self.v_proj.forward(xs)?)?,
-        ))
-    }
-
-    /// Scaled dot-product attention of `xs` over `keys`/`values`; `bias`
-    /// (broadcast to `[batch, heads, queries, keys]`) masks padding.
-    fn attend(
-        &self,
-        xs: &Tensor,
-        keys: &Tensor,
-        values: &Tensor,
-        bias: Option<&Tensor>,
-    ) -> candle_core::Result<Tensor> {
-        let queries = self.split_heads(&self.q_proj.forward(xs)?)?;
-        let scale = (self.head_dim as f64).powf(-0.5);
-        self.out_proj
-            .forward(&attention(&queries, keys, values, Some(scale), bias)?)
     }
 }
 
@@ -236,22 +183,23 @@ impl Layer {
         decoder: bool,
         precision: Precision,
     ) -> candle_core::Result<Self> {
-        let (heads, ffn) = if decoder {
-            (cfg.decoder_attention_heads, cfg.decoder_ffn_dim)
+        let ffn = if decoder {
+            cfg.decoder_ffn_dim
         } else {
-            (cfg.encoder_attention_heads, cfg.encoder_ffn_dim)
+            cfg.encoder_ffn_dim
         };
         let d = cfg.d_model;
+        let shape = cfg.attention_shape(decoder);
         let encoder_attn = if decoder {
             Some((
-                Attention::load(vb.pp("encoder_attn"), d, heads, precision)?,
+                Attention::load(vb.pp("encoder_attn"), &shape, true, precision)?,
                 layer_norm(d, vb.pp("encoder_attn_layer_norm"))?,
             ))
         } else {
             None
         };
         Ok(Self {
-            self_attn: Attention::load(vb.pp("self_attn"), d, heads, precision)?,
+            self_attn: Attention::load(vb.pp("self_attn"), &shape, false, precision)?,
             self_attn_layer_norm: layer_norm(d, vb.pp("self_attn_layer_norm"))?,
             encoder_attn,
             fc1: Dense::load(d, ffn, vb.pp("fc1"), precision)?,
@@ -391,24 +339,9 @@ impl Stack {
     }
 }
 
-/// Self-attention cache and cross-attention keys/values of one decoder layer.
-#[derive(Debug, Clone)]
-struct LayerCache {
-    keys: Option<Tensor>,
-    values: Option<Tensor>,
-    cross_keys: Tensor,
-    cross_values: Tensor,
-}
-
 /// Decoder state of [`Bart`]: see [`Seq2SeqModel::State`].
-#[derive(Debug, Clone)]
-pub struct BartState {
-    layers: Vec<LayerCache>,
-    /// Encoder padding mask as an additive bias, `[rows, 1, 1, src_len]`.
-    cross_bias: Tensor,
-    /// Tokens fed so far (the next token's position).
-    position: usize,
-}
+#[derive(Debug)]
+pub struct BartState(DecoderState);
 
 /// A BART, distilBART or Marian encoder-decoder with its LM head.
 #[derive(Debug, Clone)]
@@ -495,8 +428,7 @@ impl Seq2SeqModel for Bart {
         let bias = mask_bias(attention_mask)?;
         for layer in &self.encoder.layers {
             xs = layer.residual(&xs, &layer.self_attn_layer_norm, |xs| {
-                let (keys, values) = layer.self_attn.keys_values(xs)?;
-                layer.self_attn.attend(xs, &keys, &values, Some(&bias))
+                layer.self_attn.forward(xs, Some(&bias))
             })?;
             xs = layer.feed_forward(&xs)?;
         }
@@ -508,7 +440,7 @@ impl Seq2SeqModel for Bart {
         encoder_out: &Tensor,
         attention_mask: &Tensor,
     ) -> Result<BartState, InferError> {
-        let layers =
+        let cross =
             self.decoder
                 .layers
                 .iter()
@@ -516,53 +448,26 @@ impl Seq2SeqModel for Bart {
                     let (attention, _) = layer.encoder_attn.as_ref().ok_or_else(|| {
                         candle_core::Error::msg("decoder layer without encoder_attn")
                     })?;
-                    let (cross_keys, cross_values) = attention.keys_values(encoder_out)?;
-                    Ok(LayerCache {
-                        keys: None,
-                        values: None,
-                        cross_keys,
-                        cross_values,
-                    })
+                    attention.cross_keys_values(encoder_out)
                 })
                 .collect::<candle_core::Result<Vec<_>>>()?;
-        Ok(BartState {
-            layers,
-            cross_bias: mask_bias(attention_mask)?,
-            position: 0,
-        })
+        Ok(BartState(DecoderState::new(cross, attention_mask)?))
     }
 
     fn step(&self, state: &mut BartState, tokens: &Tensor) -> Result<Tensor, InferError> {
-        let mut xs = self.decoder.embed(&tokens.unsqueeze(1)?, state.position)?;
-        for (layer, cache) in self.decoder.layers.iter().zip(state.layers.iter_mut()) {
+        let mut xs = self
+            .decoder
+            .embed(&tokens.unsqueeze(1)?, state.0.position())?;
+        for (layer, (cache, cross)) in self.decoder.layers.iter().zip(state.0.step_layers()) {
+            // One query at the newest position: it may see every key.
             xs = layer.residual(&xs, &layer.self_attn_layer_norm, |xs| {
-                let (keys, values) = layer.self_attn.keys_values(xs)?;
-                let (keys, values) = match (&cache.keys, &cache.values) {
-                    (Some(old_keys), Some(old_values)) => (
-                        Tensor::cat(&[old_keys, &keys], 2)?,
-                        Tensor::cat(&[old_values, &values], 2)?,
-                    ),
-                    _ => (keys, values),
-                };
-                // One query at the newest position: it may see every key.
-                let out = layer.self_attn.attend(xs, &keys, &values, None)?;
-                cache.keys = Some(keys);
-                cache.values = Some(values);
-                Ok(out)
+                layer.self_attn.forward_step(xs, cache, None)
             })?;
             if let Some((attention, norm)) = &layer.encoder_attn {
-                xs = layer.residual(&xs, norm, |xs| {
-                    attention.attend(
-                        xs,
-                        &cache.cross_keys,
-                        &cache.cross_values,
-                        Some(&state.cross_bias),
-                    )
-                })?;
+                xs = layer.residual(&xs, norm, |xs| attention.forward_cross(xs, &cross))?;
             }
             xs = layer.feed_forward(&xs)?;
         }
-        state.position += 1;
         let xs = self.decoder.finish(xs)?;
         let logits = self
             .lm_head
@@ -573,14 +478,6 @@ impl Seq2SeqModel for Bart {
     }
 
     fn select_rows(&self, state: &mut BartState, rows: &Tensor) -> Result<(), InferError> {
-        let pick = |t: &Tensor| t.index_select(rows, 0);
-        for cache in &mut state.layers {
-            cache.keys = cache.keys.as_ref().map(pick).transpose()?;
-            cache.values = cache.values.as_ref().map(pick).transpose()?;
-            cache.cross_keys = pick(&cache.cross_keys)?;
-            cache.cross_values = pick(&cache.cross_values)?;
-        }
-        state.cross_bias = pick(&state.cross_bias)?;
-        Ok(())
+        state.0.select_rows(rows)
     }
 }

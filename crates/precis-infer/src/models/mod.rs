@@ -1,6 +1,7 @@
 //! Model families, one file each, with modules named after the tensor paths
 //! of their Hugging Face checkpoints so weights load by path.
 
+mod attention;
 pub mod bart;
 pub mod bergamot;
 pub mod bert;
@@ -138,61 +139,6 @@ impl SimpleBackend for ReleasingMmap<'_> {
     fn contains_tensor(&self, name: &str) -> bool {
         self.routing.contains_key(name)
     }
-}
-
-/// Scores of at most this many bytes are computed for a whole batch at
-/// once; larger ones one input at a time. glibc serves allocations above
-/// 32 MiB with fresh `mmap`s, so an encoder's `[8, 8, 512, 512]` scores
-/// (64 MiB) were page-faulted and zeroed anew in every layer: a fifth of a
-/// batch-8 encoder's time.
-const BATCH_SCORES_BYTES: usize = 16 << 20;
-
-/// `softmax(scale · q·Kᵀ + bias) · V` of `queries` `[batch, heads, rows, d]`
-/// over `keys`/`values` `[batch, heads, keys, d]`, `bias` broadcast to
-/// `[batch, heads, rows, keys]`; returned with the heads merged, `[batch,
-/// rows, heads · d]`, ready for the output projection.
-pub(crate) fn attention(
-    queries: &Tensor,
-    keys: &Tensor,
-    values: &Tensor,
-    scale: Option<f64>,
-    bias: Option<&Tensor>,
-) -> candle_core::Result<Tensor> {
-    let (batch, heads, rows, d) = queries.dims4()?;
-    let scores_bytes = batch * heads * rows * keys.dim(2)? * std::mem::size_of::<f32>();
-    if batch > 1 && scores_bytes > BATCH_SCORES_BYTES {
-        let input = |tensor: &Tensor, b: usize| -> candle_core::Result<Tensor> {
-            if tensor.dim(0)? == batch {
-                tensor.narrow(0, b, 1)
-            } else {
-                Ok(tensor.clone())
-            }
-        };
-        let outputs = (0..batch)
-            .map(|b| {
-                let bias = bias.map(|bias| input(bias, b)).transpose()?;
-                attention(
-                    &queries.narrow(0, b, 1)?,
-                    &input(keys, b)?,
-                    &input(values, b)?,
-                    scale,
-                    bias.as_ref(),
-                )
-            })
-            .collect::<candle_core::Result<Vec<_>>>()?;
-        return Tensor::cat(&outputs, 0);
-    }
-    let mut scores = queries.matmul(&keys.t()?)?;
-    if let Some(scale) = scale {
-        scores = scores.affine(scale, 0.0)?;
-    }
-    if let Some(bias) = bias {
-        scores = scores.broadcast_add(bias)?;
-    }
-    candle_nn::ops::softmax_last_dim(&scores)?
-        .matmul(values)?
-        .transpose(1, 2)?
-        .reshape((batch, rows, heads * d))
 }
 
 /// A model's `config.json` as `T`; a field of the wrong type or a missing
@@ -396,119 +342,6 @@ fn mismatched_state() -> crate::InferError {
     )
 }
 
-/// Self-attention keys and values of the tokens decoded so far, each
-/// `[rows, heads, len, d_kv]`, in buffers with spare positions: a decoder
-/// step writes its token's keys and values in place, where `Tensor::cat`
-/// would copy the whole cache every step. Capacity doubles when it runs
-/// out, so the copies add up to at most twice the final cache. Not `Clone`:
-/// a clone would share the buffers that steps write in place.
-#[derive(Debug, Default)]
-pub(crate) struct KvCache {
-    /// `[rows, heads, capacity, d_kv]` each; `None` before the first step.
-    buffers: Option<(Tensor, Tensor)>,
-    len: usize,
-}
-
-/// Positions a cache starts with: enough for short outputs without a copy.
-const KV_CACHE_START: usize = 64;
-
-impl KvCache {
-    /// Appends `keys`/`values` of `[rows, heads, new, d_kv]` and returns views
-    /// of every position so far, `[rows, heads, len, d_kv]` (strided over the
-    /// buffers; candle's matmul reads them without a copy).
-    pub(crate) fn append(
-        &mut self,
-        keys: &Tensor,
-        values: &Tensor,
-    ) -> candle_core::Result<(Tensor, Tensor)> {
-        let (rows, heads, new, d_kv) = keys.dims4()?;
-        let needed = self.len + new;
-        let grow = match &self.buffers {
-            Some((buffer, _)) => buffer.dim(2)? < needed,
-            None => true,
-        };
-        if grow {
-            let capacity = needed.max(2 * self.len).max(KV_CACHE_START);
-            let len = self.len;
-            let extend = |old: Option<&Tensor>, like: &Tensor| -> candle_core::Result<Tensor> {
-                let spare = Tensor::zeros(
-                    (rows, heads, capacity - len, d_kv),
-                    like.dtype(),
-                    like.device(),
-                )?;
-                match old {
-                    Some(old) => Tensor::cat(&[&old.narrow(2, 0, len)?, &spare], 2),
-                    None => Ok(spare),
-                }
-            };
-            let old = self.buffers.as_ref();
-            self.buffers = Some((
-                extend(old.map(|(k, _)| k), keys)?,
-                extend(old.map(|(_, v)| v), values)?,
-            ));
-        }
-        let (key_buffer, value_buffer) = self
-            .buffers
-            .as_ref()
-            .ok_or_else(|| candle_core::Error::msg("KV cache buffers missing after growth"))?;
-        key_buffer.slice_set(&keys.contiguous()?, 2, self.len)?;
-        value_buffer.slice_set(&values.contiguous()?, 2, self.len)?;
-        self.len = needed;
-        Ok((
-            key_buffer.narrow(2, 0, self.len)?,
-            value_buffer.narrow(2, 0, self.len)?,
-        ))
-    }
-
-    /// Row `i` becomes row `rows[i]` (beam reorders, finished rows dropped).
-    pub(crate) fn select_rows(&mut self, rows: &Tensor) -> candle_core::Result<()> {
-        if let Some((keys, values)) = &self.buffers {
-            self.buffers = Some((keys.index_select(rows, 0)?, values.index_select(rows, 0)?));
-        }
-        Ok(())
-    }
-}
-
-/// The encoder rows that a decoder state's rows attend to, grouped for
-/// cross-attention. Beam search keeps each input's beams in one run of
-/// equal length; then cross-attention runs once per input with the run's
-/// rows as queries, so the encoder keys and values are stored and read once
-/// per input instead of once per beam. Rows in any other order fall back
-/// to runs of one row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SourceRuns {
-    /// The encoder row of each run, in row order.
-    pub(crate) sources: Vec<u32>,
-    /// Rows per run.
-    pub(crate) run: usize,
-}
-
-impl SourceRuns {
-    /// Groups `row_sources` (the encoder row of every state row).
-    pub(crate) fn of(row_sources: &[u32]) -> Self {
-        let run = row_sources
-            .iter()
-            .take_while(|&&source| Some(&source) == row_sources.first())
-            .count()
-            .max(1);
-        let grouped = row_sources.len().is_multiple_of(run)
-            && row_sources
-                .chunks(run)
-                .all(|chunk| chunk.iter().all(|source| Some(source) == chunk.first()));
-        if grouped {
-            Self {
-                sources: row_sources.iter().step_by(run).copied().collect(),
-                run,
-            }
-        } else {
-            Self {
-                sources: row_sources.to_vec(),
-                run: 1,
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -518,89 +351,6 @@ mod tests {
         (0..n)
             .map(|i| (i as f32 * 0.37 + seed as f32).sin())
             .collect()
-    }
-
-    /// `[rows, heads, len, d_kv]` with values that name their position.
-    fn numbered(rows: usize, len: usize, first: usize) -> Tensor {
-        let values: Vec<f32> = (0..rows * 2 * len * 3)
-            .map(|i| (first * 1000 + i) as f32)
-            .collect();
-        Tensor::from_vec(values, (rows, 2, len, 3), &Device::Cpu).unwrap()
-    }
-
-    /// Appending one position at a time past the growth points gives what
-    /// concatenating everything gives, and reorders move whole rows.
-    #[test]
-    fn kv_cache_equals_concatenation_across_growth_and_reorders() {
-        let mut cache = KvCache::default();
-        let mut expected: Option<Tensor> = None;
-        for step in 0..(2 * KV_CACHE_START + 5) {
-            let new = numbered(3, 1, step);
-            let (keys, values) = cache.append(&new, &(&new * 2.0).unwrap()).unwrap();
-            let all = match &expected {
-                Some(old) => Tensor::cat(&[old, &new], 2).unwrap(),
-                None => new,
-            };
-            assert_eq!(
-                keys.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
-                all.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
-                "keys after step {step}"
-            );
-            assert_eq!(
-                values.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
-                (&all * 2.0)
-                    .unwrap()
-                    .flatten_all()
-                    .unwrap()
-                    .to_vec1::<f32>()
-                    .unwrap(),
-            );
-            expected = Some(all);
-            if step == KV_CACHE_START + 1 {
-                let rows = Tensor::new(&[2u32, 0, 0], &Device::Cpu).unwrap();
-                cache.select_rows(&rows).unwrap();
-                expected = expected.map(|t| t.index_select(&rows, 0).unwrap());
-            }
-        }
-    }
-
-    /// Past `BATCH_SCORES_BYTES` attention runs one input at a time; each
-    /// input's result must be exactly the whole batch's, per-input bias included.
-    #[test]
-    fn attention_one_input_at_a_time_equals_the_whole_batch() {
-        let (batch, heads, rows, keys, d) = (2, 8, 512, 640, 16);
-        assert!(batch * heads * rows * keys * 4 > BATCH_SCORES_BYTES);
-        let tensor = |shape: &[usize], seed| {
-            let n = shape.iter().product();
-            Tensor::from_vec(values(n, seed), shape, &Device::Cpu).unwrap()
-        };
-        let queries = tensor(&[batch, heads, rows, d], 1);
-        let (k, v) = (
-            tensor(&[batch, heads, keys, d], 2),
-            tensor(&[batch, heads, keys, d], 3),
-        );
-        let bias = tensor(&[batch, 1, 1, keys], 4);
-        let split = attention(&queries, &k, &v, Some(0.25), Some(&bias)).unwrap();
-        let scores = queries
-            .matmul(&k.t().unwrap())
-            .unwrap()
-            .affine(0.25, 0.0)
-            .unwrap()
-            .broadcast_add(&bias)
-            .unwrap();
-        let whole = candle_nn::ops::softmax_last_dim(&scores)
-            .unwrap()
-            .matmul(&v)
-            .unwrap()
-            .transpose(1, 2)
-            .unwrap()
-            .reshape((batch, rows, heads * d))
-            .unwrap();
-        assert_eq!(split.dims(), whole.dims());
-        assert_eq!(
-            split.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
-            whole.flatten_all().unwrap().to_vec1::<f32>().unwrap()
-        );
     }
 
     /// Loading releases each tensor's mapped pages; reading a tensor again
@@ -624,20 +374,5 @@ mod tests {
                 expected
             );
         }
-    }
-
-    #[test]
-    fn source_runs_group_equal_runs_and_fall_back_to_single_rows() {
-        let runs = |sources: &[u32]| {
-            let runs = SourceRuns::of(sources);
-            (runs.sources, runs.run)
-        };
-        assert_eq!(runs(&[0, 1, 2]), (vec![0, 1, 2], 1));
-        assert_eq!(runs(&[0, 0, 0, 0, 1, 1, 1, 1]), (vec![0, 1], 4));
-        assert_eq!(runs(&[3, 3, 1, 1]), (vec![3, 1], 2));
-        assert_eq!(runs(&[0, 0, 1, 1, 1, 1]), (vec![0, 1, 1], 2));
-        assert_eq!(runs(&[0, 0, 1]), (vec![0, 0, 1], 1));
-        assert_eq!(runs(&[0, 1, 1, 0]), (vec![0, 1, 1, 0], 1));
-        assert_eq!(runs(&[]), (vec![], 1));
     }
 }

@@ -3,18 +3,20 @@
 //! Modules mirror the checkpoint's tensor paths (`encoder.block.0.layer.0.
 //! SelfAttention.q.weight`, …), so weights load by VarBuilder path. Unlike
 //! candle-transformers' T5 this one masks padding (batches of unequal
-//! inputs), caches self-attention keys/values, computes cross-attention
-//! keys/values once per input and lets beam search reorder its cache: it is
-//! written to the [`Seq2SeqModel`] trait.
+//! inputs) and is written to the [`Seq2SeqModel`] trait, with the attention
+//! and decoder caches it shares with BART and Marian (`attention.rs`):
+//! self-attention keys/values appended in place, cross-attention
+//! keys/values computed once per input, both reordered for beam search.
 
 use std::path::Path;
 
-use candle_core::{DType, Device, Module, Tensor};
+use candle_core::{Device, Module, Tensor};
 use candle_nn::{Embedding, RmsNorm, VarBuilder};
 use serde::Deserialize;
 
 use crate::generate::model::{Seq2SeqModel, SpecialTokens};
-use crate::models::{attention, KvCache, SourceRuns, TokenIds};
+use crate::models::attention::{mask_bias, Attention, AttentionShape, DecoderState};
+use crate::models::TokenIds;
 use crate::quantize::{Linear, Precision};
 use crate::InferError;
 
@@ -142,6 +144,17 @@ impl Config {
         self.scale_decoder_outputs
             .unwrap_or(self.tie_word_embeddings)
     }
+
+    fn attention_shape(&self) -> AttentionShape {
+        AttentionShape {
+            d_model: self.d_model,
+            heads: self.num_heads,
+            head_dim: self.d_kv,
+            scale: None,
+            names: ["q", "k", "v", "o"],
+            biased: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -210,184 +223,6 @@ fn relative_position_bucket(
     bucket as u32
 }
 
-/// `1 - mask` times the most negative f32, shaped `[batch, 1, 1, len]`, to
-/// add to attention scores: padded keys get zero weight.
-fn mask_bias(attention_mask: &Tensor) -> candle_core::Result<Tensor> {
-    attention_mask
-        .to_dtype(DType::F32)?
-        .affine(-1.0, 1.0)?
-        .affine(f32::MIN as f64, 0.0)?
-        .unsqueeze(1)?
-        .unsqueeze(1)
-}
-
-/// Loads the `[inner, d_model]` weights `names` under `vb` stacked into one
-/// matrix, so projections of the same input take one matmul.
-fn stacked(
-    vb: &VarBuilder,
-    names: &[&str],
-    cfg: &Config,
-    precision: Precision,
-) -> candle_core::Result<Linear> {
-    let inner = cfg.num_heads * cfg.d_kv;
-    let weights = names
-        .iter()
-        .map(|name| vb.get((inner, cfg.d_model), &format!("{name}.weight")))
-        .collect::<candle_core::Result<Vec<_>>>()?;
-    Linear::new(Tensor::cat(&weights, 0)?, precision)
-}
-
-#[derive(Debug, Clone)]
-struct Attention {
-    /// Self-attention: q, k and v stacked. Cross-attention: q alone, as
-    /// k and v apply to the encoder output (see `kv`).
-    input: Linear,
-    /// Cross-attention only: k and v stacked.
-    kv: Option<Linear>,
-    o: Linear,
-    n_heads: usize,
-    d_kv: usize,
-    relative_attention_bias: Option<Embedding>,
-}
-
-impl Attention {
-    fn load(
-        vb: VarBuilder,
-        cfg: &Config,
-        cross: bool,
-        has_bias: bool,
-        precision: Precision,
-    ) -> candle_core::Result<Self> {
-        let inner = cfg.num_heads * cfg.d_kv;
-        let relative_attention_bias = if has_bias {
-            Some(candle_nn::embedding(
-                cfg.relative_attention_num_buckets,
-                cfg.num_heads,
-                vb.pp("relative_attention_bias"),
-            )?)
-        } else {
-            None
-        };
-        let (input, kv) = if cross {
-            (
-                stacked(&vb, &["q"], cfg, precision)?,
-                Some(stacked(&vb, &["k", "v"], cfg, precision)?),
-            )
-        } else {
-            (stacked(&vb, &["q", "k", "v"], cfg, precision)?, None)
-        };
-        Ok(Self {
-            input,
-            kv,
-            o: Linear::load(inner, cfg.d_model, vb.pp("o"), precision)?,
-            n_heads: cfg.num_heads,
-            d_kv: cfg.d_kv,
-            relative_attention_bias,
-        })
-    }
-
-    /// `[batch, len, parts·inner]` → `parts` tensors `[batch, heads, len, d_kv]`.
-    fn split_heads(&self, xs: &Tensor, parts: usize) -> candle_core::Result<Vec<Tensor>> {
-        let (batch, len, _) = xs.dims3()?;
-        let xs = xs
-            .reshape((batch, len, parts, self.n_heads, self.d_kv))?
-            .permute((2, 0, 3, 1, 4))?;
-        (0..parts).map(|part| xs.get(part)?.contiguous()).collect()
-    }
-
-    /// Self-attention's queries, keys and values of `xs`.
-    fn queries_keys_values(&self, xs: &Tensor) -> candle_core::Result<(Tensor, Tensor, Tensor)> {
-        match <[Tensor; 3]>::try_from(self.split_heads(&self.input.forward(xs)?, 3)?) {
-            Ok([queries, keys, values]) => Ok((queries, keys, values)),
-            Err(_) => Err(candle_core::Error::msg(
-                "split_heads returned the wrong count",
-            )),
-        }
-    }
-
-    /// Cross-attention's keys and values of the encoder output.
-    fn cross_keys_values(&self, encoder_out: &Tensor) -> candle_core::Result<(Tensor, Tensor)> {
-        let kv = self
-            .kv
-            .as_ref()
-            .ok_or_else(|| candle_core::Error::msg("T5 cross-attention without k and v"))?;
-        match <[Tensor; 2]>::try_from(self.split_heads(&kv.forward(encoder_out)?, 2)?) {
-            Ok([keys, values]) => Ok((keys, values)),
-            Err(_) => Err(candle_core::Error::msg(
-                "split_heads returned the wrong count",
-            )),
-        }
-    }
-
-    /// Attention of `queries` (`[batch, heads, len, d_kv]`) over
-    /// `keys`/`values`, then the output projection: `[batch, len, d_model]`.
-    /// T5 does not scale scores by `1/sqrt(d_kv)` (it is folded into the
-    /// initialisation); `bias` holds the position bias and the padding mask.
-    fn attend(
-        &self,
-        queries: &Tensor,
-        keys: &Tensor,
-        values: &Tensor,
-        bias: &Tensor,
-    ) -> candle_core::Result<Tensor> {
-        self.o
-            .forward(&attention(queries, keys, values, None, Some(bias))?)
-    }
-
-    /// Cross-attention of one decoder position per row, `xs` `[rows, 1,
-    /// d_model]`, where every `run` consecutive rows share an encoder row:
-    /// the run's rows become the query positions of one attention over that
-    /// encoder row's `keys`/`values` (`[rows / run, heads, src_len, d_kv]`).
-    fn attend_runs(
-        &self,
-        xs: &Tensor,
-        run: usize,
-        keys: &Tensor,
-        values: &Tensor,
-        bias: &Tensor,
-    ) -> candle_core::Result<Tensor> {
-        let (rows, _, _) = xs.dims3()?;
-        let queries = self
-            .input
-            .forward(xs)?
-            .reshape((rows / run, run, self.n_heads, self.d_kv))?
-            .transpose(1, 2)?
-            .contiguous()?;
-        self.attend(&queries, keys, values, bias)?
-            .reshape((rows, 1, ()))
-    }
-
-    /// Position bias `[1, heads, queries, keys]` for query positions
-    /// `first_query..first_query + queries`.
-    fn position_bias(
-        &self,
-        cfg: &Config,
-        first_query: usize,
-        queries: usize,
-        keys: usize,
-        bidirectional: bool,
-        device: &Device,
-    ) -> candle_core::Result<Tensor> {
-        let Some(table) = &self.relative_attention_bias else {
-            return Tensor::zeros((1, self.n_heads, queries, keys), DType::F32, device);
-        };
-        let buckets: Vec<u32> = (first_query..first_query + queries)
-            .flat_map(|query| {
-                (0..keys).map(move |key| {
-                    relative_position_bucket(
-                        key as i64 - query as i64,
-                        bidirectional,
-                        cfg.relative_attention_num_buckets,
-                        cfg.relative_attention_max_distance,
-                    )
-                })
-            })
-            .collect();
-        let buckets = Tensor::from_vec(buckets, (queries, keys), device)?;
-        table.forward(&buckets)?.permute((2, 0, 1))?.unsqueeze(0)
-    }
-}
-
 /// `DenseReluDense`: `wo(act(wi(x)))`, or `wo(act(wi_0(x)) * wi_1(x))` when gated.
 #[derive(Debug, Clone)]
 struct FeedForward {
@@ -449,7 +284,6 @@ impl Block {
     fn load(
         vb: VarBuilder,
         cfg: &Config,
-        index: usize,
         decoder: bool,
         precision: Precision,
     ) -> candle_core::Result<Self> {
@@ -457,23 +291,13 @@ impl Block {
         let norm = |vb: VarBuilder| {
             candle_nn::rms_norm(cfg.d_model, cfg.layer_norm_epsilon, vb.pp("layer_norm"))
         };
-        let self_attention = Attention::load(
-            vb.pp("0").pp("SelfAttention"),
-            cfg,
-            false,
-            index == 0,
-            precision,
-        )?;
+        let shape = cfg.attention_shape();
+        let self_attention =
+            Attention::load(vb.pp("0").pp("SelfAttention"), &shape, false, precision)?;
         let self_norm = norm(vb.pp("0"))?;
         let cross_attention = if decoder {
             Some((
-                Attention::load(
-                    vb.pp("1").pp("EncDecAttention"),
-                    cfg,
-                    true,
-                    false,
-                    precision,
-                )?,
+                Attention::load(vb.pp("1").pp("EncDecAttention"), &shape, true, precision)?,
                 norm(vb.pp("1"))?,
             ))
         } else {
@@ -499,6 +323,9 @@ impl Block {
 #[derive(Debug, Clone)]
 struct Stack {
     blocks: Vec<Block>,
+    /// Block 0's relative position table, `[buckets, heads]`: every block
+    /// adds the position bias it gives.
+    relative_attention_bias: Embedding,
     final_layer_norm: RmsNorm,
 }
 
@@ -511,8 +338,13 @@ impl Stack {
         precision: Precision,
     ) -> candle_core::Result<Self> {
         let blocks = (0..layers)
-            .map(|i| Block::load(vb.pp("block").pp(i), cfg, i, decoder, precision))
+            .map(|i| Block::load(vb.pp("block").pp(i), cfg, decoder, precision))
             .collect::<candle_core::Result<Vec<_>>>()?;
+        let relative_attention_bias = candle_nn::embedding(
+            cfg.relative_attention_num_buckets,
+            cfg.num_heads,
+            vb.pp("block.0.layer.0.SelfAttention.relative_attention_bias"),
+        )?;
         let final_layer_norm = candle_nn::rms_norm(
             cfg.d_model,
             cfg.layer_norm_epsilon,
@@ -520,56 +352,45 @@ impl Stack {
         )?;
         Ok(Self {
             blocks,
+            relative_attention_bias,
             final_layer_norm,
         })
     }
 
-    /// Block 0 owns the relative position table; every block reuses its bias.
-    fn first_attention(&self) -> candle_core::Result<&Attention> {
-        self.blocks
-            .first()
-            .map(|block| &block.self_attention)
-            .ok_or_else(|| candle_core::Error::msg("T5 stack has no blocks"))
+    /// Position bias `[1, heads, queries, keys]` for query positions
+    /// `first_query..first_query + queries`.
+    fn position_bias(
+        &self,
+        cfg: &Config,
+        first_query: usize,
+        queries: usize,
+        keys: usize,
+        bidirectional: bool,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        let buckets: Vec<u32> = (first_query..first_query + queries)
+            .flat_map(|query| {
+                (0..keys).map(move |key| {
+                    relative_position_bucket(
+                        key as i64 - query as i64,
+                        bidirectional,
+                        cfg.relative_attention_num_buckets,
+                        cfg.relative_attention_max_distance,
+                    )
+                })
+            })
+            .collect();
+        let buckets = Tensor::from_vec(buckets, (queries, keys), device)?;
+        self.relative_attention_bias
+            .forward(&buckets)?
+            .permute((2, 0, 1))?
+            .unsqueeze(0)
     }
 }
 
-/// Cross-attention keys and values of the encoder output, each
-/// `[inputs, heads, src_len, d_kv]`, computed once per input.
-#[derive(Debug, Clone)]
-struct CrossCache {
-    keys: Tensor,
-    values: Tensor,
-}
-
-impl CrossCache {
-    fn select(&self, sources: &Tensor) -> candle_core::Result<Self> {
-        Ok(Self {
-            keys: self.keys.index_select(sources, 0)?,
-            values: self.values.index_select(sources, 0)?,
-        })
-    }
-}
-
-/// Decoder state of [`T5`]: see [`Seq2SeqModel::State`]. Not `Clone`: its
-/// self-attention caches are written in place.
+/// Decoder state of [`T5`]: see [`Seq2SeqModel::State`].
 #[derive(Debug)]
-pub struct T5State {
-    /// Self-attention keys/values per decoder layer.
-    self_caches: Vec<KvCache>,
-    /// Cross-attention keys/values per decoder layer for every input, and
-    /// the encoder padding mask as an additive bias, `[inputs, 1, 1, src_len]`.
-    encoder_cross: Vec<CrossCache>,
-    encoder_bias: Tensor,
-    /// The same, for the encoder rows of `runs` only (a shared copy when
-    /// that is every input in order).
-    cross: Vec<CrossCache>,
-    cross_bias: Tensor,
-    /// The encoder row of every state row.
-    sources: Vec<u32>,
-    runs: SourceRuns,
-    /// Tokens fed so far (the next token's position).
-    position: usize,
-}
+pub struct T5State(DecoderState);
 
 /// A T5 / flan-T5 encoder-decoder with its LM head.
 #[derive(Debug, Clone)]
@@ -659,23 +480,18 @@ impl Seq2SeqModel for T5 {
         let mut xs = self.shared.forward(input_ids)?;
         let bias = self
             .encoder
-            .first_attention()?
             .position_bias(&self.config, 0, len, len, true, &self.device)?
             .broadcast_add(&mask_bias(attention_mask)?)?;
         for block in &self.encoder.blocks {
             let normed = block.self_norm.forward(&xs)?;
-            let (queries, keys, values) = block.self_attention.queries_keys_values(&normed)?;
-            xs = (&xs
-                + block
-                    .self_attention
-                    .attend(&queries, &keys, &values, &bias)?)?;
+            xs = (&xs + block.self_attention.forward(&normed, Some(&bias))?)?;
             xs = block.feed_forward(&xs)?;
         }
         Ok(self.encoder.final_layer_norm.forward(&xs)?)
     }
 
     fn start(&self, encoder_out: &Tensor, attention_mask: &Tensor) -> Result<T5State, InferError> {
-        let encoder_cross = self
+        let cross = self
             .decoder
             .blocks
             .iter()
@@ -683,31 +499,16 @@ impl Seq2SeqModel for T5 {
                 let (attention, _) = block.cross_attention.as_ref().ok_or_else(|| {
                     candle_core::Error::msg("T5 decoder block without cross-attention")
                 })?;
-                let (keys, values) = attention.cross_keys_values(encoder_out)?;
-                Ok(CrossCache { keys, values })
+                attention.cross_keys_values(encoder_out)
             })
             .collect::<candle_core::Result<Vec<_>>>()?;
-        let rows = encoder_out.dim(0)? as u32;
-        let sources: Vec<u32> = (0..rows).collect();
-        let encoder_bias = mask_bias(attention_mask)?;
-        Ok(T5State {
-            self_caches: (0..self.decoder.blocks.len())
-                .map(|_| KvCache::default())
-                .collect(),
-            cross: encoder_cross.clone(),
-            cross_bias: encoder_bias.clone(),
-            encoder_cross,
-            encoder_bias,
-            runs: SourceRuns::of(&sources),
-            sources,
-            position: 0,
-        })
+        Ok(T5State(DecoderState::new(cross, attention_mask)?))
     }
 
     fn step(&self, state: &mut T5State, tokens: &Tensor) -> Result<Tensor, InferError> {
         let mut xs = self.shared.forward(&tokens.unsqueeze(1)?)?;
-        let position = state.position;
-        let self_bias = self.decoder.first_attention()?.position_bias(
+        let position = state.0.position();
+        let self_bias = self.decoder.position_bias(
             &self.config,
             position,
             1,
@@ -715,33 +516,17 @@ impl Seq2SeqModel for T5 {
             false,
             &self.device,
         )?;
-        for ((block, cache), cross) in self
-            .decoder
-            .blocks
-            .iter()
-            .zip(state.self_caches.iter_mut())
-            .zip(&state.cross)
-        {
+        for (block, (cache, cross)) in self.decoder.blocks.iter().zip(state.0.step_layers()) {
             let normed = block.self_norm.forward(&xs)?;
-            let (queries, keys, values) = block.self_attention.queries_keys_values(&normed)?;
-            let (keys, values) = cache.append(&keys, &values)?;
             xs = (&xs
                 + block
                     .self_attention
-                    .attend(&queries, &keys, &values, &self_bias)?)?;
+                    .forward_step(&normed, cache, Some(&self_bias))?)?;
             if let Some((attention, norm)) = &block.cross_attention {
-                xs = (&xs
-                    + attention.attend_runs(
-                        &norm.forward(&xs)?,
-                        state.runs.run,
-                        &cross.keys,
-                        &cross.values,
-                        &state.cross_bias,
-                    )?)?;
+                xs = (&xs + attention.forward_cross(&norm.forward(&xs)?, &cross)?)?;
             }
             xs = block.feed_forward(&xs)?;
         }
-        state.position += 1;
         let mut xs = self.decoder.final_layer_norm.forward(&xs)?;
         if let Some(scale) = self.output_scale {
             xs = xs.affine(scale, 0.0)?;
@@ -750,39 +535,7 @@ impl Seq2SeqModel for T5 {
     }
 
     fn select_rows(&self, state: &mut T5State, rows: &Tensor) -> Result<(), InferError> {
-        let sources = rows
-            .to_vec1::<u32>()?
-            .iter()
-            .map(|&row| state.sources.get(row as usize).copied())
-            .collect::<Option<Vec<u32>>>()
-            .ok_or_else(|| {
-                InferError::InvalidSettings(format!(
-                    "select_rows: a row index is out of range for a state of {} rows",
-                    state.sources.len()
-                ))
-            })?;
-        for cache in &mut state.self_caches {
-            cache.select_rows(rows)?;
-        }
-        let runs = SourceRuns::of(&sources);
-        if runs.sources != state.runs.sources {
-            let inputs = state.encoder_bias.dim(0)?;
-            if runs.sources.iter().copied().eq(0..inputs as u32) {
-                state.cross = state.encoder_cross.clone();
-                state.cross_bias = state.encoder_bias.clone();
-            } else {
-                let picked = Tensor::new(runs.sources.as_slice(), rows.device())?;
-                state.cross = state
-                    .encoder_cross
-                    .iter()
-                    .map(|cross| cross.select(&picked))
-                    .collect::<candle_core::Result<_>>()?;
-                state.cross_bias = state.encoder_bias.index_select(&picked, 0)?;
-            }
-        }
-        state.runs = runs;
-        state.sources = sources;
-        Ok(())
+        state.0.select_rows(rows)
     }
 }
 
