@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
 use precis_infer::generate::{GenerationConfig, GenerationOverrides, Seq2SeqModel};
-use precis_infer::tokenize::MarianTokenizer;
 use precis_infer::models::{AnyConfig, AnySeq2Seq};
 use precis_infer::quantize::Precision;
+use precis_infer::tokenize::MarianTokenizer;
 use precis_infer::tokenize::TextTokenizer;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
