@@ -232,9 +232,9 @@ fn config_with_wrong_shapes_exits_3_naming_the_tensor() {
         (
             "num_heads",
             8,
-            "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight",
-            "[8, 4]",
-            "[8, 8]",
+            "encoder.block.0.layer.0.SelfAttention.q.weight",
+            "[32, 32]",
+            "[64, 32]",
         ),
     ];
     for (field, value, tensor, got, expected) in cases {
