@@ -79,7 +79,7 @@ impl Config {
             path: path.to_path_buf(),
             detail,
         };
-        let config: Self = super::read_config(path)?;
+        let config: Self = crate::files::read_config(path)?;
         if !matches!(config.model_type.as_str(), "bart" | "marian") {
             return Err(bad(format!(
                 "model_type `{}` is not bart or marian; load it with its own family",

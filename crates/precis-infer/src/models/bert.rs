@@ -44,7 +44,7 @@ impl Config {
             path: path.to_path_buf(),
             detail,
         };
-        let config: Self = super::read_config(path)?;
+        let config: Self = crate::files::read_config(path)?;
         if config.hidden_act != "gelu" {
             return Err(bad(format!(
                 "hidden_act `{}` is not supported; precis runs BERT models with hidden_act \"gelu\"",

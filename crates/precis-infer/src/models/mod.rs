@@ -141,21 +141,6 @@ impl SimpleBackend for ReleasingMmap<'_> {
     }
 }
 
-/// A model's `config.json` as `T`; a field of the wrong type or a missing
-/// one is named in the error.
-pub(crate) fn read_config<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, InferError> {
-    let bad = |detail: String| InferError::BadConfig {
-        path: path.to_path_buf(),
-        detail,
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| {
-        bad(format!(
-            "{e}; config.json must be the model's own, as transformers saved it: download it again"
-        ))
-    })
-}
-
 /// The error inside candle's backtrace, path and context wrappers.
 fn unwrap_candle(mut e: &candle_core::Error) -> &candle_core::Error {
     loop {

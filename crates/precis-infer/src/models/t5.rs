@@ -95,7 +95,7 @@ impl Config {
             path: path.to_path_buf(),
             detail,
         };
-        let config: Self = super::read_config(path)?;
+        let config: Self = crate::files::read_config(path)?;
         config.feed_forward().map_err(bad)?;
         if config.num_heads == 0 || config.d_kv == 0 || config.relative_attention_num_buckets < 4 {
             return Err(bad(
