@@ -602,3 +602,48 @@ fn threads_beyond_the_cores_are_clamped_with_a_notice() {
             "note: --threads 10000 is more than this machine's {cores} core(s); using {cores}"
         )));
 }
+
+#[test]
+fn duplicated_and_reposted_articles_in_a_batch_keep_their_bodies() {
+    let sandbox = Sandbox::new();
+    sandbox.write("site/a.txt", ARTICLE);
+    sandbox.write("site/b.txt", ARTICLE);
+    // A repost: the same story under another headline.
+    sandbox.write(
+        "site/c.txt",
+        ARTICLE.replacen(
+            "Orchard town opens its first public library in forty years",
+            "Library returns to Brenholt after four decades",
+            1,
+        ),
+    );
+    let output = sandbox
+        .precis()
+        .args(["clean", "--format", "json", "site"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let alone = json_records(
+        &sandbox
+            .precis()
+            .args(["clean", "--format", "json", "site/a.txt"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    let body = |record: &serde_json::Value| -> Vec<String> {
+        record["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let records = json_records(&output.stdout);
+    assert_eq!(records.len(), 3);
+    for record in &records {
+        assert_eq!(body(record), body(&alone[0]), "{}", record["source"]);
+    }
+}

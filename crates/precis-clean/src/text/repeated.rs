@@ -13,14 +13,23 @@ pub(crate) struct RepeatedLines {
 }
 
 impl RepeatedLines {
-    /// Learns the blocks shared by at least two articles and by at least a
-    /// third of them. A single article teaches nothing.
+    /// Learns the blocks shared by at least two different articles and by
+    /// at least a third of them; identical articles count once, so a
+    /// duplicated input teaches nothing. A single article teaches nothing.
     pub(crate) fn learn(articles: &[&[Block]]) -> Self {
+        let mut seen = HashSet::new();
+        let articles: Vec<&[Block]> = articles
+            .iter()
+            .copied()
+            .filter(|blocks| {
+                seen.insert(blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>())
+            })
+            .collect();
         if articles.len() < 2 {
             return Self::default();
         }
         let mut counts: HashMap<&str, usize> = HashMap::new();
-        for blocks in articles {
+        for blocks in &articles {
             let unique: HashSet<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
             for text in unique {
                 *counts.entry(text).or_default() += 1;
@@ -55,5 +64,7 @@ mod tests {
         assert!(repeated.contains("Follow us"));
         assert!(!repeated.contains("Story one is here."));
         assert!(!RepeatedLines::learn(&[&a]).contains("Site News"));
+        // The same article twice is one article.
+        assert!(!RepeatedLines::learn(&[&a, &a.clone()]).contains("Site News"));
     }
 }
