@@ -191,57 +191,54 @@ impl SummarizerBuilder {
 
     /// Finds (downloading if allowed) and loads the model.
     pub fn load(self) -> Result<Summarizer, Error> {
-        let built_in = match self.name.as_str() {
-            "textrank" => Some(Family::TextRank),
-            "lead3" => Some(Family::Lead3),
-            _ => None,
-        };
-        let located = match built_in {
-            Some(_) => None,
-            None => Some(locate(&self.name, &self.load)?),
-        };
-        let family = built_in
-            .or(located.as_ref().map(|l| l.info.family))
-            .unwrap_or(Family::TextRank);
-        let inner: Arc<dyn Summarize + Send + Sync> = match (family, located) {
-            (Family::TextRank, _) => Arc::new(TextRank::default().with_budget(self.budget(false)?)),
-            (Family::Lead3, _) => {
+        // The built-ins need no files; every other name is a model to find.
+        let inner: Arc<dyn Summarize + Send + Sync> = match self.name.as_str() {
+            "textrank" => Arc::new(TextRank::default().with_budget(self.budget(false)?)),
+            "lead3" => {
                 self.budget(false)?;
                 Arc::new(Lead3::default())
             }
-            (Family::Bert, Some(located)) => {
-                let budget = self.budget(true)?;
-                // f32 by default: its q8 scores the same ROUGE but runs
-                // slower, as candle's fast int8 kernels need rows of a
-                // multiple of 256 values and MiniLM's are 384 (`just eval`).
-                let precision = self.precision.unwrap_or_default();
-                Arc::new(MiniLm::load(&located.dir, located.info, precision)?.with_budget(budget))
-            }
-            (Family::T5 | Family::Bart, Some(located)) => {
-                let mut generation = self.generation.clone();
-                generation.max_length = self.max_length.or(generation.max_length);
-                let options = Seq2SeqOptions {
-                    precision: self.precision.unwrap_or_default(),
-                    task: located
-                        .preset
-                        .and_then(|preset| preset.summarize)
-                        .unwrap_or_default(),
-                    generation,
-                    ..Seq2SeqOptions::default()
-                };
-                Arc::new(Seq2SeqSummarizer::load(
-                    &located.dir,
-                    located.info,
-                    &options,
-                )?)
-            }
-            (family, _) => {
-                return Err(InferError::WrongFamily {
-                    name: self.name,
-                    family,
-                    task: "write summaries",
+            _ => {
+                let located = locate(&self.name, &self.load)?;
+                match located.info.family {
+                    Family::Bert => {
+                        let budget = self.budget(true)?;
+                        // f32 by default: its q8 scores the same ROUGE but runs
+                        // slower, as candle's fast int8 kernels need rows of a
+                        // multiple of 256 values and MiniLM's are 384 (`just eval`).
+                        let precision = self.precision.unwrap_or_default();
+                        Arc::new(
+                            MiniLm::load(&located.dir, located.info, precision)?
+                                .with_budget(budget),
+                        )
+                    }
+                    Family::T5 | Family::Bart => {
+                        let mut generation = self.generation.clone();
+                        generation.max_length = self.max_length.or(generation.max_length);
+                        let options = Seq2SeqOptions {
+                            precision: self.precision.unwrap_or_default(),
+                            task: located
+                                .preset
+                                .and_then(|preset| preset.summarize)
+                                .unwrap_or_default(),
+                            generation,
+                            ..Seq2SeqOptions::default()
+                        };
+                        Arc::new(Seq2SeqSummarizer::load(
+                            &located.dir,
+                            located.info,
+                            &options,
+                        )?)
+                    }
+                    family => {
+                        return Err(InferError::WrongFamily {
+                            name: self.name,
+                            family,
+                            task: "write summaries",
+                        }
+                        .into())
+                    }
                 }
-                .into())
             }
         };
         Ok(Summarizer { inner })
