@@ -26,7 +26,7 @@ from transformers.generation import GenerationMixin
 from transformers.generation import logits_process as lp
 from transformers.modeling_outputs import BaseModelOutput, Seq2SeqLMOutput
 
-OUT = Path(__file__).resolve().parent.parent / "crates" / "precis-infer" / "tests" / "fixtures" / "generation"
+OUT = Path(__file__).resolve().parent.parent / "crates" / "precis-generate" / "tests" / "fixtures" / "generation"
 
 VOCAB = 12
 POSITIONS = 5

@@ -28,7 +28,6 @@ pub fn run(command: EvalCommand, ui: &mut Ui) -> Result<()> {
             summary,
             json,
         } => {
-            models::apply_threads(&summary.source, ui);
             let items = read_summary_data(&data)?;
             let report = match predictions {
                 Some(path) => {
@@ -127,15 +126,14 @@ fn translate(
     unit: Unit,
     ui: &mut Ui,
 ) -> Result<(Vec<String>, Option<precis::ModelInfo>)> {
-    let workers = models::translation_workers(source, ui);
     let choice = models::TranslatorChoice {
         from,
         to,
         model,
         flag: "--model",
-        offline: source.offline,
+        source,
     };
-    let translator = models::load_translator(&choice, workers, ui)?;
+    let translator = models::load_translator(&choice, ui)?;
     let lines: Vec<&str> = sources.iter().map(String::as_str).collect();
     ui.spinner(format!("translating {} lines", lines.len()));
     let translation = translator.translate_lines(&lines, unit.into());

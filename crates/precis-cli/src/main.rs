@@ -49,7 +49,6 @@ fn main() -> ExitCode {
 fn run(command: Command, ui: &mut Ui) -> Result<()> {
     match command {
         Command::Run(args) => {
-            models::apply_threads(&args.summary.source, ui);
             let stages = Stages {
                 summary: Some(&args.summary),
                 translation: Some(&args.translation),
@@ -68,7 +67,6 @@ fn run(command: Command, ui: &mut Ui) -> Result<()> {
             pipeline::run(&args.input, &args.output, View::Clean, stages, ui)
         }
         Command::Summarize(args) => {
-            models::apply_threads(&args.summary.source, ui);
             let stages = Stages {
                 summary: Some(&args.summary),
                 translation: None,

@@ -32,31 +32,19 @@ pub fn downloads_dir() -> PathBuf {
     here
 }
 
-/// Applies `--threads`, which acts process-wide: call it before any other
-/// thread starts.
-pub fn apply_threads(source: &ModelSourceArgs, ui: &Ui) {
-    if let Some(threads) = threads(source, ui) {
-        precis::set_threads(threads);
-    }
-}
-
-/// Parallel decoding for translating many lines: `--threads` (default:
-/// every core) batches at once, each with single-threaded matmuls, since
-/// the Bergamot model's matrices are too small for matmuls to scale.
-pub fn translation_workers(source: &ModelSourceArgs, ui: &Ui) -> usize {
-    precis::set_threads(1);
-    threads(source, ui).unwrap_or_else(cores)
-}
-
 /// `--threads`, at most one per core: more only queue for the same cores
-/// (10,000 threads took minutes for what one does in a second).
+/// (10,000 threads took minutes for what one does in a second). The
+/// summarizer and the translator both ask; the notice is given once.
 fn threads(source: &ModelSourceArgs, ui: &Ui) -> Option<usize> {
+    static NOTICE: std::sync::Once = std::sync::Once::new();
     let asked = usize::from(source.threads?);
     let cores = cores();
     if asked > cores {
-        ui.notice(&format!(
-            "--threads {asked} is more than this machine's {cores} core(s); using {cores}"
-        ));
+        NOTICE.call_once(|| {
+            ui.notice(&format!(
+                "--threads {asked} is more than this machine's {cores} core(s); using {cores}"
+            ));
+        });
     }
     Some(asked.min(cores))
 }
@@ -97,6 +85,9 @@ pub fn summarizer_builder(args: &SummaryArgs, ui: &Ui) -> SummarizerBuilder {
     }
     if let Some(max_length) = args.max_length {
         builder = builder.max_length(max_length);
+    }
+    if let Some(threads) = threads(&args.source, ui) {
+        builder = builder.threads(threads);
     }
     builder
 }
@@ -144,30 +135,27 @@ pub struct TranslatorChoice<'a> {
     pub model: Option<&'a str>,
     /// The option that names the model, for error messages.
     pub flag: &'static str,
-    /// Use only files already on this machine.
-    pub offline: bool,
+    /// `--offline` and `--threads`.
+    pub source: &'a ModelSourceArgs,
 }
 
-/// The translator `choice` asks for; `workers` batches are decoded in
-/// parallel by Bergamot models.
-pub fn translator_builder(choice: &TranslatorChoice, workers: usize) -> TranslatorBuilder {
+/// The translator `choice` asks for.
+pub fn translator_builder(choice: &TranslatorChoice, ui: &Ui) -> TranslatorBuilder {
     let mut builder = Translator::builder(choice.from, choice.to)
-        .load_options(load_options(choice.offline))
-        .workers(workers);
+        .load_options(load_options(choice.source.offline));
     if let Some(model) = choice.model {
         builder = builder.model(model);
+    }
+    if let Some(threads) = threads(choice.source, ui) {
+        builder = builder.threads(threads);
     }
     builder
 }
 
 /// Loads the translator `choice` asks for, behind a spinner; errors name
 /// the option that picks another model.
-pub fn load_translator(
-    choice: &TranslatorChoice,
-    workers: usize,
-    ui: &mut Ui,
-) -> Result<Translator> {
-    load_translator_with(translator_builder(choice, workers), choice, ui)
+pub fn load_translator(choice: &TranslatorChoice, ui: &mut Ui) -> Result<Translator> {
+    load_translator_with(translator_builder(choice, ui), choice, ui)
 }
 
 /// Loads the translator `builder` describes, behind a spinner.

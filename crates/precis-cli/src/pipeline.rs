@@ -116,9 +116,9 @@ fn build(kind: InputKind, stages: &Stages, ui: &mut Ui) -> Result<Pipeline> {
                     to,
                     model: translation.translation_model.as_deref(),
                     flag: "--translation-model",
-                    offline: summary.source.offline,
+                    source: &summary.source,
                 };
-                builder = builder.translator(models::load_translator(&choice, 1, ui)?);
+                builder = builder.translator(models::load_translator(&choice, ui)?);
             }
         }
     }

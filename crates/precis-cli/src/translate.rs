@@ -26,7 +26,6 @@ struct Record<'a> {
 }
 
 pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
-    let workers = models::translation_workers(&args.source, ui);
     let source = match &args.input {
         Some(path) if path.as_os_str() != "-" => Source::File(path.clone()),
         _ => Source::Stdin,
@@ -42,10 +41,10 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
         to: &args.to,
         model: args.model.as_deref(),
         flag: "--model",
-        offline: args.source.offline,
+        source: &args.source,
     };
     // The model first: a missing one is reported before any input is read.
-    let translator = models::load_translator(&choice, workers, ui)?;
+    let translator = models::load_translator(&choice, ui)?;
     let decoded = decode(&input::read(&source)?).with_context(|| format!("cannot use {source}"))?;
     let lines: Vec<&str> = decoded.text.lines().collect();
     ui.spinner(format!("translating {} line(s)", lines.len()));

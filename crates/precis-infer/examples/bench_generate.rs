@@ -23,9 +23,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use candle_core::{Device, Tensor};
 use precis_infer::files::safetensors_files;
-use precis_infer::generate::{generate, GenerationConfig, GenerationOverrides, Seq2SeqModel};
+use precis_infer::generate::{
+    generate, Batch, GenerationConfig, GenerationOverrides, Seq2SeqModel,
+};
 use precis_infer::models::{AnyConfig, AnySeq2Seq};
 use precis_infer::quantize::Precision;
 use precis_infer::threads;
@@ -135,8 +136,8 @@ fn peak_rss_mb() -> Result<f64, String> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
-    // Before any matmul: candle sizes its thread pool once.
-    threads::set_threads(args.threads);
+    // Every kernel splits its work across the pool it runs in.
+    let pool = threads::pool(args.threads)?;
 
     let started = Instant::now();
     let config = AnyConfig::load(&args.model.join("config.json"))?;
@@ -147,8 +148,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let eos = *special.eos.first().ok_or("the config names no eos token")?;
     let rows = input_ids(args.batch, args.src_len, special.vocab_size, eos);
     let checksum: u64 = rows.iter().flatten().map(|&id| u64::from(id)).sum();
-    let ids = Tensor::new(rows, &Device::Cpu)?;
-    let mask = ids.ones_like()?;
+    let batch = Batch::pad(&rows, special.pad);
     let run = |new_tokens: usize| -> Result<(f64, Vec<usize>), Box<dyn std::error::Error>> {
         let overrides = GenerationOverrides {
             min_new_tokens: Some(new_tokens),
@@ -158,7 +158,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let config = GenerationConfig::default().with(&overrides);
         let started = Instant::now();
-        let generation = generate(&model, &ids, &mask, &config)?;
+        let generation = pool.install(|| generate(&model, &batch, &config))?;
         let seconds = started.elapsed().as_secs_f64();
         let lengths = generation
             .outputs
@@ -183,7 +183,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "runner": "precis",
         "model": args.model.file_name().map(|n| n.to_string_lossy()),
         "precision": match args.precision { Precision::F32 => "f32", Precision::Q8 => "q8" },
-        "threads": threads::threads(),
+        "threads": pool.current_num_threads(),
         "batch": args.batch,
         "beams": args.beams,
         "src_len": args.src_len,

@@ -9,10 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use candle_core::{Device, Tensor};
 use tokenizers::Tokenizer;
 
-use crate::generate::{generate, GenerationConfig};
+use crate::generate::{generate, Batch, GenerationConfig};
 use crate::models::bergamot::{scalars, BergamotNet, MarianFile, Shortlist, EOS};
 use crate::task::translate_by_segment;
 use crate::{InferError, ModelInfo, Segmentation, Translate, Translation};
@@ -316,22 +315,9 @@ impl BergamotTranslator {
     /// output ids (without EOS) and whether Marian's length limit
     /// (`max_length_factor` × source tokens) cut it.
     fn decode_batch(&self, sources: &[&[u32]]) -> Result<Vec<(Vec<u32>, bool)>, InferError> {
-        let rows = sources.len();
-        let width = sources.iter().map(|s| s.len()).max().unwrap_or(0);
-        let mut ids = Vec::with_capacity(rows * width);
-        let mut mask = Vec::with_capacity(rows * width);
-        for source in sources {
-            ids.extend(
-                source
-                    .iter()
-                    .copied()
-                    .chain(std::iter::repeat(EOS))
-                    .take(width),
-            );
-            mask.extend((0..width).map(|i| u32::from(i < source.len())));
-        }
-        let ids = Tensor::from_vec(ids, (rows, width), &Device::Cpu)?;
-        let mask = Tensor::from_vec(mask, (rows, width), &Device::Cpu)?;
+        let rows: Vec<Vec<u32>> = sources.iter().map(|source| source.to_vec()).collect();
+        let batch = Batch::pad(&rows, EOS);
+        let width = batch.width();
         let allowed = self.shortlist.as_ref().map(|list| {
             sources
                 .iter()
@@ -348,7 +334,7 @@ impl BergamotTranslator {
             ..GenerationConfig::default()
         };
         let model = self.net.for_batch(allowed);
-        let generation = generate(&model, &ids, &mask, &config)?;
+        let generation = generate(&model, &batch, &config)?;
         Ok(sources
             .iter()
             .zip(generation.outputs)

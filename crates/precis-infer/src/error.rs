@@ -54,6 +54,12 @@ pub enum InferError {
     /// Nothing to summarize or translate.
     #[error("input is empty: there is no text to process")]
     EmptyInput,
+    /// The generation engine failed in a way no other variant describes.
+    #[error(transparent)]
+    Generation(precis_generate::GenerateError),
+    /// The operating system refused to start the inference threads.
+    #[error("cannot start the inference threads: {0}")]
+    Threads(String),
     /// A tensor operation failed.
     #[error(transparent)]
     Candle(#[from] candle_core::Error),
@@ -65,4 +71,18 @@ pub enum InferError {
         /// The underlying error.
         source: std::io::Error,
     },
+}
+
+impl From<precis_generate::GenerateError> for InferError {
+    fn from(error: precis_generate::GenerateError) -> Self {
+        use precis_generate::GenerateError as E;
+        match error {
+            E::InvalidSettings(message) => Self::InvalidSettings(message),
+            E::EmptyInput => Self::EmptyInput,
+            E::MissingFile { path, file, fix } => Self::MissingFile { path, file, fix },
+            E::BadConfig { path, detail } => Self::BadConfig { path, detail },
+            E::Io { context, source } => Self::Io { context, source },
+            other => Self::Generation(other),
+        }
+    }
 }

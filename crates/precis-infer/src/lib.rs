@@ -22,7 +22,6 @@ mod error;
 pub mod extractive;
 mod family;
 pub mod files;
-pub mod generate;
 pub mod models;
 mod opus_mt_translator;
 pub mod quantize;
@@ -30,6 +29,9 @@ pub mod summarizer;
 mod task;
 pub mod threads;
 pub mod tokenize;
+
+/// The generation engine (its own crate, `precis-generate`).
+pub use precis_generate as generate;
 
 pub use bergamot_translator::{BergamotTranslator, DecodeSettings};
 pub use error::InferError;

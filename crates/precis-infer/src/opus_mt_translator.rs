@@ -7,14 +7,13 @@
 
 use std::path::Path;
 
-use candle_core::Device;
-
 use crate::files::safetensors_files;
-use crate::generate::{generate, GenerationConfig, GenerationOverrides};
+use crate::generate::{generate, Batch, GenerationConfig, GenerationOverrides};
 use crate::models::bart::{Bart, Config};
 use crate::quantize::Precision;
 use crate::task::translate_by_segment;
-use crate::tokenize::{pad_rows, MarianTokenizer};
+use crate::threads;
+use crate::tokenize::MarianTokenizer;
 use crate::{Family, InferError, ModelInfo, Segmentation, TaskDefaults, Translate, Translation};
 
 /// Sentences decoded together.
@@ -126,13 +125,8 @@ impl OpusMtTranslator {
                 .iter()
                 .filter_map(|&i| sources.get(i).cloned())
                 .collect();
-            let batch = pad_rows(&rows, pad, &Device::Cpu)?;
-            let generation = generate(
-                &self.model,
-                &batch.input_ids,
-                &batch.attention_mask,
-                &self.generation,
-            )?;
+            let batch = Batch::pad(&rows, pad);
+            let generation = threads::on_pool(|| generate(&self.model, &batch, &self.generation))?;
             for (&i, hypotheses) in chunk.iter().zip(&generation.outputs) {
                 if let (Some(best), Some(slot)) = (hypotheses.first(), out.get_mut(i)) {
                     *slot = (self.tokenizer.decode(&best.tokens), !best.finished);

@@ -8,13 +8,13 @@
 
 use std::path::Path;
 
-use candle_core::Device;
 use precis_clean::Document;
 
 use crate::files::safetensors_files;
 use crate::generate::{generate, GenerationConfig, GenerationOverrides, Seq2SeqModel};
 use crate::models::{AnyConfig, AnySeq2Seq};
 use crate::quantize::Precision;
+use crate::threads;
 use crate::tokenize::TextTokenizer;
 use crate::{Family, InferError, ModelInfo, Summarize, Summary, TaskDefaults};
 
@@ -252,13 +252,8 @@ impl Seq2SeqSummarizer {
                 .iter()
                 .map(|text| self.tokenizer.encode(&format!("{}{}", self.prefix, text)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let batch = self.tokenizer.pad(&rows, &Device::Cpu)?;
-            let generation = generate(
-                &self.model,
-                &batch.input_ids,
-                &batch.attention_mask,
-                &self.generation,
-            )?;
+            let batch = self.tokenizer.pad(&rows);
+            let generation = threads::on_pool(|| generate(&self.model, &batch, &self.generation))?;
             for hypotheses in &generation.outputs {
                 let best = hypotheses
                     .first()

@@ -1,17 +1,32 @@
-//! How many CPU threads inference uses. candle's CPU kernels (gemm, the
-//! quantized matmuls) size their work from `RAYON_NUM_THREADS` — read on
-//! every matmul, and once when rayon's global pool starts — so this is a
-//! process-wide setting; set it before the first model runs.
+//! How inference uses CPU threads. precis-infer starts no threads of its
+//! own for candle models: their matmuls and precis's few-row products run
+//! on rayon's *current* pool, so a caller that wants `n` threads runs the
+//! work inside its own `rayon::ThreadPool` (`pool.install(..)`, as the
+//! `precis` crate does) and the global pool serves everyone else.
 
-/// Makes candle use `threads` threads (at least 1) from now on, by setting
-/// `RAYON_NUM_THREADS` as a user would. Call it before starting other
-/// threads: the environment is process-global.
-pub fn set_threads(threads: usize) {
-    std::env::set_var("RAYON_NUM_THREADS", threads.max(1).to_string());
+/// Runs `f` on a worker thread of the current rayon pool (the caller's
+/// own when called inside `install`, else the global one). A generation
+/// makes thousands of small calls into rayon (candle's element-wise ops,
+/// the few-row products of each step); made from a thread outside the
+/// pool, each would wake a worker and sleep until it is done: two context
+/// switches per call, a tenth of a one-thread decoder step.
+pub(crate) fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    rayon::scope(|_| f())
 }
 
-/// The thread count candle will use: `RAYON_NUM_THREADS` if set, else the
-/// number of physical cores.
-pub fn threads() -> usize {
+/// A rayon pool of `threads` threads (at least 1) for running models:
+/// inside `pool.install(..)` every kernel splits its work `threads` ways.
+pub fn pool(threads: usize) -> Result<rayon::ThreadPool, crate::InferError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("precis-{i}"))
+        .build()
+        .map_err(|e| crate::InferError::Threads(e.to_string()))
+}
+
+/// The thread count used when none is asked for: `RAYON_NUM_THREADS` if
+/// the user set it, else one per physical core (what candle's matmuls
+/// split their work into).
+pub fn default_threads() -> usize {
     candle_core::utils::get_num_threads()
 }

@@ -36,6 +36,7 @@ mod listing;
 mod pipeline;
 mod report;
 mod summarizer;
+mod threads;
 mod translator;
 
 pub use catalog::{Catalog, Preset, PresetSource};
@@ -49,6 +50,7 @@ pub use report::{
 pub use summarizer::{
     default_name, Summarizer, SummarizerBuilder, DEFAULT_SUMMARIZER, FALLBACK_SUMMARIZER,
 };
+pub use threads::default_threads;
 pub use translator::{default_model, language, Translator, TranslatorBuilder};
 
 pub use precis_clean::{
@@ -59,12 +61,6 @@ pub use precis_infer::generate::GenerationOverrides;
 pub use precis_infer::{
     Family, InferError, ModelInfo, Precision, Segmentation, Summary, Translation,
 };
-
-/// Makes linear algebra use `threads` CPU threads from now on,
-/// process-wide: call it before any model runs.
-pub fn set_threads(threads: usize) {
-    precis_infer::threads::set_threads(threads);
-}
 
 /// Cleans one article (plain text or HTML, told apart by content).
 pub fn clean(text: &str) -> Result<Document, Error> {

@@ -10,6 +10,7 @@ use precis_infer::{
 };
 
 use crate::hub::{locate, LoadOptions};
+use crate::threads::Pool;
 use crate::Error;
 
 /// The summarizer used when none is named: `minilm` when its files are on
@@ -25,6 +26,8 @@ pub const FALLBACK_SUMMARIZER: &str = "textrank";
 #[derive(Clone)]
 pub struct Summarizer {
     inner: Arc<dyn Summarize + Send + Sync>,
+    /// Where a model-backed summarizer runs; `None` for the built-ins.
+    pool: Option<Pool>,
 }
 
 impl std::fmt::Debug for Summarizer {
@@ -53,6 +56,7 @@ impl Summarizer {
             precision: None,
             generation: GenerationOverrides::default(),
             max_length: None,
+            threads: None,
         }
     }
 
@@ -89,7 +93,7 @@ impl Summarizer {
 
     /// Summarizes a cleaned article.
     pub fn summarize(&self, document: &Document) -> Result<Summary, Error> {
-        Ok(self.inner.summarize(document)?)
+        Ok(Summarize::summarize(self, document)?)
     }
 
     /// Summarizes plain text whose paragraphs are separated by blank lines.
@@ -116,7 +120,10 @@ impl Summarize for Summarizer {
     }
 
     fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
-        self.inner.summarize(document)
+        match &self.pool {
+            Some(pool) => pool.run(|| self.inner.summarize(document)),
+            None => self.inner.summarize(document),
+        }
     }
 }
 
@@ -147,6 +154,7 @@ pub struct SummarizerBuilder {
     precision: Option<Precision>,
     generation: GenerationOverrides,
     max_length: Option<usize>,
+    threads: Option<usize>,
 }
 
 impl SummarizerBuilder {
@@ -189,8 +197,22 @@ impl SummarizerBuilder {
         self
     }
 
+    /// CPU threads the model's matrix products use (default:
+    /// [`default_threads`](crate::default_threads)); the built-ins
+    /// `textrank` and `lead3` run on the calling thread.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads.max(1));
+        self
+    }
+
     /// Finds (downloading if allowed) and loads the model.
     pub fn load(self) -> Result<Summarizer, Error> {
+        let builtin = matches!(self.name.as_str(), "textrank" | "lead3");
+        let pool = if builtin {
+            None
+        } else {
+            Some(Pool::new(self.threads)?)
+        };
         // The built-ins need no files; every other name is a model to find.
         let inner: Arc<dyn Summarize + Send + Sync> = match self.name.as_str() {
             "textrank" => Arc::new(TextRank::default().with_budget(self.budget(false)?)),
@@ -241,7 +263,7 @@ impl SummarizerBuilder {
                 }
             }
         };
-        Ok(Summarizer { inner })
+        Ok(Summarizer { inner, pool })
     }
 
     /// The summary length of an extractive summarizer. Generation settings

@@ -10,6 +10,7 @@ use precis_infer::{
 
 use crate::catalog::Catalog;
 use crate::hub::{locate, LoadOptions};
+use crate::threads::Pool;
 use crate::Error;
 
 /// A loaded translator for one language pair, Bergamot or opus-mt. Cheap
@@ -17,6 +18,8 @@ use crate::Error;
 #[derive(Clone)]
 pub struct Translator {
     inner: Arc<dyn Translate + Send + Sync>,
+    /// Where an opus-mt model runs; Bergamot decodes on threads of its own.
+    pool: Option<Pool>,
     from: String,
     to: String,
 }
@@ -47,7 +50,7 @@ impl Translator {
             to: to.into(),
             model: None,
             load: LoadOptions::default(),
-            workers: 1,
+            threads: None,
         }
     }
 
@@ -85,7 +88,7 @@ impl Translator {
         lines: &[&str],
         segmentation: Segmentation,
     ) -> Result<Translation, Error> {
-        Ok(self.inner.translate_lines(lines, segmentation)?)
+        Ok(Translate::translate_lines(self, lines, segmentation)?)
     }
 }
 
@@ -99,7 +102,10 @@ impl Translate for Translator {
         lines: &[&str],
         segmentation: Segmentation,
     ) -> Result<Translation, InferError> {
-        self.inner.translate_lines(lines, segmentation)
+        match &self.pool {
+            Some(pool) => pool.run(|| self.inner.translate_lines(lines, segmentation)),
+            None => self.inner.translate_lines(lines, segmentation),
+        }
     }
 }
 
@@ -111,7 +117,7 @@ pub struct TranslatorBuilder {
     to: String,
     model: Option<String>,
     load: LoadOptions,
-    workers: usize,
+    threads: Option<usize>,
 }
 
 impl TranslatorBuilder {
@@ -134,10 +140,12 @@ impl TranslatorBuilder {
         self
     }
 
-    /// Batches a Bergamot model decodes at once, each on its own thread
-    /// (its matrices are too small for one product to use several cores).
-    pub fn workers(mut self, workers: usize) -> Self {
-        self.workers = workers.max(1);
+    /// CPU threads (default: [`default_threads`](crate::default_threads)).
+    /// A Bergamot model decodes that many batches at once, each on its own
+    /// thread (its matrices are too small for one product to use several
+    /// cores); an opus-mt model splits its matrix products across them.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads.max(1));
         self
     }
 
@@ -159,11 +167,14 @@ impl TranslatorBuilder {
         let name = self.model_name()?;
         let located = locate(&name, &self.load)?;
         let to = language(&self.to)?;
+        let mut pool = None;
         let inner: Arc<dyn Translate + Send + Sync> = match located.info.family {
             Family::Bergamot => Arc::new(
-                BergamotTranslator::load(&located.dir, located.info)?.with_workers(self.workers),
+                BergamotTranslator::load(&located.dir, located.info)?
+                    .with_workers(self.threads.unwrap_or_else(crate::default_threads)),
             ),
             Family::Marian => {
+                pool = Some(Pool::new(self.threads)?);
                 let options = OpusMtOptions {
                     target: to,
                     task: located
@@ -189,6 +200,7 @@ impl TranslatorBuilder {
         };
         Ok(Translator {
             inner,
+            pool,
             from: self.from,
             to: self.to,
         })

@@ -382,7 +382,7 @@ pub(crate) struct LayerCross<'a> {
 }
 
 /// The decoder state of a seq2seq family: see
-/// [`Seq2SeqModel::State`](crate::generate::Seq2SeqModel::State). Not
+/// [`TensorSeq2Seq::State`](super::TensorSeq2Seq::State). Not
 /// `Clone`: its self-attention caches are written in place.
 #[derive(Debug)]
 pub(crate) struct DecoderState {
@@ -451,7 +451,7 @@ impl DecoderState {
     }
 
     /// Row `i` becomes row `rows[i]`: see
-    /// [`Seq2SeqModel::select_rows`](crate::generate::Seq2SeqModel::select_rows).
+    /// [`TensorSeq2Seq::select_rows`](super::TensorSeq2Seq::select_rows).
     pub(crate) fn select_rows(&mut self, rows: &Tensor) -> Result<(), InferError> {
         let sources = rows
             .to_vec1::<u32>()?

@@ -5,7 +5,7 @@
 //! norm, so both run on this one transformer; [`super::marian`] holds what
 //! is Marian's own. Modules mirror the checkpoint's tensor paths
 //! (`model.encoder.layers.0.self_attn.q_proj.weight`, …). It masks padding
-//! and is written to the [`Seq2SeqModel`] trait, with the attention and
+//! and is written to the [`TensorSeq2Seq`] trait, with the attention and
 //! decoder caches it shares with T5 (`attention.rs`).
 
 use std::path::Path;
@@ -14,11 +14,12 @@ use candle_core::{DType, Module, Tensor};
 use candle_nn::{Activation, Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 
-use crate::generate::model::{Seq2SeqModel, SpecialTokens};
+use super::TensorSeq2Seq;
 use crate::models::attention::{mask_bias, Attention, AttentionShape, DecoderState};
 use crate::models::{marian, TokenIds};
 use crate::quantize::{Dense, Linear, Precision};
 use crate::InferError;
+use precis_generate::SpecialTokens;
 
 /// BART's learned positions start at index 2 (a fairseq leftover: rows 0
 /// and 1 were reserved for padding).
@@ -339,7 +340,7 @@ impl Stack {
     }
 }
 
-/// Decoder state of [`Bart`]: see [`Seq2SeqModel::State`].
+/// Decoder state of [`Bart`]: see [`TensorSeq2Seq::State`].
 #[derive(Debug)]
 pub struct BartState(DecoderState);
 
@@ -416,7 +417,7 @@ impl Bart {
     }
 }
 
-impl Seq2SeqModel for Bart {
+impl TensorSeq2Seq for Bart {
     type State = BartState;
 
     fn special_tokens(&self) -> &SpecialTokens {

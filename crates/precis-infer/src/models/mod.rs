@@ -15,6 +15,7 @@ use candle_core::safetensors::SliceSafetensors;
 use candle_core::{DType, Device, Shape, Tensor};
 use candle_nn::var_builder::SimpleBackend;
 use candle_nn::{Init, VarBuilder};
+use precis_generate::{Batch, SpecialTokens};
 use precis_kernels::MappedFile;
 use serde::Deserialize;
 
@@ -220,7 +221,7 @@ impl AnyConfig {
     }
 
     /// The ids generation starts, pads and stops with, as the config sets them.
-    pub fn special_tokens(&self) -> crate::generate::SpecialTokens {
+    pub fn special_tokens(&self) -> SpecialTokens {
         match self {
             Self::T5(config) => config.special_tokens(),
             Self::Bart(config) => config.special_tokens(),
@@ -263,43 +264,62 @@ impl AnySeq2Seq {
     }
 }
 
-impl crate::generate::Seq2SeqModel for AnySeq2Seq {
+/// The candle families' side of the generation engine: encoder and
+/// decoder passes on tensors, which the parity tests compare layer by layer
+/// with transformers. [`AnySeq2Seq`] turns it into the engine's slice-based
+/// [`Seq2SeqModel`](precis_generate::Seq2SeqModel) (implemented for it and
+/// for each family by `on_slices!`).
+pub trait TensorSeq2Seq: Sync {
+    /// Self-attention key/value cache, cross-attention keys/values and the
+    /// encoder mask, per decoder row.
+    type State;
+
+    /// The ids generation starts, pads and stops with.
+    fn special_tokens(&self) -> &SpecialTokens;
+
+    /// Runs the encoder on a right-padded `[batch, src_len]` u32 batch
+    /// (mask: 1 = token, 0 = padding). Returns `[batch, src_len, d_model]`.
+    fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor, InferError>;
+
+    /// A fresh decoder state with one row per row of `encoder_out`.
+    fn start(
+        &self,
+        encoder_out: &Tensor,
+        attention_mask: &Tensor,
+    ) -> Result<Self::State, InferError>;
+
+    /// Feeds one token per row (`[rows]` u32); returns `[rows, vocab_size]` logits.
+    fn step(&self, state: &mut Self::State, tokens: &Tensor) -> Result<Tensor, InferError>;
+
+    /// Keeps rows `rows` (`[new_rows]` u32) of the state, in that order.
+    fn select_rows(&self, state: &mut Self::State, rows: &Tensor) -> Result<(), InferError>;
+}
+
+impl TensorSeq2Seq for AnySeq2Seq {
     type State = AnyState;
 
-    fn special_tokens(&self) -> &crate::generate::SpecialTokens {
+    fn special_tokens(&self) -> &SpecialTokens {
         match self {
             Self::T5(model) => model.special_tokens(),
             Self::Bart(model) => model.special_tokens(),
         }
     }
 
-    fn encode(
-        &self,
-        input_ids: &candle_core::Tensor,
-        attention_mask: &candle_core::Tensor,
-    ) -> Result<candle_core::Tensor, crate::InferError> {
+    fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor, InferError> {
         match self {
             Self::T5(model) => model.encode(input_ids, attention_mask),
             Self::Bart(model) => model.encode(input_ids, attention_mask),
         }
     }
 
-    fn start(
-        &self,
-        encoder_out: &candle_core::Tensor,
-        attention_mask: &candle_core::Tensor,
-    ) -> Result<AnyState, crate::InferError> {
+    fn start(&self, encoder_out: &Tensor, attention_mask: &Tensor) -> Result<AnyState, InferError> {
         Ok(match self {
             Self::T5(model) => AnyState::T5(model.start(encoder_out, attention_mask)?),
             Self::Bart(model) => AnyState::Bart(model.start(encoder_out, attention_mask)?),
         })
     }
 
-    fn step(
-        &self,
-        state: &mut AnyState,
-        tokens: &candle_core::Tensor,
-    ) -> Result<candle_core::Tensor, crate::InferError> {
+    fn step(&self, state: &mut AnyState, tokens: &Tensor) -> Result<Tensor, InferError> {
         match (self, state) {
             (Self::T5(model), AnyState::T5(state)) => model.step(state, tokens),
             (Self::Bart(model), AnyState::Bart(state)) => model.step(state, tokens),
@@ -307,11 +327,7 @@ impl crate::generate::Seq2SeqModel for AnySeq2Seq {
         }
     }
 
-    fn select_rows(
-        &self,
-        state: &mut AnyState,
-        rows: &candle_core::Tensor,
-    ) -> Result<(), crate::InferError> {
+    fn select_rows(&self, state: &mut AnyState, rows: &Tensor) -> Result<(), InferError> {
         match (self, state) {
             (Self::T5(model), AnyState::T5(state)) => model.select_rows(state, rows),
             (Self::Bart(model), AnyState::Bart(state)) => model.select_rows(state, rows),
@@ -319,6 +335,50 @@ impl crate::generate::Seq2SeqModel for AnySeq2Seq {
         }
     }
 }
+
+/// The batch as the `[rows, width]` u32 tensors the encoder reads.
+pub fn batch_tensors(batch: &Batch) -> Result<(Tensor, Tensor), InferError> {
+    let shape = (batch.rows(), batch.width());
+    Ok((
+        Tensor::from_slice(batch.input_ids(), shape, &Device::Cpu)?,
+        Tensor::from_slice(batch.attention_mask(), shape, &Device::Cpu)?,
+    ))
+}
+
+/// The engine's slice-based contract over a [`TensorSeq2Seq`]: slices in,
+/// tensors through the model, slices out. A macro rather than a blanket
+/// impl, which the orphan rule forbids for a trait of another crate.
+macro_rules! on_slices {
+    ($($model:ty),*) => {$(
+        impl precis_generate::Seq2SeqModel for $model {
+            type State = <$model as TensorSeq2Seq>::State;
+            type Error = InferError;
+
+            fn special_tokens(&self) -> &SpecialTokens {
+                TensorSeq2Seq::special_tokens(self)
+            }
+
+            fn start(&self, batch: &Batch) -> Result<Self::State, InferError> {
+                let (input_ids, attention_mask) = batch_tensors(batch)?;
+                let encoded = TensorSeq2Seq::encode(self, &input_ids, &attention_mask)?;
+                TensorSeq2Seq::start(self, &encoded, &attention_mask)
+            }
+
+            fn step(&self, state: &mut Self::State, tokens: &[u32]) -> Result<Vec<f32>, InferError> {
+                let tokens = Tensor::from_slice(tokens, tokens.len(), &Device::Cpu)?;
+                let logits = TensorSeq2Seq::step(self, state, &tokens)?;
+                Ok(logits.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?)
+            }
+
+            fn select_rows(&self, state: &mut Self::State, rows: &[u32]) -> Result<(), InferError> {
+                let rows = Tensor::from_slice(rows, rows.len(), &Device::Cpu)?;
+                TensorSeq2Seq::select_rows(self, state, &rows)
+            }
+        }
+    )*};
+}
+
+on_slices!(AnySeq2Seq, t5::T5, bart::Bart);
 
 fn mismatched_state() -> crate::InferError {
     crate::InferError::InvalidSettings(

@@ -3,7 +3,7 @@
 //! Modules mirror the checkpoint's tensor paths (`encoder.block.0.layer.0.
 //! SelfAttention.q.weight`, …), so weights load by VarBuilder path. Unlike
 //! candle-transformers' T5 this one masks padding (batches of unequal
-//! inputs) and is written to the [`Seq2SeqModel`] trait, with the attention
+//! inputs) and is written to the [`TensorSeq2Seq`] trait, with the attention
 //! and decoder caches it shares with BART and Marian (`attention.rs`):
 //! self-attention keys/values appended in place, cross-attention
 //! keys/values computed once per input, both reordered for beam search.
@@ -14,11 +14,12 @@ use candle_core::{Device, Module, Tensor};
 use candle_nn::{Embedding, RmsNorm, VarBuilder};
 use serde::Deserialize;
 
-use crate::generate::model::{Seq2SeqModel, SpecialTokens};
+use super::TensorSeq2Seq;
 use crate::models::attention::{mask_bias, Attention, AttentionShape, DecoderState};
 use crate::models::TokenIds;
 use crate::quantize::{Linear, Precision};
 use crate::InferError;
+use precis_generate::SpecialTokens;
 
 /// `config.json` of a T5 checkpoint (fields precis uses).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -388,7 +389,7 @@ impl Stack {
     }
 }
 
-/// Decoder state of [`T5`]: see [`Seq2SeqModel::State`].
+/// Decoder state of [`T5`]: see [`TensorSeq2Seq::State`].
 #[derive(Debug)]
 pub struct T5State(DecoderState);
 
@@ -468,7 +469,7 @@ impl T5 {
     }
 }
 
-impl Seq2SeqModel for T5 {
+impl TensorSeq2Seq for T5 {
     type State = T5State;
 
     fn special_tokens(&self) -> &SpecialTokens {

@@ -14,7 +14,7 @@ mod spm;
 
 use std::path::{Path, PathBuf};
 
-use candle_core::{Device, Tensor};
+use precis_generate::Batch;
 use serde::Deserialize;
 use serde_json::Value;
 use tokenizers::Tokenizer;
@@ -46,15 +46,6 @@ struct TokenizerConfig {
     /// transformers skips the clean-up for BPE models unless this is set.
     #[serde(default)]
     clean_up_tokenization_spaces_for_bpe_even_though_it_will_corrupt_output: bool,
-}
-
-/// A right-padded batch ready for [`Seq2SeqModel::encode`](crate::generate::Seq2SeqModel::encode).
-#[derive(Debug, Clone)]
-pub struct Batch {
-    /// `[rows, longest]` u32.
-    pub input_ids: Tensor,
-    /// `[rows, longest]` u32: 1 for tokens, 0 for padding.
-    pub attention_mask: Tensor,
 }
 
 impl TextTokenizer {
@@ -173,8 +164,8 @@ impl TextTokenizer {
     }
 
     /// Right-pads `rows` with the pad id to one `[rows, longest]` batch.
-    pub fn pad(&self, rows: &[Vec<u32>], device: &Device) -> Result<Batch, InferError> {
-        pad_rows(rows, self.pad_id, device)
+    pub fn pad(&self, rows: &[Vec<u32>]) -> Batch {
+        Batch::pad(rows, self.pad_id)
     }
 
     /// Text of `ids` without special tokens, spaces cleaned up as HF does
@@ -282,28 +273,6 @@ fn check_processor(processor: &Value, tokenizer: &Tokenizer) -> Result<(), Strin
         }
         _ => Ok(()),
     }
-}
-
-/// Right-pads `rows` with `pad_id` to one `[rows, longest]` batch with its
-/// attention mask (for tokenizers other than [`TextTokenizer`], e.g. Marian's).
-pub fn pad_rows(rows: &[Vec<u32>], pad_id: u32, device: &Device) -> Result<Batch, InferError> {
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut ids = Vec::with_capacity(rows.len() * width);
-    let mut mask = Vec::with_capacity(rows.len() * width);
-    for row in rows {
-        ids.extend(
-            row.iter()
-                .copied()
-                .chain(std::iter::repeat_n(pad_id, width - row.len())),
-        );
-        mask.extend(
-            std::iter::repeat_n(1u32, row.len()).chain(std::iter::repeat_n(0, width - row.len())),
-        );
-    }
-    Ok(Batch {
-        input_ids: Tensor::from_vec(ids, (rows.len(), width), device)?,
-        attention_mask: Tensor::from_vec(mask, (rows.len(), width), device)?,
-    })
 }
 
 /// transformers' `clean_up_tokenization`: removes the spaces that

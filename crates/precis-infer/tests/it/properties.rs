@@ -4,7 +4,7 @@
 //! (padding and other rows change nothing), for greedy search, beam search
 //! and seeded sampling.
 
-use crate::support::{batch, load};
+use crate::support::{engine_batch, load};
 use precis_infer::generate::{generate, Generation, GenerationConfig, GenerationOverrides};
 use precis_infer::models::AnySeq2Seq;
 use precis_infer::quantize::Precision;
@@ -61,7 +61,7 @@ fn run(
     };
     let ids: Vec<Vec<u32>> = rows.iter().map(|r| pad(r, 0, |t| t)).collect();
     let mask: Vec<Vec<u32>> = rows.iter().map(|r| pad(r, 0, |_| 1)).collect();
-    generate(model, &batch(&ids), &batch(&mask), config)
+    generate(model, &engine_batch(&ids, &mask), config)
         .map_err(|e| TestCaseError::fail(e.to_string()))
 }
 

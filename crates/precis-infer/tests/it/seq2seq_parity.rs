@@ -7,11 +7,12 @@
 //! the models' own defaults) token for token. One table row per fixture;
 //! each row gets one test per check.
 
-use precis_infer::generate::{generate, Seq2SeqModel};
+use precis_infer::generate::generate;
+use precis_infer::models::TensorSeq2Seq;
 use precis_infer::quantize::Precision;
 use precis_infer::Family;
 
-use crate::support::{batch, expected, fixture_dir, forced_logits, load, max_diff};
+use crate::support::{batch, engine_batch, expected, fixture_dir, forced_logits, load, max_diff};
 
 const TOLERANCE: f32 = 1e-4;
 
@@ -73,8 +74,7 @@ fn every_recorded_generate_case_matches_transformers(name: &str, family: Family,
     for case in expected(name).generate {
         let out = generate(
             &model,
-            &batch(&case.input_ids),
-            &batch(&case.attention_mask),
+            &engine_batch(&case.input_ids, &case.attention_mask),
             &case.config(name),
         )
         .unwrap();

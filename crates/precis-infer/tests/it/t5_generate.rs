@@ -6,7 +6,7 @@
 use precis_infer::generate::{beam_search, generate};
 use precis_infer::quantize::Precision;
 
-use crate::support::{batch, expected, load, T5_MODELS};
+use crate::support::{engine_batch, expected, load, T5_MODELS};
 
 #[test]
 fn beam_search_with_one_beam_equals_greedy() {
@@ -17,9 +17,9 @@ fn beam_search_with_one_beam_equals_greedy() {
         }) {
             let mut config = case.config(name);
             config.early_stopping = precis_infer::generate::EarlyStopping::Enabled;
-            let (ids, mask) = (batch(&case.input_ids), batch(&case.attention_mask));
-            let greedy = generate(&model, &ids, &mask, &config).unwrap();
-            let beam = beam_search(&model, &ids, &mask, &config).unwrap();
+            let batch = engine_batch(&case.input_ids, &case.attention_mask);
+            let greedy = generate(&model, &batch, &config).unwrap();
+            let beam = beam_search(&model, &batch, &config).unwrap();
             let tokens = |g: &precis_infer::generate::Generation| -> Vec<Vec<u32>> {
                 g.outputs
                     .iter()
@@ -44,8 +44,7 @@ fn batched_generation_equals_one_input_at_a_time() {
             let config = case.config(name);
             let together = generate(
                 &model,
-                &batch(&case.input_ids),
-                &batch(&case.attention_mask),
+                &engine_batch(&case.input_ids, &case.attention_mask),
                 &config,
             )
             .unwrap();
@@ -53,8 +52,7 @@ fn batched_generation_equals_one_input_at_a_time() {
                 let len = mask.iter().filter(|&&m| m == 1).count();
                 let alone = generate(
                     &model,
-                    &batch(&[ids[..len].to_vec()]),
-                    &batch(&[vec![1; len]]),
+                    &engine_batch(&[ids[..len].to_vec()], &[vec![1; len]]),
                     &config,
                 )
                 .unwrap();

@@ -5,14 +5,14 @@
 
 use crate::support::{batch, expected, forced_logits, load, max_diff, T5_MODELS};
 use candle_core::{Device, Tensor};
-use precis_infer::generate::model::Seq2SeqModel;
+use precis_infer::models::TensorSeq2Seq;
 use precis_infer::quantize::Precision;
 
 const TOLERANCE: f32 = 1e-4;
 
 /// A plain greedy loop (the engine's own greedy is tested against the same
 /// fixtures); `max_new` as in HF's `max_new_tokens`.
-fn greedy<M: Seq2SeqModel>(
+fn greedy<M: TensorSeq2Seq>(
     model: &M,
     input_ids: &[Vec<u32>],
     mask: &[Vec<u32>],

@@ -11,13 +11,12 @@
 
 use std::ops::Range;
 
-use candle_core::{DType, Device, Tensor};
 use precis_kernels::{dot, dots, prefetch, Activation, Linear, ROW_BLOCK};
 
 use super::config::BergamotConfig;
 use super::marian_bin::{ItemType, MarianFile};
-use crate::generate::{Seq2SeqModel, SpecialTokens};
 use crate::InferError;
+use precis_generate::{Batch, Seq2SeqModel, SpecialTokens};
 
 /// Marian's end-of-sentence id, also used for padding.
 pub const EOS: u32 = 0;
@@ -697,60 +696,24 @@ impl BatchModel<'_> {
 
 impl Seq2SeqModel for BatchModel<'_> {
     type State = DecoderState;
+    type Error = InferError;
 
     fn special_tokens(&self) -> &SpecialTokens {
         &self.special
     }
 
-    /// Returns `[batch, src_len, dim]`, zeros at padding.
-    fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor, InferError> {
-        let (batch, width) = input_ids.dims2()?;
-        let lengths = lengths(attention_mask)?;
-        let ids = input_ids.to_dtype(DType::U32)?.to_vec2::<u32>()?;
-        let sentences: Vec<&[u32]> = ids
-            .iter()
-            .zip(&lengths)
-            .map(|(row, &len)| row.get(..len).unwrap_or(row))
-            .collect();
+    fn start(&self, batch: &Batch) -> Result<DecoderState, InferError> {
+        let sentences: Vec<&[u32]> = (0..batch.rows()).map(|row| batch.tokens(row)).collect();
         let (encoded, spans) = self.net.encode(&sentences);
-        let dim = self.net.config.dim;
-        let mut padded = vec![0f32; batch * width * dim];
-        for (row, span) in padded.chunks_exact_mut(width * dim).zip(spans) {
-            let values = encoded
-                .get(span.start * dim..span.end * dim)
-                .unwrap_or_default();
-            row[..values.len()].copy_from_slice(values);
-        }
-        Ok(Tensor::from_vec(padded, (batch, width, dim), &Device::Cpu)?)
-    }
-
-    fn start(
-        &self,
-        encoder_out: &Tensor,
-        attention_mask: &Tensor,
-    ) -> Result<DecoderState, InferError> {
-        let (_, width, dim) = encoder_out.dims3()?;
-        let padded = encoder_out.flatten_all()?.to_vec1::<f32>()?;
-        let mut encoded = Vec::new();
-        let mut spans = Vec::new();
-        for (row, len) in padded
-            .chunks_exact(width * dim)
-            .zip(lengths(attention_mask)?)
-        {
-            let start = encoded.len() / dim;
-            encoded.extend_from_slice(&row[..len * dim]);
-            spans.push(start..start + len);
-        }
         Ok(self.net.start(&encoded, spans))
     }
 
     /// Scores each row's shortlist; the other ids of the batch get -inf.
-    fn step(&self, state: &mut DecoderState, tokens: &Tensor) -> Result<Tensor, InferError> {
+    fn step(&self, state: &mut DecoderState, tokens: &[u32]) -> Result<Vec<f32>, InferError> {
         let tokens: Vec<u32> = tokens
-            .to_vec1::<u32>()?
-            .into_iter()
+            .iter()
             .zip(&state.sources)
-            .map(|(t, &source)| self.vocabulary.id(source, t))
+            .map(|(&t, &source)| self.vocabulary.id(source, t))
             .collect();
         let hidden = self.net.step(state, &tokens);
         let dim = self.net.config.dim;
@@ -799,21 +762,11 @@ impl Seq2SeqModel for BatchModel<'_> {
                 }
             }
         }
-        Ok(Tensor::from_vec(logits, (rows.len(), width), &Device::Cpu)?)
+        Ok(logits)
     }
 
-    fn select_rows(&self, state: &mut DecoderState, rows: &Tensor) -> Result<(), InferError> {
-        self.net.select_rows(state, &rows.to_vec1::<u32>()?);
+    fn select_rows(&self, state: &mut DecoderState, rows: &[u32]) -> Result<(), InferError> {
+        self.net.select_rows(state, rows);
         Ok(())
     }
-}
-
-/// Per row of a right-padded `[batch, len]` attention mask, its length.
-fn lengths(mask: &Tensor) -> Result<Vec<usize>, InferError> {
-    Ok(mask
-        .to_dtype(DType::U32)?
-        .to_vec2::<u32>()?
-        .iter()
-        .map(|row| row.iter().rposition(|&m| m != 0).map_or(0, |p| p + 1))
-        .collect())
 }

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
-use precis_infer::generate::{GenerationConfig, GenerationOverrides, Seq2SeqModel};
-use precis_infer::models::{AnyConfig, AnySeq2Seq};
+use precis_infer::generate::{Batch, GenerationConfig, GenerationOverrides};
+use precis_infer::models::{AnyConfig, AnySeq2Seq, TensorSeq2Seq};
 use precis_infer::quantize::Precision;
 use precis_infer::tokenize::MarianTokenizer;
 use precis_infer::tokenize::TextTokenizer;
@@ -254,6 +254,11 @@ pub fn batch(rows: &[Vec<u32>]) -> Tensor {
     Tensor::new(rows.to_vec(), &Device::Cpu).unwrap()
 }
 
+/// The engine's batch of recorded `input_ids` and `attention_mask` rows.
+pub fn engine_batch(input_ids: &[Vec<u32>], attention_mask: &[Vec<u32>]) -> Batch {
+    Batch::from_rows(input_ids, attention_mask).unwrap()
+}
+
 /// Largest absolute difference between two equally long slices.
 pub fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len(), "lengths differ");
@@ -263,24 +268,9 @@ pub fn max_diff(a: &[f32], b: &[f32]) -> f32 {
         .fold(0.0, f32::max)
 }
 
-/// Numbers, with infinities written as "-inf" / "inf" (JSON has none).
-pub fn floats(value: &Value) -> Vec<f32> {
-    let float = |v: &Value| match v.as_str() {
-        Some("-inf") => f32::NEG_INFINITY,
-        Some("inf") => f32::INFINITY,
-        _ => v.as_f64().expect("number") as f32,
-    };
-    value
-        .as_array()
-        .expect("number list")
-        .iter()
-        .map(float)
-        .collect()
-}
-
 /// Teacher-forced decoding: logits `[rows][steps][vocab]` after feeding
 /// `tokens` one step at a time through the cache.
-pub fn forced_logits<M: Seq2SeqModel>(
+pub fn forced_logits<M: TensorSeq2Seq>(
     model: &M,
     input_ids: &Tensor,
     mask: &Tensor,

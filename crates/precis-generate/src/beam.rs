@@ -13,7 +13,6 @@
 //! beam cannot beat the worst finished slot (HF's heuristic); it then leaves
 //! the batch, so the model runs only on inputs still in play.
 
-use candle_core::Device;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -21,7 +20,6 @@ use super::config::EarlyStopping;
 use super::plan::Plan;
 use super::processors::log_softmax_in_place;
 use super::{expand_rows, keep_rows, step_scores, Hypothesis, Seq2SeqModel};
-use crate::InferError;
 
 /// HF's "impossible" score, used to mask beams and empty slots.
 const MASKED: f32 = -1.0e9;
@@ -329,11 +327,10 @@ pub(super) fn run<M: Seq2SeqModel>(
     mut state: M::State,
     plan: &Plan,
     inputs: usize,
-    device: &Device,
-) -> Result<Vec<Vec<Hypothesis>>, InferError> {
+) -> Result<Vec<Vec<Hypothesis>>, M::Error> {
     let num_beams = plan.config.num_beams;
     let vocab = plan.vocab_size;
-    expand_rows(model, &mut state, inputs, num_beams, device)?;
+    expand_rows(model, &mut state, inputs, num_beams)?;
     let mut searches: Vec<Search> = (0..inputs).map(|_| Search::new(plan)).collect();
     let mut active: Vec<usize> = (0..inputs).collect();
     let mut cur_len = 1;
@@ -343,7 +340,7 @@ pub(super) fn run<M: Seq2SeqModel>(
             .flat_map(|&input| searches[input].running.iter())
             .map(|beam| beam.tokens.last().copied().unwrap_or(plan.decoder_start))
             .collect();
-        let mut logits = step_scores(model, &mut state, last, vocab, device)?;
+        let mut logits = step_scores(model, &mut state, last, vocab)?;
         let mut rows = Vec::with_capacity(active.len() * num_beams);
         let mut still = Vec::with_capacity(active.len());
         for (position, (&input, block)) in active
@@ -364,7 +361,7 @@ pub(super) fn run<M: Seq2SeqModel>(
             }
         }
         cur_len += 1;
-        keep_rows(model, &mut state, &rows, active.len() * num_beams, device)?;
+        keep_rows(model, &mut state, &rows, active.len() * num_beams)?;
         active = still;
     }
     Ok(searches

@@ -6,12 +6,10 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use candle_core::{DType, Device, Tensor};
-use precis_infer::generate::{
-    beam_search, generate, Generation, GenerationConfig, GenerationOverrides, Seq2SeqModel,
-    SpecialTokens, MAX_LENGTH_LIMIT,
+use precis_generate::{
+    beam_search, generate, Batch, GenerateError, Generation, GenerationConfig, GenerationOverrides,
+    Seq2SeqModel, SpecialTokens, MAX_LENGTH_LIMIT,
 };
-use precis_infer::InferError;
 use serde_json::{json, Value};
 
 use crate::support::{fixture_json, floats};
@@ -66,34 +64,30 @@ impl Mock {
 
 impl Seq2SeqModel for Mock {
     type State = MockState;
+    type Error = GenerateError;
 
     fn special_tokens(&self) -> &SpecialTokens {
         &self.special
     }
 
-    fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor, InferError> {
-        Ok((input_ids * attention_mask)?
-            .to_dtype(DType::F32)?
-            .unsqueeze(2)?)
-    }
-
-    fn start(&self, encoder_out: &Tensor, _mask: &Tensor) -> Result<MockState, InferError> {
-        let sums: Vec<f32> = encoder_out.sum((1, 2))?.to_vec1()?;
+    /// The source key of a row is the sum of its tokens.
+    fn start(&self, batch: &Batch) -> Result<MockState, GenerateError> {
         Ok(MockState {
-            rows: sums
-                .into_iter()
-                .map(|s| (s as usize % self.sources, Vec::new()))
+            rows: (0..batch.rows())
+                .map(|row| {
+                    let sum: u32 = batch.tokens(row).iter().sum();
+                    (sum as usize % self.sources, Vec::new())
+                })
                 .collect(),
         })
     }
 
-    fn step(&self, state: &mut MockState, tokens: &Tensor) -> Result<Tensor, InferError> {
-        let tokens: Vec<u32> = tokens.to_vec1()?;
+    fn step(&self, state: &mut MockState, tokens: &[u32]) -> Result<Vec<f32>, GenerateError> {
         assert_eq!(tokens.len(), state.rows.len(), "one token per state row");
         self.rows_stepped.fetch_add(tokens.len(), Ordering::Relaxed);
         let vocab = self.special.vocab_size;
         let mut logits = Vec::with_capacity(tokens.len() * vocab);
-        for ((key, history), token) in state.rows.iter_mut().zip(tokens) {
+        for ((key, history), &token) in state.rows.iter_mut().zip(tokens) {
             history.push(token);
             let position = (history.len() - 1) % self.positions;
             let (last, pos, source) = (
@@ -103,15 +97,10 @@ impl Seq2SeqModel for Mock {
             );
             logits.extend((0..vocab).map(|v| last[v] + pos[v] + source[v]));
         }
-        Ok(Tensor::from_vec(
-            logits,
-            (state.rows.len(), vocab),
-            &Device::Cpu,
-        )?)
+        Ok(logits)
     }
 
-    fn select_rows(&self, state: &mut MockState, rows: &Tensor) -> Result<(), InferError> {
-        let rows: Vec<u32> = rows.to_vec1()?;
+    fn select_rows(&self, state: &mut MockState, rows: &[u32]) -> Result<(), GenerateError> {
         state.rows = rows
             .iter()
             .map(|&r| state.rows[r as usize].clone())
@@ -120,32 +109,12 @@ impl Seq2SeqModel for Mock {
     }
 }
 
-fn batch(rows: &[Vec<u32>], pad: u32) -> (Tensor, Tensor) {
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut ids = Vec::new();
-    let mut mask = Vec::new();
-    for row in rows {
-        ids.extend(
-            row.iter()
-                .copied()
-                .chain(std::iter::repeat_n(pad, width - row.len())),
-        );
-        mask.extend((0..width).map(|i| u32::from(i < row.len())));
-    }
-    let shape = (rows.len(), width);
-    (
-        Tensor::from_vec(ids, shape, &Device::Cpu).unwrap(),
-        Tensor::from_vec(mask, shape, &Device::Cpu).unwrap(),
-    )
-}
-
 fn config(overrides: Value) -> GenerationConfig {
     GenerationConfig::default().with(&GenerationOverrides::from_json(&overrides).unwrap())
 }
 
 fn run(model: &Mock, rows: &[Vec<u32>], config: &GenerationConfig) -> Generation {
-    let (ids, mask) = batch(rows, 0);
-    generate(model, &ids, &mask, config).unwrap()
+    generate(model, &Batch::pad(rows, 0), config).unwrap()
 }
 
 fn sources(fixture: &Value) -> Vec<Vec<u32>> {
@@ -176,10 +145,8 @@ fn greedy_and_beam_search_match_hf_generate_token_for_token() {
         let config = config(case["kwargs"].clone());
         let ids: Vec<Vec<u32>> = serde_json::from_value(case["input_ids"].clone()).unwrap();
         let mask: Vec<Vec<u32>> = serde_json::from_value(case["attention_mask"].clone()).unwrap();
-        let shape = (ids.len(), ids[0].len());
-        let ids = Tensor::from_vec(ids.concat(), shape, &Device::Cpu).unwrap();
-        let mask = Tensor::from_vec(mask.concat(), shape, &Device::Cpu).unwrap();
-        let generation = generate(&model, &ids, &mask, &config).unwrap();
+        let batch = Batch::from_rows(&ids, &mask).unwrap();
+        let generation = generate(&model, &batch, &config).unwrap();
 
         let eos = config.eos_token_id.clone().unwrap_or(vec![1]);
         let hf: Vec<Vec<u32>> = serde_json::from_value(case["sequences"].clone()).unwrap();
@@ -246,9 +213,9 @@ fn one_beam_is_greedy_search() {
         json!({"max_new_tokens": 9, "early_stopping": true, "eos_token_id": [1, 5], "bad_words_ids": [[4, 8]]}),
     ] {
         let config = config(settings.clone());
-        let (ids, mask) = batch(&rows, 0);
-        let greedy = generate(&model, &ids, &mask, &config).unwrap();
-        let beam = beam_search(&model, &ids, &mask, &config).unwrap();
+        let batch = Batch::pad(&rows, 0);
+        let greedy = generate(&model, &batch, &config).unwrap();
+        let beam = beam_search(&model, &batch, &config).unwrap();
         let tokens = |g: &Generation| {
             g.outputs
                 .iter()
@@ -355,7 +322,7 @@ fn default_length_is_twenty_new_tokens() {
 fn invalid_settings_are_refused_with_the_fix() {
     let fixture = fixture();
     let model = Mock::from_fixture(&fixture);
-    let (ids, mask) = batch(&[vec![3, 8]], 0);
+    let batch = Batch::pad(&[vec![3, 8]], 0);
     let cases = [
         (
             json!({"num_beams": 2, "num_return_sequences": 3}),
@@ -382,9 +349,9 @@ fn invalid_settings_are_refused_with_the_fix() {
         (json!({"bad_words_ids": [[]]}), "empty sequence"),
     ];
     for (settings, fix) in cases {
-        let err = generate(&model, &ids, &mask, &config(settings.clone())).unwrap_err();
+        let err = generate(&model, &batch, &config(settings.clone())).unwrap_err();
         assert!(
-            matches!(err, InferError::InvalidSettings(_)),
+            matches!(err, GenerateError::InvalidSettings(_)),
             "{settings}: {err}"
         );
         assert!(
@@ -392,9 +359,9 @@ fn invalid_settings_are_refused_with_the_fix() {
             "{settings}: `{err}` should mention `{fix}`"
         );
     }
-    let empty = Tensor::zeros((1, 2), DType::U32, &Device::Cpu).unwrap();
-    let err = generate(&model, &ids, &empty, &GenerationConfig::default()).unwrap_err();
-    assert!(matches!(err, InferError::EmptyInput), "{err}");
+    let empty = Batch::from_rows(&[vec![3, 8]], &[vec![0, 0]]).unwrap();
+    let err = generate(&model, &empty, &GenerationConfig::default()).unwrap_err();
+    assert!(matches!(err, GenerateError::EmptyInput), "{err}");
 }
 
 #[test]
@@ -411,13 +378,7 @@ fn sampling_that_excludes_every_token_is_an_error_not_a_panic() {
         min_length: 5,
         ..config
     };
-    let err = generate(
-        &model,
-        &batch(&[vec![3, 8]], 0).0,
-        &batch(&[vec![3, 8]], 0).1,
-        &config,
-    )
-    .unwrap_err();
+    let err = generate(&model, &Batch::pad(&[vec![3, 8]], 0), &config).unwrap_err();
     assert!(err.to_string().contains("no possible token"), "{err}");
 }
 

@@ -1,5 +1,8 @@
 //! The generation engine every seq2seq family shares: Hugging Face's
-//! `generate` for encoder-decoder models, token for token.
+//! `generate` for encoder-decoder models, token for token. Its contract
+//! with models ([`Seq2SeqModel`]) is plain slices, so it depends on no
+//! tensor library: candle families and the Bergamot engine plug in alike.
+//! It starts no threads; run it inside the caller's thread pool.
 //!
 //! It runs as named stages, each usable and testable on its own:
 //! 1. [`GenerationConfig`] — settings with HF's fields and defaults, loaded
@@ -10,15 +13,14 @@
 //! 4. stopping — eos ids and the length limit, inside each strategy.
 //!
 //! ```no_run
-//! use precis_infer::generate::{generate, GenerationConfig, GenerationOverrides, Seq2SeqModel};
-//! # fn run<M: Seq2SeqModel>(
-//! #     model: &M, input_ids: &candle_core::Tensor, attention_mask: &candle_core::Tensor,
-//! # ) -> Result<(), precis_infer::InferError> {
+//! use precis_generate::{generate, Batch, GenerationConfig, GenerationOverrides, Seq2SeqModel};
+//! # fn run<M: Seq2SeqModel>(model: &M, rows: &[Vec<u32>]) -> Result<(), M::Error> {
 //! // t5-small's summarization settings, with two beams instead of four.
 //! let defaults = GenerationConfig::from_model_dir("models/t5-small".as_ref(), Some("summarization"))?;
 //! let overrides = GenerationOverrides { num_beams: Some(2), ..Default::default() };
 //! let config = defaults.generation.with(&overrides);
-//! let generation = generate(model, input_ids, attention_mask, &config)?;
+//! let batch = Batch::pad(rows, model.special_tokens().pad);
+//! let generation = generate(model, &batch, &config)?;
 //! for hypotheses in &generation.outputs {
 //!     let best = &hypotheses[0];
 //!     println!("{:?} (score {}, cut by the length limit: {})", best.tokens, best.score, !best.finished);
@@ -31,23 +33,24 @@
 //! under `tests/fixtures/generation` record); where it differs from older
 //! releases the comments say so.
 
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
 mod beam;
 mod config;
+mod error;
 pub mod model;
 mod plan;
 pub mod processors;
 mod sample;
 
-use candle_core::{DType, Device, Tensor};
-
 pub use config::{
     EarlyStopping, GenerationConfig, GenerationOverrides, TaskDefaults, DEFAULT_NEW_TOKENS,
-    MAX_LENGTH_LIMIT,
+    MAX_BEAMS, MAX_LENGTH_LIMIT,
 };
-pub use model::{Seq2SeqModel, SpecialTokens};
+pub use error::GenerateError;
+pub use model::{Batch, Seq2SeqModel, SpecialTokens};
 use plan::Plan;
-
-use crate::InferError;
 
 /// One generated sequence.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,26 +79,18 @@ pub struct Generation {
     pub max_length: usize,
 }
 
-/// Generates from a right-padded batch: `input_ids` and `attention_mask` are
-/// `[batch, src_len]` u32 (mask 1 = token, 0 = padding). Rows are independent:
-/// batching gives the same output as running each row alone.
+/// Generates from a right-padded batch. Rows are independent: batching
+/// gives the same output as running each row alone.
 ///
 /// Strategy as in HF: `num_beams == 1` greedy search (or sampling with
 /// `do_sample`), otherwise beam search (or beam sampling). Sampling is
 /// deterministic for a given `seed`.
 pub fn generate<M: Seq2SeqModel>(
     model: &M,
-    input_ids: &Tensor,
-    attention_mask: &Tensor,
+    batch: &Batch,
     config: &GenerationConfig,
-) -> Result<Generation, InferError> {
-    run(
-        model,
-        input_ids,
-        attention_mask,
-        config,
-        config.num_beams > 1,
-    )
+) -> Result<Generation, M::Error> {
+    run(model, batch, config, config.num_beams > 1)
 }
 
 /// Beam search even for `num_beams: 1` (where [`generate`] uses greedy
@@ -105,54 +100,34 @@ pub fn generate<M: Seq2SeqModel>(
 /// log-probabilities in beam search.
 pub fn beam_search<M: Seq2SeqModel>(
     model: &M,
-    input_ids: &Tensor,
-    attention_mask: &Tensor,
+    batch: &Batch,
     config: &GenerationConfig,
-) -> Result<Generation, InferError> {
-    run(model, input_ids, attention_mask, config, true)
+) -> Result<Generation, M::Error> {
+    run(model, batch, config, true)
 }
 
 fn run<M: Seq2SeqModel>(
     model: &M,
-    input_ids: &Tensor,
-    attention_mask: &Tensor,
+    batch: &Batch,
     config: &GenerationConfig,
     beams: bool,
-) -> Result<Generation, InferError> {
+) -> Result<Generation, M::Error> {
     let plan = Plan::new(config, model.special_tokens())?;
-    let (batch, _) = input_ids.dims2()?;
-    if attention_mask.dims() != input_ids.dims() {
-        return Err(InferError::InvalidSettings(format!(
-            "attention_mask has shape {:?} but input_ids {:?}; they must match",
-            attention_mask.dims(),
-            input_ids.dims()
-        )));
+    if (0..batch.rows()).any(|row| batch.tokens(row).is_empty()) {
+        return Err(GenerateError::EmptyInput.into());
     }
-    let mask_rows: Vec<Vec<u32>> = attention_mask.to_dtype(DType::U32)?.to_vec2()?;
-    if mask_rows.iter().any(|row| row.iter().all(|&m| m == 0)) {
-        return Err(InferError::EmptyInput);
-    }
-    if batch == 0 {
+    if batch.rows() == 0 {
         return Ok(Generation {
             outputs: Vec::new(),
             max_length: plan.max_length,
         });
     }
-    // A generation makes thousands of small calls into rayon (candle's
-    // element-wise ops, the few-row products of each step). Made from a
-    // thread outside the pool, each would wake a worker and sleep until it
-    // is done: two context switches per call, a tenth of a one-thread
-    // decoder step. On a worker thread they run without them.
-    let outputs = rayon::scope(|_| {
-        let encoded = model.encode(input_ids, attention_mask)?;
-        let state = model.start(&encoded, attention_mask)?;
-        let device = input_ids.device();
-        if beams {
-            beam::run(model, state, &plan, batch, device)
-        } else {
-            sample::run(model, state, &plan, batch, device)
-        }
-    })?;
+    let state = model.start(batch)?;
+    let outputs = if beams {
+        beam::run(model, state, &plan, batch.rows())?
+    } else {
+        sample::run(model, state, &plan, batch.rows())?
+    };
     Ok(Generation {
         outputs,
         max_length: plan.max_length,
@@ -166,37 +141,35 @@ fn expand_rows<M: Seq2SeqModel>(
     state: &mut M::State,
     rows: usize,
     times: usize,
-    device: &Device,
-) -> Result<(), InferError> {
+) -> Result<(), M::Error> {
     if times > 1 {
         let index: Vec<u32> = (0..rows as u32)
             .flat_map(|row| std::iter::repeat_n(row, times))
             .collect();
-        model.select_rows(state, &Tensor::new(index, device)?)?;
+        model.select_rows(state, &index)?;
     }
     Ok(())
 }
 
 /// One decoder step: feeds the last token of every live row and returns
-/// the next-token logits as one f32 vector, `vocab_size` values per row.
+/// the next-token logits, `vocab_size` values per row.
 fn step_scores<M: Seq2SeqModel>(
     model: &M,
     state: &mut M::State,
     last_tokens: Vec<u32>,
     vocab_size: usize,
-    device: &Device,
-) -> Result<Vec<f32>, InferError> {
+) -> Result<Vec<f32>, M::Error> {
     let rows = last_tokens.len();
-    let logits = model.step(state, &Tensor::new(last_tokens, device)?)?;
-    if logits.dims() != [rows, vocab_size] {
-        return Err(candle_core::Error::Msg(format!(
-            "model step returned logits of shape {:?}, expected [{rows}, {vocab_size}] (rows, vocabulary size); \
+    let logits = model.step(state, &last_tokens)?;
+    if logits.len() != rows * vocab_size {
+        return Err(GenerateError::Model(format!(
+            "a decoder step returned {} logits, expected {rows} rows × {vocab_size} (the vocabulary size); \
              the model's SpecialTokens::vocab_size must equal its lm_head width",
-            logits.dims()
+            logits.len()
         ))
         .into());
     }
-    Ok(logits.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?)
+    Ok(logits)
 }
 
 /// Reorders or drops state rows, skipping the call when nothing changes.
@@ -205,12 +178,11 @@ fn keep_rows<M: Seq2SeqModel>(
     state: &mut M::State,
     rows: &[u32],
     current_rows: usize,
-    device: &Device,
-) -> Result<(), InferError> {
+) -> Result<(), M::Error> {
     let unchanged =
         rows.len() == current_rows && rows.iter().enumerate().all(|(i, &row)| row as usize == i);
     if !unchanged && !rows.is_empty() {
-        model.select_rows(state, &Tensor::new(rows, device)?)?;
+        model.select_rows(state, rows)?;
     }
     Ok(())
 }

@@ -3,14 +3,13 @@
 //! batch, which changes nothing for the others: HF keeps them and feeds pad
 //! tokens whose outputs it throws away.
 
-use candle_core::Device;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::plan::Plan;
 use super::processors::{argmax, log_sum_exp};
 use super::{expand_rows, keep_rows, step_scores, Hypothesis, Seq2SeqModel};
-use crate::InferError;
+use crate::GenerateError;
 
 /// Runs greedy search (or sampling when `do_sample`) for `inputs` rows of
 /// `state`. With sampling, each input yields `num_return_sequences` samples;
@@ -21,15 +20,14 @@ pub(super) fn run<M: Seq2SeqModel>(
     mut state: M::State,
     plan: &Plan,
     inputs: usize,
-    device: &Device,
-) -> Result<Vec<Vec<Hypothesis>>, InferError> {
+) -> Result<Vec<Vec<Hypothesis>>, M::Error> {
     let config = &plan.config;
     let per_input = if config.do_sample {
         config.num_return_sequences
     } else {
         1
     };
-    expand_rows(model, &mut state, inputs, per_input, device)?;
+    expand_rows(model, &mut state, inputs, per_input)?;
     let rows = inputs * per_input;
     let vocab = plan.vocab_size;
 
@@ -45,7 +43,7 @@ pub(super) fn run<M: Seq2SeqModel>(
             .iter()
             .map(|&row| tokens[row].last().copied().unwrap_or(plan.decoder_start))
             .collect();
-        let mut logits = step_scores(model, &mut state, last, vocab, device)?;
+        let mut logits = step_scores(model, &mut state, last, vocab)?;
         let mut kept = Vec::with_capacity(active.len());
         for (position, (&row, row_scores)) in active
             .iter()
@@ -70,7 +68,7 @@ pub(super) fn run<M: Seq2SeqModel>(
                 kept.push(position as u32);
             }
         }
-        keep_rows(model, &mut state, &kept, active.len(), device)?;
+        keep_rows(model, &mut state, &kept, active.len())?;
         active = kept
             .iter()
             .map(|&position| active[position as usize])
@@ -92,12 +90,12 @@ pub(super) fn run<M: Seq2SeqModel>(
 }
 
 /// Draws a token from the softmax of `scores`.
-fn draw(scores: &[f32], rng: &mut StdRng) -> Result<usize, InferError> {
+fn draw(scores: &[f32], rng: &mut StdRng) -> Result<usize, GenerateError> {
     let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let weights: Vec<f64> = scores.iter().map(|&s| f64::from((s - max).exp())).collect();
     let total: f64 = weights.iter().sum();
     if !(total.is_finite() && total > 0.0) {
-        return Err(InferError::InvalidSettings(
+        return Err(GenerateError::InvalidSettings(
             "sampling found no possible token (every score is -inf or NaN): the bad_words_ids, \
              no_repeat_ngram_size, top_k or top_p settings exclude everything; loosen them"
                 .into(),

@@ -4,8 +4,7 @@
 
 use std::path::Path;
 
-use precis_infer::generate::{EarlyStopping, GenerationConfig, GenerationOverrides};
-use precis_infer::InferError;
+use precis_generate::{EarlyStopping, GenerateError, GenerationConfig, GenerationOverrides};
 use serde_json::json;
 
 use crate::support::shared;
@@ -245,7 +244,7 @@ fn model_folders_are_read_and_their_problems_named() {
     let dir = tempfile::tempdir().unwrap();
     let err = GenerationConfig::from_model_dir(dir.path(), None).unwrap_err();
     assert!(
-        matches!(err, InferError::MissingFile { ref file, .. } if file == "config.json"),
+        matches!(err, GenerateError::MissingFile { ref file, .. } if file == "config.json"),
         "{err}"
     );
 
@@ -265,7 +264,7 @@ fn model_folders_are_read_and_their_problems_named() {
     write(dir.path(), "generation_config.json", r#"{"num_beams": 3,"#);
     let err = GenerationConfig::from_model_dir(dir.path(), None).unwrap_err();
     assert!(
-        matches!(err, InferError::BadConfig { ref path, .. } if path.ends_with("generation_config.json")),
+        matches!(err, GenerateError::BadConfig { ref path, .. } if path.ends_with("generation_config.json")),
         "{err}"
     );
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use crate::InferError;
+use crate::GenerateError;
 
 /// Upper bound on the decoder length (decoder start token included), whatever
 /// a config asks for, so that generation always terminates in reasonable
@@ -351,24 +351,24 @@ impl GenerationConfig {
     }
 
     /// [`Self::from_hf_json`] on the files of a model folder.
-    pub fn from_model_dir(dir: &Path, task: Option<&str>) -> Result<TaskDefaults, InferError> {
-        let read = |name: &str| -> Result<Option<(std::path::PathBuf, Value)>, InferError> {
+    pub fn from_model_dir(dir: &Path, task: Option<&str>) -> Result<TaskDefaults, GenerateError> {
+        let read = |name: &str| -> Result<Option<(std::path::PathBuf, Value)>, GenerateError> {
             let path = dir.join(name);
             if !path.is_file() {
                 return Ok(None);
             }
-            let text = std::fs::read_to_string(&path).map_err(|source| InferError::Io {
+            let text = std::fs::read_to_string(&path).map_err(|source| GenerateError::Io {
                 context: format!("reading {}", path.display()),
                 source,
             })?;
-            let value = serde_json::from_str(&text).map_err(|err| InferError::BadConfig {
+            let value = serde_json::from_str(&text).map_err(|err| GenerateError::BadConfig {
                 path: path.clone(),
                 detail: err.to_string(),
             })?;
             Ok(Some((path, value)))
         };
         let Some((config_path, config)) = read("config.json")? else {
-            return Err(InferError::MissingFile {
+            return Err(GenerateError::MissingFile {
                 path: dir.to_path_buf(),
                 file: "config.json".into(),
                 fix: "point at a complete Hugging Face model folder".into(),
@@ -379,13 +379,13 @@ impl GenerationConfig {
             .as_ref()
             .map_or(config_path, |(path, _)| path.clone());
         Self::from_hf_json(&config, generation.as_ref().map(|(_, value)| value), task)
-            .map_err(|detail| InferError::BadConfig { path, detail })
+            .map_err(|detail| GenerateError::BadConfig { path, detail })
     }
 
     /// Checks that do not need the model; [`generate`](super::generate) also
     /// runs them.
-    pub fn validate(&self) -> Result<(), InferError> {
-        let invalid = |message: String| Err(InferError::InvalidSettings(message));
+    pub fn validate(&self) -> Result<(), GenerateError> {
+        let invalid = |message: String| Err(GenerateError::InvalidSettings(message));
         if self.num_beams == 0 {
             return invalid(
                 "num_beams is 0; use 1 for greedy search or sampling, more for beam search".into(),

@@ -6,7 +6,7 @@
 use super::config::{GenerationConfig, DEFAULT_NEW_TOKENS, MAX_LENGTH_LIMIT};
 use super::model::SpecialTokens;
 use super::processors::LogitsProcessorList;
-use crate::InferError;
+use crate::GenerateError;
 
 /// Settings resolved for one model: what the strategies read.
 #[derive(Debug)]
@@ -22,7 +22,7 @@ pub(crate) struct Plan {
 
 impl Plan {
     /// Validates `config` and resolves it for a model's special tokens.
-    pub fn new(config: &GenerationConfig, special: &SpecialTokens) -> Result<Self, InferError> {
+    pub fn new(config: &GenerationConfig, special: &SpecialTokens) -> Result<Self, GenerateError> {
         config.validate()?;
         let max_length = match (config.max_new_tokens, config.max_length) {
             (Some(new), _) => new.saturating_add(1),
@@ -30,7 +30,7 @@ impl Plan {
             (None, None) => DEFAULT_NEW_TOKENS + 1,
         };
         if max_length <= 1 {
-            return Err(InferError::InvalidSettings(format!(
+            return Err(GenerateError::InvalidSettings(format!(
                 "max_length is {max_length}, which the decoder start token alone fills; set max_new_tokens instead"
             )));
         }
@@ -68,7 +68,7 @@ impl Plan {
                 .map(|&id| ("bad_words_ids", id)),
         );
         if let Some((field, id)) = ids.into_iter().find(|&(_, id)| id as usize >= vocab) {
-            return Err(InferError::InvalidSettings(format!(
+            return Err(GenerateError::InvalidSettings(format!(
                 "{field} contains token id {id}, but the model's vocabulary has only {vocab} ids (0..{vocab}); \
                  fix the id or use the tokenizer of this model"
             )));

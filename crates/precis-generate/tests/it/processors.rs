@@ -4,11 +4,11 @@
 //! `generate` builds) made of them; recorded by
 //! `scripts/make_generation_fixtures.py`.
 
-use precis_infer::generate::processors::{
+use precis_generate::processors::{
     log_softmax_in_place, BadWords, ForcedBos, ForcedEos, LogitsProcessor, LogitsProcessorList,
     MinLength, MinNewTokens, NoRepeatNGram, RepetitionPenalty, Temperature, TopK, TopP,
 };
-use precis_infer::generate::{GenerationConfig, GenerationOverrides};
+use precis_generate::{GenerationConfig, GenerationOverrides};
 use serde_json::Value;
 
 use crate::support::{fixture_json, floats};

@@ -4,16 +4,14 @@
 //! candidate selection, bookkeeping. A measurement, not a check; run with
 //!
 //! ```text
-//! cargo test --release -p precis-infer --test it generate_overhead -- --ignored --nocapture
+//! cargo test --release -p precis-generate --test it overhead -- --ignored --nocapture
 //! ```
 
 use std::time::Instant;
 
-use candle_core::{DType, Device, Tensor};
-use precis_infer::generate::{
-    generate, EarlyStopping, GenerationConfig, Seq2SeqModel, SpecialTokens,
+use precis_generate::{
+    generate, Batch, EarlyStopping, GenerateError, GenerationConfig, Seq2SeqModel, SpecialTokens,
 };
-use precis_infer::InferError;
 
 const VOCAB: usize = 32128;
 
@@ -52,39 +50,30 @@ impl TableModel {
 
 impl Seq2SeqModel for TableModel {
     type State = Rows;
+    type Error = GenerateError;
 
     fn special_tokens(&self) -> &SpecialTokens {
         &self.special
     }
 
-    fn encode(&self, input_ids: &Tensor, _mask: &Tensor) -> Result<Tensor, InferError> {
-        Ok(input_ids.to_dtype(DType::F32)?)
-    }
-
-    fn start(&self, encoder_out: &Tensor, _mask: &Tensor) -> Result<Rows, InferError> {
+    fn start(&self, batch: &Batch) -> Result<Rows, GenerateError> {
         Ok(Rows {
-            histories: vec![Vec::new(); encoder_out.dims()[0]],
+            histories: vec![Vec::new(); batch.rows()],
         })
     }
 
-    fn step(&self, state: &mut Rows, tokens: &Tensor) -> Result<Tensor, InferError> {
-        let tokens: Vec<u32> = tokens.to_vec1()?;
+    fn step(&self, state: &mut Rows, tokens: &[u32]) -> Result<Vec<f32>, GenerateError> {
         let mut logits = Vec::with_capacity(tokens.len() * VOCAB);
-        for (history, token) in state.histories.iter_mut().zip(tokens) {
+        for (history, &token) in state.histories.iter_mut().zip(tokens) {
             history.push(token);
             let offset =
                 (token as usize * 7919 + history.len() * 104729) % (self.table.len() - VOCAB);
             logits.extend_from_slice(&self.table[offset..offset + VOCAB]);
         }
-        Ok(Tensor::from_vec(
-            logits,
-            (state.histories.len(), VOCAB),
-            &Device::Cpu,
-        )?)
+        Ok(logits)
     }
 
-    fn select_rows(&self, state: &mut Rows, rows: &Tensor) -> Result<(), InferError> {
-        let rows: Vec<u32> = rows.to_vec1()?;
+    fn select_rows(&self, state: &mut Rows, rows: &[u32]) -> Result<(), GenerateError> {
         state.histories = rows
             .iter()
             .map(|&r| state.histories[r as usize].clone())
@@ -97,8 +86,7 @@ impl Seq2SeqModel for TableModel {
 #[ignore = "a measurement; run with --release -- --ignored --nocapture"]
 fn engine_cost_per_step() {
     let model = TableModel::new();
-    let ids = Tensor::new(&[[5u32, 6, 7]], &Device::Cpu).unwrap();
-    let mask = Tensor::ones((1, 3), DType::U32, &Device::Cpu).unwrap();
+    let batch = Batch::pad(&[vec![5, 6, 7]], 0);
     let summarization = GenerationConfig {
         num_beams: 4,
         length_penalty: 2.0,
@@ -128,7 +116,7 @@ fn engine_cost_per_step() {
         ("sampling, top_k 50, top_p 0.9", sampling),
     ] {
         let start = Instant::now();
-        let generation = generate(&model, &ids, &mask, &config).unwrap();
+        let generation = generate(&model, &batch, &config).unwrap();
         let steps = generation.outputs[0][0].tokens.len();
         let per_step = start.elapsed().as_secs_f64() * 1000.0 / steps as f64;
         eprintln!("{name}: {steps} steps, {per_step:.3} ms per step");

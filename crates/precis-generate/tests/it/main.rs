@@ -1,0 +1,9 @@
+//! precis-generate's integration tests in one test binary: HF parity of
+//! the processors and of greedy/beam search on a mock model, settings
+//! loading, and the engine's own guarantees.
+
+mod config;
+mod engine;
+mod overhead;
+mod processors;
+mod support;
