@@ -69,22 +69,67 @@ const OPENERS: &[&str] = &[
     "no", "na", "em", "lo", "gli", "lui", "lei", "ma", "e",
 ];
 
-fn is_terminator(c: char) -> bool {
+/// Characters that end a sentence: Latin punctuation, the ideographic and
+/// full-width stops of Chinese and Japanese, the Arabic question mark and
+/// Urdu full stop, the Devanagari danda, and the full stops of Armenian,
+/// Ethiopic, Burmese and Khmer.
+pub(crate) fn is_terminator(c: char) -> bool {
     matches!(
         c,
-        '.' | '!' | '?' | '…' | '。' | '！' | '？' | '‼' | '⁇' | '⁈' | '⁉'
+        '.' | '!'
+            | '?'
+            | '…'
+            | '‼'
+            | '⁇'
+            | '⁈'
+            | '⁉'
+            | '。'
+            | '！'
+            | '？'
+            | '．'
+            | '｡'
+            | '؟'
+            | '۔'
+            | '।'
+            | '॥'
+            | '։'
+            | '።'
+            | '፧'
+            | '။'
+            | '។'
+            | '៕'
     )
 }
 
 /// Terminators of scripts written without spaces between sentences.
 fn is_spaceless_terminator(c: char) -> bool {
-    matches!(c, '。' | '！' | '？')
+    matches!(c, '。' | '！' | '？' | '．' | '｡')
+}
+
+/// Whether `text` ends like a sentence: a terminator, possibly before
+/// closing quotes or brackets.
+pub(crate) fn ends_sentence(text: &str) -> bool {
+    text.trim_end_matches(|c: char| is_closer(c) || c.is_whitespace())
+        .ends_with(is_terminator)
 }
 
 fn is_closer(c: char) -> bool {
     matches!(
         c,
-        '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '」' | '』'
+        '"' | '\''
+            | '”'
+            | '’'
+            | '»'
+            | '›'
+            | ')'
+            | ']'
+            | '}'
+            | '」'
+            | '』'
+            | '）'
+            | '》'
+            | '〉'
+            | '】'
     )
 }
 
@@ -131,8 +176,9 @@ pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
         if next_start == text.len() {
             break;
         }
-        if next_start == end && !spaceless {
-            continue; // "3.5", "U.S.-based", "example.com"
+        let digit_follows = text[end..].starts_with(|c: char| c.is_numeric());
+        if next_start == end && (!spaceless || digit_follows) {
+            continue; // "3.5", "U.S.-based", "example.com", "３．５"
         }
         let next_word = first_word(&text[next_start..]);
         if next_word.chars().next().is_some_and(char::is_lowercase) {
@@ -333,5 +379,39 @@ mod tests {
     #[test]
     fn cjk_without_spaces() {
         assert_eq!(split("今天下雨。明天晴天！"), ["今天下雨。", "明天晴天！"]);
+        assert_eq!(
+            split("本当ですか？はい．増加率は３．５％だ｡"),
+            ["本当ですか？", "はい．", "増加率は３．５％だ｡"]
+        );
+        assert_eq!(
+            split("他说：“我们到了。”（记者　王明）"),
+            ["他说：“我们到了。”", "（记者　王明）"]
+        );
+    }
+
+    #[test]
+    fn arabic_hebrew_and_devanagari() {
+        assert_eq!(
+            split("هل تكفي المحطة؟ يقول المهندسون إن الطلب يرتفع، وإن البلدية تدرس الأمر. وأضاف: «انتظرنا طويلاً»."),
+            ["هل تكفي المحطة؟", "يقول المهندسون إن الطلب يرتفع، وإن البلدية تدرس الأمر.", "وأضاف: «انتظرنا طويلاً»."]
+        );
+        assert_eq!(
+            split("עלות הפרויקט הגיעה לכשמונה מיליון שקלים. העבודות נמשכו כשנה וחצי."),
+            [
+                "עלות הפרויקט הגיעה לכשמונה מיליון שקלים.",
+                "העבודות נמשכו כשנה וחצי."
+            ]
+        );
+        assert_eq!(
+            split("पुल खुल गया है। अब बच्चे स्कूल जा सकते हैं।"),
+            ["पुल खुल गया है।", "अब बच्चे स्कूल जा सकते हैं।"]
+        );
+    }
+
+    #[test]
+    fn sentence_ends() {
+        assert!(ends_sentence("他们到了。」"));
+        assert!(ends_sentence("هل تكفي المحطة؟"));
+        assert!(!ends_sentence("首页"));
     }
 }
