@@ -156,7 +156,12 @@ pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
         return spans;
     };
     let mut chars = text.char_indices().peekable();
+    // Open Chinese/Japanese corner brackets (「, 『): unlike Latin quotes,
+    // they always pair one way round, and a sentence quoted inside them
+    // (「魚を運べる。待っていた」と話した) does not end the one around it.
+    let mut brackets = 0usize;
     while let Some((i, c)) = chars.next() {
+        brackets = corner_brackets(brackets, c);
         if i < start || !is_terminator(c) {
             continue;
         }
@@ -170,6 +175,7 @@ pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
         let mut end = run_end;
         while let Some((j, next)) = chars.next_if(|&(_, next)| is_closer(next)) {
             end = j + next.len_utf8();
+            brackets = corner_brackets(brackets, next);
         }
         let rest = &text[end..];
         let next_start = end + (rest.len() - rest.trim_start().len());
@@ -179,6 +185,15 @@ pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
         let digit_follows = text[end..].starts_with(|c: char| c.is_numeric());
         if next_start == end && (!spaceless || digit_follows) {
             continue; // "3.5", "U.S.-based", "example.com", "３．５"
+        }
+        if brackets > 0 {
+            continue;
+        }
+        // 「来た。」と話した, “到了。”他说: without spaces, a quote whose
+        // closing mark runs straight into more words is part of a sentence.
+        let quote_goes_on = end > run_end && text[end..].starts_with(char::is_alphabetic);
+        if spaceless && next_start == end && quote_goes_on {
+            continue;
         }
         let next_word = first_word(&text[next_start..]);
         if next_word.chars().next().is_some_and(char::is_lowercase) {
@@ -195,6 +210,15 @@ pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
         spans.push(start..end);
     }
     spans
+}
+
+/// The count of open corner brackets after `c`.
+fn corner_brackets(open: usize, c: char) -> usize {
+    match c {
+        '「' | '『' => open + 1,
+        '」' | '』' => open.saturating_sub(1),
+        _ => open,
+    }
 }
 
 /// The word that follows, without opening quotes or brackets.
@@ -382,6 +406,17 @@ mod tests {
         assert_eq!(
             split("本当ですか？はい．増加率は３．５％だ｡"),
             ["本当ですか？", "はい．", "増加率は３．５％だ｡"]
+        );
+        assert_eq!(
+            split("山田さんは「魚を運べる。待っていた」と話した。「来た。」と言った。"),
+            [
+                "山田さんは「魚を運べる。待っていた」と話した。",
+                "「来た。」と言った。"
+            ]
+        );
+        assert_eq!(
+            split("“我们到了。”他说。“好！”"),
+            ["“我们到了。”他说。", "“好！”"]
         );
         assert_eq!(
             split("他说：“我们到了。”（记者　王明）"),

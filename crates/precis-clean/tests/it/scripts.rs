@@ -192,6 +192,8 @@ fn paragraphs_split_at_the_scripts_own_stops() {
     );
     let ja = clean_as("ja.html", InputKind::Html);
     assert_eq!(sentences(&ja.paragraphs[0].text).len(), 2);
+    // A quoted sentence inside 「」 does not end the one around it.
+    assert_eq!(sentences(&ja.paragraphs[2].text).len(), 1);
     let ar = clean_as("ar.html", InputKind::Html);
     let question = sentences(&ar.paragraphs[3].text);
     assert_eq!(question.len(), 2, "{question:?}");
