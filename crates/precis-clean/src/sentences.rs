@@ -69,22 +69,67 @@ const OPENERS: &[&str] = &[
     "no", "na", "em", "lo", "gli", "lui", "lei", "ma", "e",
 ];
 
-fn is_terminator(c: char) -> bool {
+/// Characters that end a sentence: Latin punctuation, the ideographic and
+/// full-width stops of Chinese and Japanese, the Arabic question mark and
+/// Urdu full stop, the Devanagari danda, and the full stops of Armenian,
+/// Ethiopic, Burmese and Khmer.
+pub(crate) fn is_terminator(c: char) -> bool {
     matches!(
         c,
-        '.' | '!' | '?' | '…' | '。' | '！' | '？' | '‼' | '⁇' | '⁈' | '⁉'
+        '.' | '!'
+            | '?'
+            | '…'
+            | '‼'
+            | '⁇'
+            | '⁈'
+            | '⁉'
+            | '。'
+            | '！'
+            | '？'
+            | '．'
+            | '｡'
+            | '؟'
+            | '۔'
+            | '।'
+            | '॥'
+            | '։'
+            | '።'
+            | '፧'
+            | '။'
+            | '។'
+            | '៕'
     )
 }
 
 /// Terminators of scripts written without spaces between sentences.
 fn is_spaceless_terminator(c: char) -> bool {
-    matches!(c, '。' | '！' | '？')
+    matches!(c, '。' | '！' | '？' | '．' | '｡')
+}
+
+/// Whether `text` ends like a sentence: a terminator, possibly before
+/// closing quotes or brackets.
+pub(crate) fn ends_sentence(text: &str) -> bool {
+    text.trim_end_matches(|c: char| is_closer(c) || c.is_whitespace())
+        .ends_with(is_terminator)
 }
 
 fn is_closer(c: char) -> bool {
     matches!(
         c,
-        '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '」' | '』'
+        '"' | '\''
+            | '”'
+            | '’'
+            | '»'
+            | '›'
+            | ')'
+            | ']'
+            | '}'
+            | '」'
+            | '』'
+            | '）'
+            | '》'
+            | '〉'
+            | '】'
     )
 }
 
@@ -111,7 +156,12 @@ pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
         return spans;
     };
     let mut chars = text.char_indices().peekable();
+    // Open Chinese/Japanese corner brackets (「, 『): unlike Latin quotes,
+    // they always pair one way round, and a sentence quoted inside them
+    // (「魚を運べる。待っていた」と話した) does not end the one around it.
+    let mut brackets = 0usize;
     while let Some((i, c)) = chars.next() {
+        brackets = corner_brackets(brackets, c);
         if i < start || !is_terminator(c) {
             continue;
         }
@@ -125,14 +175,25 @@ pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
         let mut end = run_end;
         while let Some((j, next)) = chars.next_if(|&(_, next)| is_closer(next)) {
             end = j + next.len_utf8();
+            brackets = corner_brackets(brackets, next);
         }
         let rest = &text[end..];
         let next_start = end + (rest.len() - rest.trim_start().len());
         if next_start == text.len() {
             break;
         }
-        if next_start == end && !spaceless {
-            continue; // "3.5", "U.S.-based", "example.com"
+        let digit_follows = text[end..].starts_with(|c: char| c.is_numeric());
+        if next_start == end && (!spaceless || digit_follows) {
+            continue; // "3.5", "U.S.-based", "example.com", "３．５"
+        }
+        if brackets > 0 {
+            continue;
+        }
+        // 「来た。」と話した, “到了。”他说: without spaces, a quote whose
+        // closing mark runs straight into more words is part of a sentence.
+        let quote_goes_on = end > run_end && text[end..].starts_with(char::is_alphabetic);
+        if spaceless && next_start == end && quote_goes_on {
+            continue;
         }
         let next_word = first_word(&text[next_start..]);
         if next_word.chars().next().is_some_and(char::is_lowercase) {
@@ -149,6 +210,15 @@ pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
         spans.push(start..end);
     }
     spans
+}
+
+/// The count of open corner brackets after `c`.
+fn corner_brackets(open: usize, c: char) -> usize {
+    match c {
+        '「' | '『' => open + 1,
+        '」' | '』' => open.saturating_sub(1),
+        _ => open,
+    }
 }
 
 /// The word that follows, without opening quotes or brackets.
@@ -333,5 +403,50 @@ mod tests {
     #[test]
     fn cjk_without_spaces() {
         assert_eq!(split("今天下雨。明天晴天！"), ["今天下雨。", "明天晴天！"]);
+        assert_eq!(
+            split("本当ですか？はい．増加率は３．５％だ｡"),
+            ["本当ですか？", "はい．", "増加率は３．５％だ｡"]
+        );
+        assert_eq!(
+            split("山田さんは「魚を運べる。待っていた」と話した。「来た。」と言った。"),
+            [
+                "山田さんは「魚を運べる。待っていた」と話した。",
+                "「来た。」と言った。"
+            ]
+        );
+        assert_eq!(
+            split("“我们到了。”他说。“好！”"),
+            ["“我们到了。”他说。", "“好！”"]
+        );
+        assert_eq!(
+            split("他说：“我们到了。”（记者　王明）"),
+            ["他说：“我们到了。”", "（记者　王明）"]
+        );
+    }
+
+    #[test]
+    fn arabic_hebrew_and_devanagari() {
+        assert_eq!(
+            split("هل تكفي المحطة؟ يقول المهندسون إن الطلب يرتفع، وإن البلدية تدرس الأمر. وأضاف: «انتظرنا طويلاً»."),
+            ["هل تكفي المحطة؟", "يقول المهندسون إن الطلب يرتفع، وإن البلدية تدرس الأمر.", "وأضاف: «انتظرنا طويلاً»."]
+        );
+        assert_eq!(
+            split("עלות הפרויקט הגיעה לכשמונה מיליון שקלים. העבודות נמשכו כשנה וחצי."),
+            [
+                "עלות הפרויקט הגיעה לכשמונה מיליון שקלים.",
+                "העבודות נמשכו כשנה וחצי."
+            ]
+        );
+        assert_eq!(
+            split("पुल खुल गया है। अब बच्चे स्कूल जा सकते हैं।"),
+            ["पुल खुल गया है।", "अब बच्चे स्कूल जा सकते हैं।"]
+        );
+    }
+
+    #[test]
+    fn sentence_ends() {
+        assert!(ends_sentence("他们到了。」"));
+        assert!(ends_sentence("هل تكفي المحطة؟"));
+        assert!(!ends_sentence("首页"));
     }
 }

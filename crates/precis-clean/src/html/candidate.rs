@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use super::patterns;
 use super::tree::{BlockKind, Page};
+use crate::sentences;
 
 /// The main content: one or more sibling elements, as the block ranges they span.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,13 +65,28 @@ fn name_weight(page: &Page, element: usize) -> f32 {
     weight
 }
 
+/// Which blocks vote for the elements around them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Voters {
+    /// Blocks of paragraph length.
+    Paragraphs,
+    /// Also any paragraph that is a whole sentence, however short: for a
+    /// page where nothing is paragraph-long ("Mayor resigns.").
+    Sentences,
+}
+
 /// Scores every element; `excluded[b]` marks blocks that may not vote.
-pub(super) fn scores(page: &Page, excluded: &[bool]) -> Vec<f32> {
+pub(super) fn scores(page: &Page, excluded: &[bool], voters: Voters) -> Vec<f32> {
     let mut scores = vec![0.0f32; page.elements.len()];
     let mut initialized = vec![false; page.elements.len()];
     for (index, block) in page.blocks.iter().enumerate() {
+        let votes = block.chars >= MIN_PROSE_CHARS
+            || (voters == Voters::Sentences
+                && block.kind == BlockKind::Paragraph
+                && block.link_chars == 0
+                && sentences::ends_sentence(&block.text));
         if excluded.get(index).copied().unwrap_or(true)
-            || block.chars < MIN_PROSE_CHARS
+            || !votes
             || matches!(block.kind, BlockKind::Heading(_) | BlockKind::Caption)
         {
             continue;
@@ -285,7 +301,7 @@ fn is_prose(page: &Page, element: usize) -> bool {
             && page
                 .blocks
                 .get(e.blocks.clone())
-                .is_some_and(|b| b.iter().any(|b| b.text.ends_with('.'))))
+                .is_some_and(|b| b.iter().any(|b| sentences::ends_sentence(&b.text))))
 }
 
 #[cfg(test)]
@@ -303,7 +319,7 @@ mod tests {
              <div id=wrap><div id=lead><p>{prose}</p><p>{prose}</p><p>{prose} It was the third vote this year.</p></div><div id=body><p>{prose}</p><p>{prose}</p><p>{prose}</p><p>{prose}</p></div></div></body>"
         );
         let page = parse(&Html::parse_document(&html));
-        let scores = scores(&page, &vec![false; page.blocks.len()]);
+        let scores = scores(&page, &vec![false; page.blocks.len()], Voters::Paragraphs);
         let main = choose(&page, &scores, &vec![false; page.blocks.len()]).expect("main content");
         let ids: Vec<&str> = main
             .elements
@@ -318,7 +334,7 @@ mod tests {
         let page = parse(&Html::parse_document(
             "<body><a href=/>Home</a> <a href=/b>About</a></body>",
         ));
-        let scores = scores(&page, &vec![false; page.blocks.len()]);
+        let scores = scores(&page, &vec![false; page.blocks.len()], Voters::Paragraphs);
         assert_eq!(
             choose(&page, &scores, &vec![false; page.blocks.len()]),
             None

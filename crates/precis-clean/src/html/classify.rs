@@ -12,7 +12,7 @@ use super::candidate::MainContent;
 use super::patterns::{self, Strength};
 use super::tree::{BlockKind, Page};
 use crate::normalize::normalize_inline;
-use crate::{cues, Reason};
+use crate::{cues, measure, Reason};
 
 /// What happens to one block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +135,7 @@ fn link_heavy(page: &Page, element: usize) -> Option<Reason> {
 /// pipeline), or a photo credit.
 fn cue_reason(text: &str) -> Option<Reason> {
     let text = normalize_inline(text);
-    let words = text.split_whitespace().count();
+    let words = measure::size(&text).words;
     cues::cue(&text, &text.to_lowercase(), words).or_else(|| {
         (words <= MAX_CREDIT_WORDS && cues::has_credit(&text)).then_some(Reason::PhotoCredit)
     })

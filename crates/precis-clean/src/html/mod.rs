@@ -37,8 +37,12 @@ pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, 
         .iter()
         .map(|b| before.get(b.owner).copied().flatten().is_some())
         .collect();
-    let scores = candidate::scores(&page, &excluded);
-    let main = candidate::choose(&page, &scores, &excluded);
+    let main = [candidate::Voters::Paragraphs, candidate::Voters::Sentences]
+        .into_iter()
+        .find_map(|voters| {
+            let scores = candidate::scores(&page, &excluded, voters);
+            candidate::choose(&page, &scores, &excluded)
+        });
     let reasons = classify::element_reasons(&page, main.as_ref());
     let title = assemble::title_block(&page, main.as_ref(), &reasons, &metadata);
     let decisions = classify::decide(&page, main.as_ref(), &reasons, title);

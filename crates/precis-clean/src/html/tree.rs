@@ -11,6 +11,8 @@ use std::ops::Range;
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
+use crate::measure;
+
 /// One element of the page.
 #[derive(Debug, Clone)]
 pub(super) struct Element {
@@ -55,9 +57,10 @@ pub(super) struct Block {
     /// The innermost block-level element holding the text.
     pub owner: usize,
     pub kind: BlockKind,
-    /// Characters of text (not bytes).
+    /// Length of the text without spaces, in Latin-equivalent characters
+    /// (see [`measure`]): what length thresholds compare.
     pub chars: usize,
-    /// Characters of text inside links.
+    /// The same for the text inside links.
     pub link_chars: usize,
     /// Number of links that contributed text.
     pub links: usize,
@@ -244,10 +247,11 @@ impl Builder {
                 }
             } else {
                 self.text.push(c);
-                self.chars += 1;
+                let width = measure::char_width(c);
+                self.chars += width;
                 self.after_br = false;
                 if self.in_link > 0 {
-                    self.link_chars += 1;
+                    self.link_chars += width;
                     if !self.link_counted {
                         self.link_counted = true;
                         self.links += 1;

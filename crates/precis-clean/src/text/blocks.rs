@@ -4,6 +4,7 @@
 //! menu or one-line-per-paragraph scrape stay separate blocks.
 
 use crate::normalize::{self, Vocabulary};
+use crate::sentences;
 
 /// A unit of the input: a paragraph, a heading, a menu entry, a caption…
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,9 +75,8 @@ fn wrapped_paragraphs<'a>(run: &'a [&'a str]) -> Vec<&'a [&'a str]> {
         } else if wrapped {
             widths[i - 1] * 4 >= width * 3
         } else {
-            let stops = previous.ends_with([
-                '.', '!', '?', '…', ':', ';', '"', '”', '»', '。', '！', '？',
-            ]);
+            let stops =
+                sentences::ends_sentence(previous) || previous.ends_with([':', ';', '"', '”', '»']);
             !stops && next_lower
         }
     };

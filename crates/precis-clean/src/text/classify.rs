@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use super::blocks::Block;
 use super::RepeatedLines;
 use crate::cues;
-use crate::{stopwords, Reason};
+use crate::{measure, sentences, stopwords, Reason};
 
 /// What a block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,18 +55,17 @@ const HEADING_DISTANCE: usize = 200;
 /// What the classifier needs to know about one block.
 #[derive(Debug)]
 struct Shape {
-    /// Words; in scripts written without spaces, every two characters.
+    /// Words, in any script (see [`measure`]).
     words: usize,
-    /// Length in Latin-equivalent characters: a Chinese or Japanese
-    /// character carries about as much as three Latin ones.
+    /// Length in Latin-equivalent characters (see [`measure`]).
     chars: usize,
     /// Function-word density; for scripts the stopword lists do not cover,
     /// a stand-in from the punctuation (see [`Shape::of`]).
     density: f32,
-    /// Ends like a sentence (`.`, `!`, `?`, `…`, possibly before a closing quote).
+    /// Ends like a sentence, possibly before a closing quote.
     sentence_end: bool,
-    /// Reads like a heading: starts with a capital or digit, no sentence end,
-    /// no trailing comma or colon.
+    /// Reads like a heading: starts with a capital, a digit or a letter of
+    /// a script without case, no sentence end, no trailing comma or colon.
     heading_like: bool,
     /// The furniture a cue phrase says the block is.
     cue: Option<Reason>,
@@ -78,25 +77,24 @@ impl Shape {
     fn of(text: &str) -> Shape {
         let lowercase = text.to_lowercase();
         let trimmed = text.trim_end_matches(['"', '\'', '”', '’', '»', ')', '」', '』', ' ']);
-        let sentence_end = trimmed.ends_with(['.', '!', '?', '…', '。', '！', '？']);
-        let spaceless = text.chars().filter(|&c| is_spaceless_script(c)).count();
-        let words = text.split_whitespace().count() + spaceless / 2;
+        let sentence_end = sentences::ends_sentence(text);
+        let size = measure::size(text);
+        let words = size.words;
         let first = text
             .trim_start_matches(['"', '\'', '“', '‘', '„', '«', '('])
             .chars()
             .next();
         let heading_like = !sentence_end
-            && !trimmed.ends_with([',', ';', ':', '-', '–', '—', '/', '|'])
-            && first.is_some_and(|c| c.is_uppercase() || c.is_numeric())
+            && !trimmed.ends_with([
+                ',', ';', ':', '-', '–', '—', '/', '|', '،', '؛', '，', '、', '：',
+            ])
+            && first.is_some_and(|c| c.is_uppercase() || c.is_numeric() || is_caseless_letter(c))
             && (1..=15).contains(&words);
         Shape {
             words,
-            chars: text.chars().count() + 2 * spaceless,
-            density: stopwords::density(text).unwrap_or(if sentence_end {
-                DENSITY_HIGH
-            } else {
-                DENSITY_LOW
-            }),
+            chars: size.chars,
+            density: stopwords::density(text)
+                .unwrap_or_else(|| punctuation_density(text, sentence_end, size.words)),
             sentence_end,
             heading_like,
             cue: cues::cue(text, &lowercase, words),
@@ -112,9 +110,29 @@ impl Shape {
     }
 }
 
-/// Han, kana and Hangul: scripts whose sentences have no spaces.
-fn is_spaceless_script(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
+/// Words of a clause. Thai, Lao, Khmer and Burmese put a space where a
+/// clause or sentence ends, and often no punctuation: runs between spaces
+/// this long on average are clauses of prose, shorter ones menu entries.
+const CLAUSE_WORDS: usize = 5;
+
+/// A stand-in for the function-word density where the stopword lists say
+/// nothing (Chinese, Arabic, Thai…): sentence ends or clause-long runs
+/// between spaces are prose; commas alone may be; without either the text
+/// is a label, a menu or a list of names.
+fn punctuation_density(text: &str, sentence_end: bool, words: usize) -> f32 {
+    if sentence_end || words >= CLAUSE_WORDS * text.split_whitespace().count() {
+        DENSITY_HIGH
+    } else if text.contains([',', '，', '、', '،']) {
+        DENSITY_LOW
+    } else {
+        0.0
+    }
+}
+
+/// A letter of a script without capitals (Chinese, Arabic, Hebrew, Thai…):
+/// any of them may start a heading.
+fn is_caseless_letter(c: char) -> bool {
+    c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase()
 }
 
 /// Labels every block (one label per block, same order).
@@ -135,9 +153,10 @@ pub(crate) fn classify(blocks: &[Block], repeated: &RepeatedLines) -> Vec<Label>
     // What is furniture on its own (not just by its neighbours) can never
     // be the title.
     let furniture: Vec<bool> = classes.iter().map(|c| matches!(c, Class::Bad(_))).collect();
+    let prose: Vec<bool> = classes.iter().map(|&c| c == Class::Good).collect();
     promote_headings(&shapes, &mut classes);
     resolve_by_context(&shapes, &mut classes);
-    structure(blocks, &shapes, &classes, &furniture)
+    structure(blocks, &shapes, &classes, &furniture, &prose)
 }
 
 /// Pass 1: the class of a block judged on its own.
@@ -340,6 +359,7 @@ fn structure(
     shapes: &[Shape],
     classes: &[Class],
     furniture: &[bool],
+    prose: &[bool],
 ) -> Vec<Label> {
     let mut labels: Vec<Label> = classes
         .iter()
@@ -348,10 +368,20 @@ fn structure(
             _ => Label::Body,
         })
         .collect();
-    // The title: the last title-shaped block before the article's first
-    // sentence, looking past captions, bylines and short furniture.
-    let first_sentence =
-        (0..labels.len()).find(|&i| labels[i] == Label::Body && shapes[i].sentence_like());
+    // The title: the last title-shaped block before the article's start,
+    // looking past captions, bylines and short furniture. The article
+    // starts at its first block of sure prose (a one-line notice above the
+    // page's menu is a sentence too), else at its first sentence followed
+    // by more body, else at its first sentence.
+    let body_sentence = |i: usize| labels[i] == Label::Body && shapes[i].sentence_like();
+    let first_sentence = (0..labels.len())
+        .find(|&i| labels[i] == Label::Body && prose[i])
+        .or_else(|| {
+            // An article's paragraphs come in a run; a notice stands alone
+            // between buttons and menus.
+            (0..labels.len()).find(|&i| body_sentence(i) && labels.get(i + 1) == Some(&Label::Body))
+        })
+        .or_else(|| (0..labels.len()).find(|&i| body_sentence(i)));
     if let Some(first_sentence) = first_sentence {
         let title = (0..=first_sentence)
             .rev()
@@ -364,9 +394,17 @@ fn structure(
     // Above the title, a heading-like block is a kicker or a site banner,
     // not a section heading: the reader would see it after the title, and
     // a second cleaning would then take it for the title.
+    // A block above the title that stands alone between furniture (a
+    // notice above the page's menu) is the page's header too: an
+    // article's paragraphs come in a run.
     let title = labels.iter().position(|l| *l == Label::Title);
-    for i in 0..title.unwrap_or(0) {
-        if labels[i] == Label::Body && shapes[i].heading_like {
+    for i in (0..title.unwrap_or(0)).rev() {
+        let furniture_at = |j: usize| {
+            matches!(labels[j], Label::Drop(_))
+                || (labels[j] == Label::Body && shapes[j].heading_like)
+        };
+        let alone = furniture_at(i + 1) && (i == 0 || furniture_at(i - 1));
+        if labels[i] == Label::Body && (shapes[i].heading_like || (alone && !prose[i])) {
             labels[i] = Label::Drop(Reason::Banner);
         }
     }

@@ -3,6 +3,7 @@
 
 mod html;
 mod properties;
+mod scripts;
 mod seed_case;
 mod support;
 mod text_cleaning;
