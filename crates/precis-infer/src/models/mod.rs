@@ -3,7 +3,6 @@
 
 mod attention;
 pub mod bart;
-pub mod bergamot;
 pub mod bert;
 pub mod marian;
 pub mod t5;

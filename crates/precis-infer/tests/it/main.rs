@@ -5,7 +5,6 @@
 mod bart_summarizer;
 mod bart_tokenizer;
 mod bergamot;
-mod bergamot_format;
 mod extractive;
 mod extractive_minilm;
 mod fuzz_regressions;

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::InferError;
+use crate::BergamotError;
 
 const MAGIC: u64 = 0xF11A_48D5_0134_17F5;
 const HEADER_WORDS: usize = 6;
@@ -22,12 +22,12 @@ pub struct Shortlist {
 }
 
 impl Shortlist {
-    pub fn open(path: &Path) -> Result<Self, InferError> {
-        let bytes = std::fs::read(path).map_err(|source| InferError::Io {
+    pub fn open(path: &Path) -> Result<Self, BergamotError> {
+        let bytes = std::fs::read(path).map_err(|source| BergamotError::Io {
             context: format!("reading shortlist {}", path.display()),
             source,
         })?;
-        Self::from_bytes(&bytes).map_err(|detail| InferError::BadWeights {
+        Self::from_bytes(&bytes).map_err(|detail| BergamotError::BadWeights {
             path: path.to_path_buf(),
             detail: format!("{detail}; re-fetch the model files with `just models`"),
         })

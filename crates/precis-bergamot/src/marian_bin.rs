@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::InferError;
+use crate::BergamotError;
 
 const VERSION: u64 = 1;
 const HEADER_BYTES: usize = 32;
@@ -119,8 +119,8 @@ impl<'a> Cursor<'a> {
 
 impl MarianFile {
     /// Reads and indexes the file at `path`.
-    pub fn open(path: &Path) -> Result<Self, InferError> {
-        let bytes = std::fs::read(path).map_err(|source| InferError::Io {
+    pub fn open(path: &Path) -> Result<Self, BergamotError> {
+        let bytes = std::fs::read(path).map_err(|source| BergamotError::Io {
             context: format!("reading Marian model {}", path.display()),
             source,
         })?;
@@ -128,8 +128,8 @@ impl MarianFile {
     }
 
     /// Indexes a file already in memory; `path` is only used in messages.
-    pub fn from_bytes(bytes: Vec<u8>, path: &Path) -> Result<Self, InferError> {
-        let items = parse_items(&bytes).map_err(|detail| InferError::BadWeights {
+    pub fn from_bytes(bytes: Vec<u8>, path: &Path) -> Result<Self, BergamotError> {
+        let items = parse_items(&bytes).map_err(|detail| BergamotError::BadWeights {
             path: path.to_path_buf(),
             detail: format!(
                 "{detail}; this is not a valid Marian binary model (re-fetch it with `just models`)"
@@ -158,14 +158,14 @@ impl MarianFile {
         self.by_name.get(name).and_then(|&i| self.items.get(i))
     }
 
-    fn error(&self, detail: String) -> InferError {
-        InferError::BadWeights {
+    fn error(&self, detail: String) -> BergamotError {
+        BergamotError::BadWeights {
             path: self.path.clone(),
             detail,
         }
     }
 
-    fn item(&self, name: &str) -> Result<&Item, InferError> {
+    fn item(&self, name: &str) -> Result<&Item, BergamotError> {
         self.get(name).ok_or_else(|| {
             self.error(format!(
                 "tensor `{name}` is missing; the file is not a Bergamot transformer model of the expected architecture"
@@ -180,7 +180,7 @@ impl MarianFile {
 
     /// The values of tensor `name` as f32 with its shape: float tensors as
     /// stored, intgemm tensors dequantized (value / quantization multiplier).
-    pub fn matrix(&self, name: &str) -> Result<(Vec<f32>, Vec<usize>), InferError> {
+    pub fn matrix(&self, name: &str) -> Result<(Vec<f32>, Vec<usize>), BergamotError> {
         let item = self.item(name)?;
         let data = self.data(item);
         let n = item.elements();
@@ -205,7 +205,7 @@ impl MarianFile {
     }
 
     /// The quantization multiplier stored after an intgemm tensor's values.
-    pub fn quant_mult(&self, item: &Item) -> Result<f32, InferError> {
+    pub fn quant_mult(&self, item: &Item) -> Result<f32, BergamotError> {
         let n = item.elements();
         match self.data(item).get(n..n + 4) {
             Some(c) if item.item_type == ItemType::Intgemm8 => {
@@ -225,7 +225,7 @@ impl MarianFile {
 
     /// A byte tensor as text (the embedded `special:model.yml`), without
     /// its trailing NULs.
-    pub fn text(&self, name: &str) -> Result<&str, InferError> {
+    pub fn text(&self, name: &str) -> Result<&str, BergamotError> {
         let item = self.item(name)?;
         let bytes = self.data(item).get(..item.elements()).unwrap_or_default();
         let trimmed = bytes.split(|&b| b == 0).next().unwrap_or_default();

@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-use precis_infer::models::bergamot::{ItemType, MarianFile};
-use precis_infer::InferError;
+use precis_bergamot::{BergamotError, ItemType, MarianFile};
 
 /// One tensor to write: name, type code, shape, data bytes.
 struct Spec {
@@ -78,7 +77,7 @@ fn sample() -> Vec<Spec> {
     ]
 }
 
-fn parse(bytes: Vec<u8>) -> Result<MarianFile, InferError> {
+fn parse(bytes: Vec<u8>) -> Result<MarianFile, BergamotError> {
     MarianFile::from_bytes(bytes, Path::new("hand-made.bin"))
 }
 

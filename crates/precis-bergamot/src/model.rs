@@ -13,9 +13,9 @@ use std::ops::Range;
 
 use precis_kernels::{dot, dots, prefetch, Activation, Linear, ROW_BLOCK};
 
-use super::config::BergamotConfig;
-use super::marian_bin::{ItemType, MarianFile};
-use crate::InferError;
+use crate::config::BergamotConfig;
+use crate::marian_bin::{ItemType, MarianFile};
+use crate::BergamotError;
 use precis_generate::{Batch, Seq2SeqModel, SpecialTokens};
 
 /// Marian's end-of-sentence id, also used for padding.
@@ -34,15 +34,15 @@ struct Weights<'a> {
 }
 
 impl Weights<'_> {
-    fn bad(&self, name: &str, detail: String) -> InferError {
-        InferError::BadWeights {
+    fn bad(&self, name: &str, detail: String) -> BergamotError {
+        BergamotError::BadWeights {
             path: name.into(),
             detail,
         }
     }
 
     /// Values and shape of `name`, which must hold `len` values.
-    fn values(&self, name: &str, len: usize) -> Result<(Vec<f32>, Vec<usize>), InferError> {
+    fn values(&self, name: &str, len: usize) -> Result<(Vec<f32>, Vec<usize>), BergamotError> {
         let (values, shape) = self.file.matrix(name)?;
         if values.len() != len {
             return Err(self.bad(
@@ -55,14 +55,14 @@ impl Weights<'_> {
         Ok((values, shape))
     }
 
-    fn vector(&self, name: &str, len: usize) -> Result<Vec<f32>, InferError> {
+    fn vector(&self, name: &str, len: usize) -> Result<Vec<f32>, BergamotError> {
         Ok(self.values(name, len)?.0)
     }
 
     /// Matrix `name` as `[outputs][inputs]`. Marian's nominal shape is
     /// `[inputs, outputs]`; float weights are stored that way, intgemm
     /// weights already transposed.
-    fn matrix(&self, name: &str, inputs: usize, outputs: usize) -> Result<Vec<f32>, InferError> {
+    fn matrix(&self, name: &str, inputs: usize, outputs: usize) -> Result<Vec<f32>, BergamotError> {
         let (values, shape) = self.values(name, inputs * outputs)?;
         if shape != [inputs, outputs] {
             return Err(self.bad(
@@ -94,7 +94,7 @@ impl Weights<'_> {
         parts: &[(&str, Option<&str>)],
         inputs: usize,
         outputs: usize,
-    ) -> Result<Linear, InferError> {
+    ) -> Result<Linear, BergamotError> {
         let mut weights = Vec::with_capacity(parts.len() * inputs * outputs);
         let mut bias = Vec::with_capacity(parts.len() * outputs);
         for (w, b) in parts {
@@ -120,7 +120,7 @@ struct LayerNorm {
 }
 
 impl LayerNorm {
-    fn load(weights: &Weights, prefix: &str, dim: usize) -> Result<Self, InferError> {
+    fn load(weights: &Weights, prefix: &str, dim: usize) -> Result<Self, BergamotError> {
         Ok(Self {
             scale: weights.vector(&format!("{prefix}_ln_scale"), dim)?,
             bias: weights.vector(&format!("{prefix}_ln_bias"), dim)?,
@@ -160,7 +160,12 @@ struct Attention {
 }
 
 impl Attention {
-    fn load(weights: &Weights, prefix: &str, dim: usize, heads: usize) -> Result<Self, InferError> {
+    fn load(
+        weights: &Weights,
+        prefix: &str,
+        dim: usize,
+        heads: usize,
+    ) -> Result<Self, BergamotError> {
         let names = |n: &str| (format!("{prefix}_W{n}"), format!("{prefix}_b{n}"));
         let [q, k, v, o] = ["q", "k", "v", "o"].map(names);
         fn part((w, b): &(String, String)) -> (&str, Option<&str>) {
@@ -245,7 +250,7 @@ impl FeedForward {
         prefix: &str,
         dim: usize,
         ffn_dim: usize,
-    ) -> Result<Self, InferError> {
+    ) -> Result<Self, BergamotError> {
         let w = |n: &str| format!("{prefix}_W{n}");
         let b = |n: &str| format!("{prefix}_b{n}");
         Ok(Self {
@@ -279,7 +284,7 @@ struct Ssru {
 }
 
 impl Ssru {
-    fn load(weights: &Weights, prefix: &str, dim: usize) -> Result<Self, InferError> {
+    fn load(weights: &Weights, prefix: &str, dim: usize) -> Result<Self, BergamotError> {
         let (w, wf, bf) = (
             format!("{prefix}_W"),
             format!("{prefix}_Wf"),
@@ -354,10 +359,10 @@ pub struct BergamotNet {
 }
 
 impl BergamotNet {
-    pub fn load(file: &MarianFile) -> Result<Self, InferError> {
+    pub fn load(file: &MarianFile) -> Result<Self, BergamotError> {
         let yml = file.text("special:model.yml")?;
         let config =
-            BergamotConfig::from_model_yml(yml).map_err(|detail| InferError::BadWeights {
+            BergamotConfig::from_model_yml(yml).map_err(|detail| BergamotError::BadWeights {
                 path: "special:model.yml".into(),
                 detail,
             })?;
@@ -388,7 +393,7 @@ impl BergamotNet {
                     ffn: FeedForward::load(&weights, &format!("encoder_l{l}_ffn"), dim, ffn)?,
                 })
             })
-            .collect::<Result<_, InferError>>()?;
+            .collect::<Result<_, BergamotError>>()?;
         let decoder = (1..=config.decoder_layers)
             .map(|l| {
                 Ok(DecoderLayer {
@@ -402,7 +407,7 @@ impl BergamotNet {
                     ffn: FeedForward::load(&weights, &format!("decoder_l{l}_ffn"), dim, ffn)?,
                 })
             })
-            .collect::<Result<_, InferError>>()?;
+            .collect::<Result<_, BergamotError>>()?;
         let half = dim / 2;
         let increment = 10000f32.ln() / (half as f32 - 1.0);
         let frequencies = (0..half).map(|i| (i as f32 * -increment).exp()).collect();
@@ -696,20 +701,20 @@ impl BatchModel<'_> {
 
 impl Seq2SeqModel for BatchModel<'_> {
     type State = DecoderState;
-    type Error = InferError;
+    type Error = BergamotError;
 
     fn special_tokens(&self) -> &SpecialTokens {
         &self.special
     }
 
-    fn start(&self, batch: &Batch) -> Result<DecoderState, InferError> {
+    fn start(&self, batch: &Batch) -> Result<DecoderState, BergamotError> {
         let sentences: Vec<&[u32]> = (0..batch.rows()).map(|row| batch.tokens(row)).collect();
         let (encoded, spans) = self.net.encode(&sentences);
         Ok(self.net.start(&encoded, spans))
     }
 
     /// Scores each row's shortlist; the other ids of the batch get -inf.
-    fn step(&self, state: &mut DecoderState, tokens: &[u32]) -> Result<Vec<f32>, InferError> {
+    fn step(&self, state: &mut DecoderState, tokens: &[u32]) -> Result<Vec<f32>, BergamotError> {
         let tokens: Vec<u32> = tokens
             .iter()
             .zip(&state.sources)
@@ -765,7 +770,7 @@ impl Seq2SeqModel for BatchModel<'_> {
         Ok(logits)
     }
 
-    fn select_rows(&self, state: &mut DecoderState, rows: &[u32]) -> Result<(), InferError> {
+    fn select_rows(&self, state: &mut DecoderState, rows: &[u32]) -> Result<(), BergamotError> {
         self.net.select_rows(state, rows);
         Ok(())
     }

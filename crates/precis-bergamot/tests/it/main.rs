@@ -1,0 +1,3 @@
+//! precis-bergamot's integration tests in one binary.
+
+mod format;
