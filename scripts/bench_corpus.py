@@ -99,13 +99,13 @@ def describe(config: str) -> str:
     }[kind]
 
 
-def table(results: list[dict], command: str) -> str:
+def table(results: list[dict], command: str, build: str) -> str:
     cpu = platform.processor() or platform.machine()
     lines = [
         HEADING,
         "",
         f"From `{command}` (scripts/bench_corpus.py), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-        f"{os.cpu_count()} cores ({cpu}), release builds. Input: {results[0]['files']} web-dev HTML pages "
+        f"{os.cpu_count()} cores ({cpu}), {build} builds of the CLI and the wheel. Input: {results[0]['files']} web-dev HTML pages "
         "(`../shared/eval/web-dev/*.html`); each configuration cleans, summarizes with the default "
         "summarizer (minilm) and translates the summary to Portuguese (Bergamot), model loading included "
         "(Dask: cluster start-up excluded, each worker loads its models once). pages/s counts every page given; "
@@ -142,6 +142,7 @@ def main() -> None:
     parser.add_argument("--precis", default=os.environ.get(
         "PRECIS_BIN", str(Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "precis")))
     parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--build", default="release", help="the profile of --precis and the wheel, for the table")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -169,8 +170,8 @@ def main() -> None:
             result = json.loads(done.stdout.strip().splitlines()[-1])
             print(f"{config}: {json.dumps(result)}", flush=True)
             results.append(result)
-    command = "python scripts/bench_corpus.py" + (f" --limit {args.limit}" if args.limit else "")
-    section = table(results, command)
+    command = " ".join(["python scripts/bench_corpus.py", *sys.argv[1:]])
+    section = table(results, command, args.build)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(section)
     update_benchmarks(section)

@@ -58,10 +58,10 @@ impl Summarizer {
             "f32" => None,
             "q8" => Some(Precision::Q8),
             other => {
-                return Err(
-                    Failure::usage(format!("precision must be \"f32\" or \"q8\", not {other:?}"))
-                        .into(),
-                )
+                return Err(Failure::usage(format!(
+                    "precision must be \"f32\" or \"q8\", not {other:?}"
+                ))
+                .into())
             }
         };
         let generation = GenerationOverrides {
@@ -193,7 +193,7 @@ impl Translator {
                 };
                 self.inner.translate_lines(&lines, segmentation)
             })
-            .map_err(|error| Failure::from(precis::Error::from(error)))?;
+            .map_err(Failure::from)?;
         to_python(py, &translation)
     }
 

@@ -106,9 +106,8 @@ impl Document {
 #[pyfunction]
 #[pyo3(name = "_document_from_json", signature = (source, json, clean_ms = None))]
 pub fn document_from_json(source: String, json: &str, clean_ms: Option<f64>) -> PyResult<Document> {
-    let document: precis::Document = serde_json::from_str(json).map_err(|error| {
-        Failure::usage(format!("not a pickled precis.Document: {error}"))
-    })?;
+    let document: precis::Document = serde_json::from_str(json)
+        .map_err(|error| Failure::usage(format!("not a pickled precis.Document: {error}")))?;
     let mut report = Report::new(source, document);
     report.timings.clean_ms = clean_ms;
     Ok(Document { report })
@@ -314,7 +313,11 @@ impl Pipeline {
     /// Runs articles `(source, text)` as `precis run` runs several files
     /// (cleaned together, so boilerplate repeated across them is
     /// recognised): one record or exception (not raised) per article.
-    fn run_batch(&self, py: Python<'_>, articles: Vec<(String, Article)>) -> PyResult<Vec<Py<PyAny>>> {
+    fn run_batch(
+        &self,
+        py: Python<'_>,
+        articles: Vec<(String, Article)>,
+    ) -> PyResult<Vec<Py<PyAny>>> {
         let cleaned = cleaned_objects(py, &self.inner, articles)?;
         cleaned
             .into_iter()
@@ -324,7 +327,6 @@ impl Pipeline {
             })
             .collect()
     }
-
 
     /// Summarizes and translates a cleaned `Document`; returns the record
     /// `precis run --format json` prints for it.
