@@ -76,9 +76,9 @@ def one(config: str, folder: Path, precis_bin: str) -> dict:
         sys.path.insert(0, str(ROOT / "crates" / "precis-py" / "examples"))
         import corpus_dask
 
-        env = {"PYTHONPATH": os.pathsep.join(sys.path)}
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, env=env,
+        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                           dashboard_address=None) as cluster, Client(cluster) as client:
+            client.upload_file(corpus_dask.__file__)
             started = time.perf_counter()  # cluster start-up excluded
             output = io.StringIO()
             corpus_dask.run_corpus(client, folder, output, {"to": "pt"})

@@ -50,11 +50,11 @@ def test_dask_run_equals_cli(tmp_path: Path) -> None:
 
     corpus = corpus_module()
     output = io.StringIO()
-    # The workers import the example by name, from the tests' sys.path.
-    env = {"PYTHONPATH": os.pathsep.join([str(EXAMPLE.parent), *sys.path])}
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, env=env, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster, distributed.Client(cluster) as client:
+        # The workers import the example's functions by module name.
+        client.upload_file(str(EXAMPLE))
         failures = corpus.run_corpus(client, folder, output, {"to": "pt"})
     records = [json.loads(line) for line in output.getvalue().splitlines()]
 
