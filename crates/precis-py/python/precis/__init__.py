@@ -1,0 +1,74 @@
+"""precis: clean, summarize and translate news articles on a local CPU.
+
+>>> import precis
+>>> document = precis.clean(open("article.html", "rb").read())
+>>> summary = precis.Summarizer.load("textrank").summarize(document)
+>>> precis.Translator.load("en", "pt").translate(summary["text"])["lines"]
+
+`Pipeline` (and `run`, its one-shot form) returns the record
+`precis run --format json` prints. Long calls release the GIL: one loaded
+model serves a thread pool. Errors are `precis.errors` exceptions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import errors
+from ._native import (
+    Document,
+    Pipeline,
+    Summarizer,
+    Translator,
+    __version__,
+    clean,
+    clean_batch,
+)
+from .errors import InputError, ModelError, PrecisError, UsageError
+
+__all__ = [
+    "Document",
+    "InputError",
+    "ModelError",
+    "Pipeline",
+    "PrecisError",
+    "Summarizer",
+    "Translator",
+    "UsageError",
+    "__version__",
+    "clean",
+    "clean_batch",
+    "errors",
+    "run",
+]
+
+
+def run(
+    article: str | bytes,
+    to: str | None = None,
+    summarizer: str | Summarizer | None = None,
+    *,
+    source: str = "<stdin>",
+    from_: str = "en",
+    translation_model: str | None = None,
+    input: str = "auto",
+    translate_article: bool = False,
+    timeout: float | None = None,
+    offline: bool = False,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Cleans, summarizes and (with `to`) translates one article: the record
+    `precis run --format json` prints. Loads the models on every call; build
+    a `Pipeline` once to run many articles."""
+    pipeline = Pipeline(
+        summarizer,
+        to=to,
+        from_=from_,
+        translation_model=translation_model,
+        input=input,
+        translate_article=translate_article,
+        timeout=timeout,
+        offline=offline,
+        threads=threads,
+    )
+    return pipeline.run(article, source=source)
