@@ -15,16 +15,7 @@ use crate::cli::{ModelSourceArgs, ModelsCommand, Quantize, SummaryArgs};
 use crate::failure::Failure;
 use crate::ui::Ui;
 
-/// The folder holding downloaded model files (`just models`), in the order
-/// the top-level `--help` documents: `$PRECIS_MODELS_DIR`,
-/// `./models/downloads`, then the checkout the binary was built from. When
-/// none exists the first candidate is returned, so error messages name
-/// where files are expected.
-pub fn downloads_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("PRECIS_MODELS_DIR") {
-        return PathBuf::from(dir);
-    }
-    let here = PathBuf::from("models/downloads");
+let here = PathBuf::from("models/downloads");
     let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/downloads");
     if !here.is_dir() && checkout.is_dir() {
         return checkout;
@@ -58,7 +49,6 @@ fn cores() -> usize {
 pub fn load_options(offline: bool) -> LoadOptions {
     LoadOptions {
         offline,
-        models_dir: Some(downloads_dir()),
         ..LoadOptions::default()
     }
 }

@@ -106,18 +106,11 @@ pub fn to_json(value: &impl Serialize) -> PyResult<String> {
 pub fn load_options(offline: bool) -> LoadOptions {
     LoadOptions {
         offline,
-        models_dir: Some(downloads_dir()),
         ..LoadOptions::default()
     }
 }
 
-/// The CLI's `downloads_dir` (crates/precis-cli/src/models.rs), for a
-/// module built from the same checkout.
-fn downloads_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("PRECIS_MODELS_DIR") {
-        return PathBuf::from(dir);
-    }
-    let here = PathBuf::from("models/downloads");
+let here = PathBuf::from("models/downloads");
     let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/downloads");
     if !here.is_dir() && checkout.is_dir() {
         return checkout;

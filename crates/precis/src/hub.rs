@@ -28,7 +28,7 @@ pub struct LoadOptions {
     /// `HF_HUB_OFFLINE=1`).
     pub offline: bool,
     /// Where catalog entries with a `source` folder live; default
-    /// `$PRECIS_MODELS_DIR`, else `models/downloads` in the current folder.
+    /// [`models_dir`].
     pub models_dir: Option<PathBuf>,
     /// Hugging Face hub cache to use instead of [`hub_cache_dir`].
     pub cache_dir: Option<PathBuf>,
@@ -128,11 +128,7 @@ fn resolved_revision(snapshot: &Path, revision: &str) -> String {
 }
 
 fn local_source(name: &str, folder: &Path, options: &LoadOptions) -> Result<PathBuf, Error> {
-    let root = options
-        .models_dir
-        .clone()
-        .or_else(|| std::env::var_os("PRECIS_MODELS_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("models/downloads"));
+    let root = options.models_dir.clone().unwrap_or_else(models_dir);
     let dir = root.join(folder);
     if dir.is_dir() {
         Ok(dir)
@@ -154,6 +150,23 @@ fn offline_from_env() -> bool {
             )
         })
         .unwrap_or(false)
+}
+
+/// The folder of downloaded model files (`just models`): `$PRECIS_MODELS_DIR`,
+/// else `./models/downloads`, else that of the checkout precis was built
+/// from (a development build run from elsewhere). When none exists the
+/// first candidate is returned, so error messages name where files are
+/// expected.
+pub fn models_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("PRECIS_MODELS_DIR") {
+        return PathBuf::from(dir);
+    }
+    let here = PathBuf::from("models/downloads");
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/downloads");
+    if !here.is_dir() && checkout.is_dir() {
+        return checkout;
+    }
+    here
 }
 
 /// The Hugging Face hub cache root, as huggingface_hub resolves it.

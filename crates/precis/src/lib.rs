@@ -41,7 +41,7 @@ mod translator;
 
 pub use catalog::{Catalog, Preset, PresetSource};
 pub use error::{infer_kind, Error, ErrorKind};
-pub use hub::{hub_cache_dir, locate, LoadOptions, Located};
+pub use hub::{hub_cache_dir, locate, models_dir, LoadOptions, Located};
 pub use listing::{list_models, Listing};
 pub use pipeline::{ArticleFormat, Pipeline, PipelineBuilder};
 pub use report::{
