@@ -36,7 +36,7 @@ pub(crate) fn extract(html: &Html) -> Metadata {
     let author = article
         .and_then(|a| ld_names(a.get("author")?, &objects))
         .or_else(|| {
-            tag(&[
+            [
                 "author",
                 "article:author",
                 "dc.creator",
@@ -44,8 +44,9 @@ pub(crate) fn extract(html: &Html) -> Metadata {
                 "parsely-author",
                 "sailthru.author",
                 "byl",
-            ])
-            .and_then(|a| author_name(&a))
+            ]
+            .iter()
+            .find_map(|k| author_name(meta.get(*k)?))
         })
         .or_else(|| marked_author(html));
     let language = html_lang(html)
