@@ -56,41 +56,6 @@ pub(super) fn title_block(
         .or_else(|| h1().find(|&i| i < main_start))
 }
 
-/// Most words of a kicker: a section, topic or date line.
-const MAX_KICKER_WORDS: usize = 4;
-/// Fewest words of a stated title trusted to be the whole headline.
-const MIN_TITLE_WORDS: usize = 3;
-
-/// The title heading without a kicker in front ("Klimaschutz Bohren, bis
-/// es heiß wird", "21.01.2020 - Ferry returns"): pages set a section name
-/// or date in its own element inside the `<h1>`, and their meta tags state
-/// the headline without it. When the heading ends with the stated title
-/// and only a few words precede it, those words are the kicker.
-fn without_kicker(heading: String, stated: Option<&str>) -> String {
-    let Some(stated) = stated.filter(|t| t.split_whitespace().count() >= MIN_TITLE_WORDS) else {
-        return heading;
-    };
-    let lower = heading.to_lowercase();
-    let stated_lower = stated.to_lowercase();
-    // Lowercasing keeps lengths for the text headings hold; check anyway.
-    if lower.len() != heading.len() || !lower.ends_with(&stated_lower) {
-        return heading;
-    }
-    let start = lower.len() - stated_lower.len();
-    let (kicker, title) = heading.split_at(start);
-    let kicker_words = kicker
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count();
-    if (1..=MAX_KICKER_WORDS).contains(&kicker_words)
-        && kicker.ends_with(|c: char| c.is_whitespace() || ":|-–—·•".contains(c))
-    {
-        title.to_owned()
-    } else {
-        heading
-    }
-}
-
 /// Builds the document from the decisions.
 pub(super) fn document(
     page: &Page,
@@ -102,7 +67,7 @@ pub(super) fn document(
     let mut document = Document {
         title: title_block
             .and_then(|i| page.blocks.get(i))
-            .map(|b| without_kicker(normalize_inline(&b.text), metadata.title.as_deref()))
+            .map(|b| normalize_inline(&b.text))
             .or_else(|| metadata.title.clone()),
         metadata,
         ..Document::default()
@@ -169,47 +134,4 @@ pub(super) fn document(
         ));
     }
     document
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kicker_before_the_stated_title_goes() {
-        let stated = Some("Ferry returns to Riverton");
-        let cases = [
-            (
-                "Transport Ferry returns to Riverton",
-                "Ferry returns to Riverton",
-            ),
-            (
-                "Transport: Ferry returns to Riverton",
-                "Ferry returns to Riverton",
-            ),
-            (
-                "21.01.2020 - Ferry returns to Riverton",
-                "Ferry returns to Riverton",
-            ),
-            ("Ferry returns to Riverton", "Ferry returns to Riverton"),
-            // Too long for a kicker: the heading is the headline.
-            (
-                "After eleven quiet years the Ferry returns to Riverton",
-                "After eleven quiet years the Ferry returns to Riverton",
-            ),
-            // Not at a word boundary.
-            (
-                "SuperFerry returns to Riverton",
-                "SuperFerry returns to Riverton",
-            ),
-        ];
-        for (heading, title) in cases {
-            assert_eq!(without_kicker(heading.into(), stated), title, "{heading}");
-        }
-        assert_eq!(
-            without_kicker("Transport Ferry returns".into(), Some("Ferry returns")),
-            "Transport Ferry returns",
-            "a two-word title may be a fragment of the headline"
-        );
-    }
 }

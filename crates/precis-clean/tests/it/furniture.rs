@@ -136,7 +136,7 @@ fn title_without_kicker_or_site_name() {
         "<html><head><title>Transport|Night ferry returns to Riverton | River Post</title>\
          <meta property=\"og:site_name\" content=\"River Post\">\
          <meta property=\"og:title\" content=\"Night ferry returns to Riverton\"></head>\
-         <body><article><h1><span>Transport</span> Night ferry returns to Riverton</h1>\
+         <body><article><h1>Night ferry returns to Riverton</h1>\
          <p>The night ferry crossed the river on Monday, the first crossing after dark in eleven years.</p>\
          <p>Officials said a second boat would follow by next summer, when the new pier is finished.</p>\
          </article></body></html>",
