@@ -133,13 +133,13 @@ fn publication_date(
         .filter_map(|o| ld_text(o.get("datePublished")?));
     let tags = DATE_TAGS.iter().filter_map(|k| meta.get(*k).cloned());
     let marked = TIME_MARKUP.iter().flat_map(|selector| {
-        html.select(selector).filter_map(|element| {
+        html.select(selector).map(|element| {
             let value = element
                 .attr("datetime")
                 .or_else(|| element.attr("content"))
                 .map(str::to_owned)
                 .unwrap_or_else(|| element.text().collect());
-            Some(normalize_inline(&value))
+            normalize_inline(&value)
         })
     });
     ld.chain(tags).chain(marked).find_map(|raw| parse(&raw))
