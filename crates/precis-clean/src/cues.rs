@@ -334,8 +334,46 @@ const CUES: &[CueKind] = &[
             r"\b\d+ ?(?:min(?:ute)?s?\.?|minuten) (?:read|lesezeit|de lecture|de lectura|di lettura)\b",
             r"^(?:lesezeit|reading time|temps de lecture|tiempo de lectura)\b",
             r"^(?:updated|published|posted|aktualisiert|veröffentlicht|publié|mis à jour|publicado|atualizado|pubblicato|aggiornato|stand)\b",
-            // A date alone: "11 Jan 2019", "Jun 18th 2018", "19. Oktober 2019, 19:08 Uhr".
-            r"^(?:\p{L}+,? )?(?:\d{1,2}(?:\.|st|nd|rd|th)? ?)?(?:\p{L}+\.? )?(?:\d{1,2}(?:st|nd|rd|th)?,? )?(?:19|20)\d{2}(?:,? (?:um )?\d{1,2}[:.]\d{2}(?: ?uhr)?)?$",
+        ],
+    },
+    // "From the section Europe", "Section: Sport", "Ressort: Kultur".
+    CueKind {
+        reason: Reason::SectionLabel,
+        max_words: 8,
+        phrases: &[
+            r"^(?:from|more from|filed under|posted in|published in) the (?:section|category|desk)\b",
+            r"^(?:section|category|filed under|ressort|rubrik|rubrique|sección|secção|seção|sezione|kategorie)\s?:",
+            r"^(?:aus dem ressort|aus der rubrik|dans la rubrique|en la sección|na seção|nella sezione)\b",
+        ],
+    },
+    // Sponsor lines name a funder and end there (its logo follows), or say
+    // that the page itself is sponsored; a sentence reporting that a
+    // project has a sponsor goes on past the funder's name.
+    CueKind {
+        reason: Reason::Sponsor,
+        max_words: 25,
+        phrases: &[
+            r"\b(?:is|are) (?:supported|sponsored|funded|underwritten|made possible|brought to you|presented) by:?$",
+            r"^(?:this|our) (?:\p{L}+ ){0,2}(?:series|coverage|content|article|story|reporting|podcast|newsletter|section|page|site|journalism|programme|program|feature|report|episode|video|desk) (?:\p{L}+ ){0,3}(?:is|are) (?:supported|sponsored|funded|underwritten|made possible|brought to you|presented) (?:by|in partnership with)\b",
+            r"^(?:supported|sponsored|funded|underwritten|presented|brought to you) by\b[^.!?]*$",
+            r"^(?:in (?:partnership|association|collaboration) with|with (?:the )?(?:support|funding) (?:of|from))\b[^.!?]*$",
+            r"^(?:unterstützt|gefördert|präsentiert|gesponsert) (?:von|durch)\b[^.!?]*$",
+            r"^(?:mit (?:freundlicher )?unterstützung (?:von|der|des)|in (?:zusammenarbeit|kooperation) mit)\b[^.!?]*$",
+            r"^(?:avec le soutien de|en partenariat avec|con el apoyo de|en colaboración con|patrocinado por|com o apoio de|con il sostegno di|in collaborazione con)\b[^.!?]*$",
+        ],
+    },
+    // Notes print views add: "This article was printed from …".
+    CueKind {
+        reason: Reason::PrintNotice,
+        max_words: 40,
+        phrases: &[
+            r"(?:article|story|page|content) (?:was )?printed (?:from|on)\b",
+            r"^printed from\b",
+            r"(?:artikel|beitrag|seite) wurde (?:am .* )?ausgedruckt",
+            r"ausgedruckt (?:unter|von) der adresse",
+            r"^(?:url|adresse|quelle|source|link) (?:(?:of|to|zu|von|de) (?:this|diesem|dieser|cet|cette) (?:article|page|story|artikel|seite|beitrag) ?)?:\s*https?://",
+            r"(?:cet article|cette page) (?:a été )?imprimée? (?:depuis|à partir de)",
+            r"(?:este artículo|esta página) (?:fue )?impres[oa] desde",
         ],
     },
 ];
@@ -383,18 +421,99 @@ static NAME_SLASH_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 const BYLINE_MAX_WORDS: usize = 12;
+/// Longest line taken for a dateline ("Tuesday, January 21, 2020, 7:00 PM").
+const DATELINE_MAX_WORDS: usize = 8;
 
-/// "By Jane Doe", "Von Hans Müller und Eva Schmidt": a byline needs the
-/// capitals of a name, so it is matched on the original text.
+/// The words that open a byline: "By", "Von", "Par", "Por", "Door", "Text:", …
+const BYLINE_OPENER: &str = r"^(?:[Bb]y|BY|[Vv]on|VON|[Pp]ar|[Pp]or|[Dd]i|[Dd]oor|[Tt]ext:|[Tt]exto:|[Aa]utor(?:in)?:|[Aa]uthor:|[Ww]ritten by|[Pp]osted by|[Vv]erfasst von)\s+";
+
+/// "By Jane Doe", "Von Hans Müller und Eva Schmidt", "By Jane Doe Follow
+/// @janedoe": an opener, then the capitals of a name, then the line ends or
+/// goes on with furniture (a separator, another name, a handle). Matched on
+/// the original text: the capitals are what tells a byline from a sentence
+/// ("By then, …", "Von Montag an …").
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]i|[Dd]oor|[Tt]ext:|[Tt]exto:|[Aa]utor:|[Aa]uthor:|[Ww]ritten by|[Pp]osted by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:$|\s*[,|·•]|\s+(?:and|und|et|y|e)\s)")
+    Regex::new(&format!(r"{BYLINE_OPENER}\p{{Lu}}[\p{{L}}.'’-]*(?:\s+\p{{Lu}}[\p{{L}}.'’-]*){{0,3}}(?:$|\s*[,|·•]|\s+(?:and|und|et|y|e|&)\s|\s+@|\s+(?:[Ff]ollow|[Ff]olgen)\b)"))
         .unwrap_or_else(|e| unreachable!("static byline pattern: {e}"))
 });
+
+static OPENER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(BYLINE_OPENER).unwrap_or_else(|e| unreachable!("static byline pattern: {e}"))
+});
+
+/// Words after a name in a byline that are not part of it.
+const NOT_NAME: &[&str] = &[
+    "Follow",
+    "Folgen",
+    "Updated",
+    "Published",
+    "Posted",
+    "Aktualisiert",
+    "Veröffentlicht",
+    "Email",
+    "E-Mail",
+    "Twitter",
+    "Photos",
+    "Fotos",
+    "Staff",
+    "Reporter",
+    "Correspondent",
+    "Editor",
+    "Redakteur",
+    "Redakteurin",
+    "Korrespondent",
+    "Korrespondentin",
+];
+
+/// Most name words taken for one person.
+const MAX_NAME_WORDS: usize = 4;
+
+/// The names a byline gives ("By Jane Doe and Jon Roe Follow @jd" →
+/// "Jane Doe, Jon Roe"), when `text` opens like one.
+pub(crate) fn byline_name(text: &str) -> Option<String> {
+    let rest = &text[OPENER.find(text.trim())?.end()..];
+    let mut names: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for token in rest.split_whitespace() {
+        let word = token.trim_end_matches([',', ';', '|', '·', '•']);
+        let ends_name = word.len() != token.len();
+        if ["and", "und", "et", "y", "e", "&"].contains(&word) && !current.is_empty() {
+            names.push(current.join(" "));
+            current.clear();
+            continue;
+        }
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase)
+            && word
+                .chars()
+                .all(|c| c.is_alphabetic() || ".'’-".contains(c));
+        if !capitalised || NOT_NAME.contains(&word) || current.len() == MAX_NAME_WORDS {
+            break;
+        }
+        current.push(word);
+        if ends_name {
+            break;
+        }
+    }
+    if !current.is_empty() {
+        names.push(current.join(" "));
+    }
+    (!names.is_empty()).then(|| names.join(", "))
+}
 
 /// Why a block of `words` words is furniture, when a cue says so;
 /// `lowercase` is `text` lowercased. The first kind (in table order) that
 /// matches and allows that many words wins.
 pub(crate) fn cue(text: &str, lowercase: &str, words: usize) -> Option<Reason> {
+    if crate::furniture::is_code(text) {
+        return Some(Reason::Code);
+    }
+    if words <= DATELINE_MAX_WORDS
+        && (crate::dates::parse(text, false).is_some()
+            || crate::dates::is_month_and_year(text)
+            || crate::furniture::is_place_dateline(text))
+    {
+        return Some(Reason::Dateline);
+    }
     let by_phrase = CUE_SET
         .matches(lowercase)
         .into_iter()
@@ -464,6 +583,28 @@ mod tests {
             ("By Jane Doe", Reason::Byline),
             ("Von Hans Müller und Eva Schmidt", Reason::Byline),
             ("5 min read", Reason::Byline),
+            ("By Jane Doe Follow @janedoe", Reason::Byline),
+            ("21.01.2020 07:00 AM", Reason::Dateline),
+            ("Dienstag, 21. Januar 2020", Reason::Dateline),
+            ("October 2020", Reason::Dateline),
+            ("RIVERTON, N.C.", Reason::Dateline),
+            ("From the section Europe", Reason::SectionLabel),
+            ("Ressort: Kultur", Reason::SectionLabel),
+            ("The Harbour Desk is supported by", Reason::Sponsor),
+            ("This series is funded by the River Trust", Reason::Sponsor),
+            ("Gefördert von der Flussstiftung", Reason::Sponsor),
+            (
+                "Dieser Artikel wurde ausgedruckt unter der Adresse: https://example.org/faehre",
+                Reason::PrintNotice,
+            ),
+            (
+                "This article was printed from example.org",
+                Reason::PrintNotice,
+            ),
+            (
+                "function show() { slides[0].hidden = false; }",
+                Reason::Code,
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(reason(text), Some(expected), "{text}");
@@ -478,8 +619,33 @@ mod tests {
             "Der Regen zeichnet weich, gibt Energie und Tempo vor",
             "By then, the ferry had left.",
             "Von Montag an fährt die Fähre wieder.",
+            "The project is supported by the regional council.",
+            "In partnership with the city, the firm will build thirty homes.",
+            "Annual Report 2020",
+            "Von Januar 2020 an gilt die neue Regel.",
         ] {
             assert_eq!(reason(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn names_from_bylines() {
+        let cases = [
+            ("By Jane Doe", Some("Jane Doe")),
+            (
+                "By Jane Doe and Jon Roe Follow @jd",
+                Some("Jane Doe, Jon Roe"),
+            ),
+            ("Von Hans Müller, Berlin", Some("Hans Müller")),
+            (
+                "Por María José García Updated 21.01.2020",
+                Some("María José García"),
+            ),
+            ("by then the ferry had left", None),
+            ("Jane Doe", None),
+        ];
+        for (text, name) in cases {
+            assert_eq!(byline_name(text).as_deref(), name, "{text}");
         }
     }
 

@@ -76,8 +76,24 @@ pub enum Reason {
     Advertisement,
     /// Copyright lines, imprint, contact details at the page's end.
     Footer,
-    /// Author, date and reading-time lines (kept as metadata where possible).
+    /// Author and reading-time lines ("By Jane Doe", "5 min read"); the
+    /// author's name feeds the metadata when the page states none.
     Byline,
+    /// A date, time or place line above or beside the article ("21.01.2020
+    /// 07:00 AM", "RIVERTON, N.C."); a date feeds the metadata when the page
+    /// states none.
+    Dateline,
+    /// The name of the section the article is filed under ("From the
+    /// section Europe").
+    SectionLabel,
+    /// A line naming who sponsors or funds the page or its section ("This
+    /// series is supported by …").
+    Sponsor,
+    /// A note that the page was printed, and from where ("This article was
+    /// printed from …").
+    PrintNotice,
+    /// Program code or markup shown as text: HTML tags, JavaScript, CSS.
+    Code,
     /// Text already kept once.
     Duplicate,
     /// A line repeated across several articles of the same site.
@@ -104,6 +120,11 @@ impl Reason {
             Reason::Advertisement => "advertisement",
             Reason::Footer => "footer",
             Reason::Byline => "byline",
+            Reason::Dateline => "dateline",
+            Reason::SectionLabel => "section label",
+            Reason::Sponsor => "sponsor",
+            Reason::PrintNotice => "print notice",
+            Reason::Code => "code",
             Reason::Duplicate => "duplicate",
             Reason::RepeatedAcrossArticles => "repeated across articles",
             Reason::OutsideMainContent => "outside main content",

@@ -30,9 +30,11 @@
 )]
 
 mod cues;
+mod dates;
 mod decode;
 mod document;
 mod error;
+mod furniture;
 mod html;
 mod measure;
 mod metadata;
@@ -45,6 +47,7 @@ mod text;
 pub use decode::{decode, Decoded};
 pub use document::{Document, Metadata, Paragraph, Reason, Removed};
 pub use error::CleanError;
+pub use furniture::reads_as_sentence;
 pub use sentences::{sentence_spans, sentences};
 pub use stem::{stem, stemmed_words};
 
@@ -137,7 +140,10 @@ pub fn clean_batch(inputs: &[&str], options: &CleanOptions) -> Vec<Result<Docume
         .into_iter()
         .zip(inputs)
         .map(|(article, input)| match article? {
-            Some(blocks) => Ok(text::extract(blocks, &repeated)),
+            Some(blocks) => Ok(furniture::fill_metadata(
+                text::extract(blocks, &repeated),
+                false,
+            )),
             None => html::extract(input, options),
         })
         .collect()

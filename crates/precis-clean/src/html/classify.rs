@@ -163,7 +163,10 @@ pub(super) fn decide(
             Decision::Drop(reason)
         } else if !in_main {
             Decision::Drop(Reason::OutsideMainContent)
-        } else if let Some(reason) = cue_reason(&block.text) {
+        } else if let Some(reason) = cue_reason(&block.text)
+            // Code in a `<pre>` is what a tutorial shows, not furniture.
+            .filter(|r| !(*r == Reason::Code && block.kind == BlockKind::Preformatted))
+        {
             Decision::Drop(reason)
         } else if block.chars < 60
             && block.link_density() > 0.8

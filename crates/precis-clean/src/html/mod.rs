@@ -46,11 +46,10 @@ pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, 
     let reasons = classify::element_reasons(&page, main.as_ref());
     let title = assemble::title_block(&page, main.as_ref(), &reasons, &metadata);
     let decisions = classify::decide(&page, main.as_ref(), &reasons, title);
-    Ok(assemble::document(
-        &page,
-        &decisions,
-        title,
-        metadata,
-        main.is_some(),
-    ))
+    let month_first = metadata
+        .language
+        .as_deref()
+        .is_some_and(metadata::writes_month_first);
+    let document = assemble::document(&page, &decisions, title, metadata, main.is_some());
+    Ok(crate::furniture::fill_metadata(document, month_first))
 }

@@ -232,7 +232,13 @@ fn is_inline_furniture(class: Class) -> bool {
     matches!(
         class,
         Class::Bad(
-            Reason::PhotoCaption | Reason::PhotoCredit | Reason::Byline | Reason::Advertisement
+            Reason::PhotoCaption
+                | Reason::PhotoCredit
+                | Reason::Byline
+                | Reason::Dateline
+                | Reason::SectionLabel
+                | Reason::Sponsor
+                | Reason::Advertisement
         )
     )
 }

@@ -39,13 +39,25 @@ pub struct Sentence {
     pub quote: bool,
 }
 
-/// The article's candidate sentences in reading order.
+/// The article's candidate sentences in reading order: the texts that read
+/// as sentences ([`precis_clean::reads_as_sentence`]), so a dateline or
+/// byline left at a paragraph's start is never quoted; every text when
+/// none does (an article of fragments still gets a summary).
 pub fn sentences(document: &Document) -> Vec<Sentence> {
+    let only_sentences = candidates(document, true);
+    if only_sentences.is_empty() {
+        candidates(document, false)
+    } else {
+        only_sentences
+    }
+}
+
+fn candidates(document: &Document, only_sentences: bool) -> Vec<Sentence> {
     let mut out = Vec::new();
     for (paragraph, p) in document.paragraphs.iter().enumerate() {
         for text in precis_clean::sentences(&p.text) {
             let words = text.split_whitespace().count();
-            if words == 0 {
+            if words == 0 || (only_sentences && !precis_clean::reads_as_sentence(text)) {
                 continue;
             }
             out.push(Sentence {

@@ -76,3 +76,37 @@ fn empty_documents_are_an_error_not_an_empty_summary() {
         assert!(matches!(result, Err(InferError::EmptyInput)), "{result:?}");
     }
 }
+
+/// Furniture left at a paragraph's start (a place dateline, a byline, a
+/// time stamp) is split off as a "sentence" of its own; no summarizer
+/// quotes it.
+#[test]
+fn summaries_quote_sentences_not_furniture() {
+    let document = document(&[
+        "RIVERTON, N.C. The city council approved a new budget for the river ferry on Tuesday.",
+        "By Jane Doe Follow @janedoe",
+        "01.21.2020 07:00 AM",
+        "The ferry budget pays for two new boats and a longer timetable on the river.",
+        "Critics said the ferry budget ignores the bus network. The council rejected that view.",
+    ]);
+    for summarizer in [&Lead3::default() as &dyn Summarize, &TextRank::default()] {
+        let summary = summarizer.summarize(&document).unwrap();
+        for furniture in ["RIVERTON", "Jane Doe", "07:00"] {
+            assert!(!summary.text.contains(furniture), "{}", summary.text);
+        }
+        assert!(
+            summary.text.starts_with("The city council approved"),
+            "{}",
+            summary.text
+        );
+    }
+}
+
+/// An article of nothing but fragments still gets a summary of them.
+#[test]
+fn fragments_alone_still_summarize() {
+    let summary = Lead3::default()
+        .summarize(&document(&["RIVERTON, N.C.", "Night ferry"]))
+        .unwrap();
+    assert_eq!(summary.text, "RIVERTON, N.C.\nNight ferry");
+}
