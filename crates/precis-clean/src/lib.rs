@@ -34,6 +34,7 @@ mod decode;
 mod document;
 mod error;
 mod html;
+mod language;
 mod metadata;
 pub(crate) mod normalize;
 mod sentences;
@@ -44,6 +45,7 @@ mod text;
 pub use decode::{decode, Decoded};
 pub use document::{Document, Metadata, Paragraph, Reason, Removed};
 pub use error::CleanError;
+pub use language::{detect_language, Language};
 pub use sentences::{sentence_spans, sentences};
 pub use stem::{stem, stemmed_words};
 
@@ -135,9 +137,13 @@ pub fn clean_batch(inputs: &[&str], options: &CleanOptions) -> Vec<Result<Docume
     segmented
         .into_iter()
         .zip(inputs)
-        .map(|(article, input)| match article? {
-            Some(blocks) => Ok(text::extract(blocks, &repeated)),
-            None => html::extract(input, options),
+        .map(|(article, input)| {
+            let mut document = match article? {
+                Some(blocks) => text::extract(blocks, &repeated),
+                None => html::extract(input, options)?,
+            };
+            document.detect_language();
+            Ok(document)
         })
         .collect()
 }
