@@ -53,9 +53,9 @@ pub fn detect_language(text: &str) -> Option<Language> {
     })
 }
 
-/// The two-letter code of an ISO 639-3 code whatlang returns; every
-/// language whatlang knows has one, and an unknown code is kept as is.
-fn iso_639_1(code: &str) -> &str {
+/// The two-letter code of an ISO 639-3 code (as whatlang and FLORES name
+/// languages) for the 70 languages detected; any other code is kept as is.
+pub fn iso_639_1(code: &str) -> &str {
     #[rustfmt::skip]
     const CODES: &[(&str, &str)] = &[
         ("afr", "af"), ("aka", "ak"), ("amh", "am"), ("ara", "ar"), ("aze", "az"),

@@ -45,7 +45,7 @@ mod text;
 pub use decode::{decode, Decoded};
 pub use document::{Document, Metadata, Paragraph, Reason, Removed};
 pub use error::CleanError;
-pub use language::{detect_language, Language};
+pub use language::{detect_language, iso_639_1, Language};
 pub use sentences::{sentence_spans, sentences};
 pub use stem::{stem, stemmed_words};
 

@@ -115,6 +115,9 @@ fn hint(error: &(dyn std::error::Error + 'static)) -> Option<String> {
         Error::NotDownloaded { .. } => "run `just models` to fetch it, or set PRECIS_MODELS_DIR to the folder that holds it".into(),
         Error::UnknownModel(_) | Error::MissingOnHub { .. } | Error::NoTranslator { .. } => "see `precis models list`".into(),
         Error::Timeout { .. } => "raise --timeout or shorten the article".into(),
+        Error::WrongLanguage { detected, .. } => format!("pass --from {detected}, or --from auto to translate each text from its detected language"),
+        Error::UndetectedLanguage => "pass its language with --from LANG".into(),
+        Error::UnsupportedLanguage { .. } => "name a summarizer for that language with --model (textrank and lead3 work in any), or leave --model out to let precis choose".into(),
         Error::NothingKept { article, .. } => format!("check that it is an article, try --input text or --input html, and see `precis clean --format json {article}` for what was removed and why"),
         _ => return None,
     })

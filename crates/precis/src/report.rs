@@ -30,8 +30,9 @@ pub struct TranslationRecord {
     pub from: String,
     /// Target language.
     pub to: String,
-    /// The model that translated.
-    pub model: ModelInfo,
+    /// The model that translated; `None` when the text was already in the
+    /// target language and passed through (a warning says so).
+    pub model: Option<ModelInfo>,
     /// The summary's lines, translated.
     pub summary: Option<Vec<String>>,
     /// The article's lines, translated.
