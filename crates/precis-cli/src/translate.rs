@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use precis::decode;
+use precis::{decode, SourceLanguage};
 use serde::Serialize;
 
 use crate::cli::{LinesFormat, TranslateArgs};
@@ -45,15 +45,34 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
         flag: "--model",
         offline: args.source.offline,
     };
-    // A given source language's model first: a missing one is reported
-    // before any input is read.
-    let translators = models::load_translators(&choice, workers, ui)?;
+    // A given source language's model is loaded before the input is read,
+    // so a missing one is reported first; `auto` needs the text to choose.
+    let source_language = SourceLanguage::parse(&args.from)?;
+    let given = match source_language {
+        SourceLanguage::Given(_) => Some(models::load_translators(&choice, workers, ui)?),
+        SourceLanguage::Detect => None,
+    };
     let decoded = decode(&input::read(&source)?).with_context(|| format!("cannot use {source}"))?;
     let lines: Vec<&str> = decoded.text.lines().collect();
     let detected = precis::detect_language(&decoded.text);
+    let (translators, mut notes) = match given {
+        Some(translators) => (translators, Vec::new()),
+        None => {
+            let resolved = source_language.resolve(detected.as_ref(), None)?;
+            let choice = models::TranslatorChoice {
+                from: &resolved.language,
+                ..choice
+            };
+            (
+                models::load_translators(&choice, workers, ui)?,
+                resolved.notes,
+            )
+        }
+    };
     let route = translators
         .route(&source.to_string(), detected.as_ref(), None)
         .with_context(|| format!("cannot translate {source}"))?;
+    notes.extend(route.notes.iter().cloned());
     let started = Instant::now();
     let translation = match &route.translator {
         Some(translator) => {
@@ -70,7 +89,7 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
     let warnings: Vec<String> = decoded
         .warnings
         .iter()
-        .chain(&route.notes)
+        .chain(&notes)
         .chain(translation.iter().flat_map(|t| &t.warnings))
         .cloned()
         .collect();

@@ -70,8 +70,7 @@ mod tests {
 
     #[test]
     fn scores_lines_and_whole_blocks() {
-        let mut lines =
-            vec![
+        let mut lines = vec![
                 "The river ferry will run every night of the winter, the council said on Monday.";
                 12
             ];

@@ -138,9 +138,7 @@ pub enum Error {
     },
     /// No translator could be loaded for the language an article was
     /// detected to be in (other articles may have one).
-    #[error(
-        "cannot translate {article} from {from}, the language it was detected to be in, to {to}"
-    )]
+    #[error("no translation model for {from} → {to} ({from}: the language {article} was detected to be in)")]
     NoTranslatorFor {
         /// The article's source.
         article: String,
