@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::Language;
+
 /// A cleaned article.
 ///
 /// `title`, `headings` and `paragraphs` are what was kept; `removed` is what
@@ -18,6 +20,10 @@ pub struct Document {
     pub paragraphs: Vec<Paragraph>,
     /// Facts about the article that the source states (HTML meta tags, JSON-LD).
     pub metadata: Metadata,
+    /// The language the kept text is written in, as detected from the text
+    /// (what the page claims is `metadata.language`, a hint only).
+    #[serde(default)]
+    pub language: Option<Language>,
     /// Every piece of the input that was dropped, with the reason.
     pub removed: Vec<Removed>,
     /// Things the user should know about the input or the cleaning
@@ -165,7 +171,7 @@ impl Document {
     /// classified or removed. This is `--input clean`, and how data sets of
     /// clean articles (CNN/DailyMail) are read.
     pub fn from_paragraph_lines(text: &str) -> Document {
-        Document {
+        let mut document = Document {
             paragraphs: text
                 .lines()
                 .map(str::trim)
@@ -176,7 +182,25 @@ impl Document {
                 })
                 .collect(),
             ..Document::default()
+        };
+        document.detect_language();
+        document
+    }
+
+    /// Sets [`Document::language`] from the kept text: title and
+    /// paragraphs, not what was removed (a site's boilerplate may be in
+    /// another language than its article).
+    pub fn detect_language(&mut self) {
+        let mut text = self.title.clone().unwrap_or_default();
+        // The detector reads a sample of the start; no need to copy more.
+        for paragraph in &self.paragraphs {
+            if text.len() > crate::language::SAMPLE_BYTES {
+                break;
+            }
+            text.push('\n');
+            text.push_str(&paragraph.text);
         }
+        self.language = crate::detect_language(&text);
     }
 
     /// The kept text as a reader sees it: title, then headings and paragraphs

@@ -36,6 +36,7 @@ mod document;
 mod error;
 mod furniture;
 mod html;
+mod language;
 mod measure;
 mod metadata;
 pub(crate) mod normalize;
@@ -48,6 +49,7 @@ pub use decode::{decode, Decoded};
 pub use document::{Document, Metadata, Paragraph, Reason, Removed};
 pub use error::CleanError;
 pub use furniture::reads_as_sentence;
+pub use language::{detect_language, iso_639_1, Language};
 pub use sentences::{sentence_spans, sentences};
 pub use stem::{stem, stemmed_words};
 
@@ -139,12 +141,13 @@ pub fn clean_batch(inputs: &[&str], options: &CleanOptions) -> Vec<Result<Docume
     segmented
         .into_iter()
         .zip(inputs)
-        .map(|(article, input)| match article? {
-            Some(blocks) => Ok(furniture::fill_metadata(
-                text::extract(blocks, &repeated),
-                false,
-            )),
-            None => html::extract(input, options),
+        .map(|(article, input)| {
+            let mut document = match article? {
+                Some(blocks) => furniture::fill_metadata(text::extract(blocks, &repeated), false),
+                None => html::extract(input, options)?,
+            };
+            document.detect_language();
+            Ok(document)
         })
         .collect()
 }

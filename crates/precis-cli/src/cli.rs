@@ -246,8 +246,11 @@ pub struct TranslationArgs {
     /// Translate into this language (e.g. pt, en).
     #[arg(long, value_name = "LANG")]
     pub to: Option<String>,
-    /// The articles' language.
-    #[arg(long, value_name = "LANG", default_value = "en")]
+    /// The articles' language, or `auto`: each article's own, detected
+    /// from its text. An article detected to be in another language than
+    /// one given is refused; one already in the --to language passes
+    /// through untranslated.
+    #[arg(long, value_name = "LANG|auto", default_value = "auto")]
     pub from: String,
     /// Translation model: a catalog name, Hugging Face repo id or local
     /// folder. Default: the catalog's model for the language pair, its
@@ -303,8 +306,10 @@ pub struct TranslateArgs {
     /// Target language.
     #[arg(long, value_name = "LANG")]
     pub to: String,
-    /// Source language.
-    #[arg(long, value_name = "LANG", default_value = "en")]
+    /// Source language, or `auto`: detected from the input's text. An
+    /// input detected to be in another language than one given is
+    /// refused; one already in the --to language passes through.
+    #[arg(long, value_name = "LANG|auto", default_value = "auto")]
     pub from: String,
     /// Translation model: a catalog name, Hugging Face repo id or local
     /// folder. Default: the catalog's model for the language pair, its
@@ -443,6 +448,21 @@ pub enum EvalCommand {
         /// Clean the pages' HTML or their naive plain text.
         #[arg(long = "input", value_enum, default_value_t = EvalInput::Html)]
         kind: EvalInput,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accuracy and speed of language identification on line-aligned files
+    /// named by ISO 639-3 code (FLORES-200's `por.devtest`): each line, and
+    /// each block of 10 lines.
+    #[command(after_help = concat!(
+        "Example:\n",
+        "  precis eval langid ../shared/eval/flores200-devtest/*.devtest",
+    ))]
+    Langid {
+        /// The files, one language each, named CODE.EXT.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use precis::{clean_bytes, CleanOptions};
 use precis_eval::bleu::corpus_bleu;
 use precis_eval::chrf::{corpus_chrf, ChrfVariant};
+use precis_eval::langid::{score_language, LangidRow, PARAGRAPH_LINES};
 use precis_eval::rouge::{Prf, RougeScores};
 use precis_eval::snippets::{ExpectedPage, SnippetCounts};
 use precis_eval::{read_summary_data, score_summaries, summarize_dataset, SummaryReport};
@@ -86,6 +87,21 @@ pub fn run(command: EvalCommand, ui: &mut Ui) -> Result<()> {
             let report = eval_clean(&dir, kind, ui)?;
             print(json, &report, || report.table())
         }
+        EvalCommand::Langid { files, json } => {
+            let mut rows = Vec::new();
+            for path in &files {
+                let code = path
+                    .file_stem()
+                    .and_then(|stem| stem.to_str())
+                    .with_context(|| {
+                        format!("{} is not named by a language code", path.display())
+                    })?;
+                let lines = read_lines(path)?;
+                let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                rows.push(score_language(code, &lines));
+            }
+            print(json, &rows, || langid_table(&rows))
+        }
     }
 }
 
@@ -97,6 +113,49 @@ fn print<T: Serialize>(json: bool, report: &T, table: impl FnOnce() -> String) -
         table()
     };
     crate::render::write_all(None, text.as_bytes())
+}
+
+/// Per-language accuracy, then the totals.
+fn langid_table(rows: &[LangidRow]) -> String {
+    let percent = |part: usize, whole: usize| 100.0 * part as f64 / whole.max(1) as f64;
+    let mut table = format!(
+        "{:<8} {:>6} {:>8} {:>10} {:>13} {:>6} {:>8} {:>11}\n",
+        "LANGUAGE", "LINES", "ACCURACY", "RELIABLE", "RELIABLE-BAD", "PARAS", "ACCURACY", "LINES/S"
+    );
+    let mut total = LangidRow {
+        language: "all".into(),
+        lines: 0,
+        lines_correct: 0,
+        lines_reliable: 0,
+        lines_reliable_wrong: 0,
+        paragraphs: 0,
+        paragraphs_correct: 0,
+        seconds: 0.0,
+    };
+    for row in rows {
+        total.lines += row.lines;
+        total.lines_correct += row.lines_correct;
+        total.lines_reliable += row.lines_reliable;
+        total.lines_reliable_wrong += row.lines_reliable_wrong;
+        total.paragraphs += row.paragraphs;
+        total.paragraphs_correct += row.paragraphs_correct;
+        total.seconds += row.seconds;
+    }
+    for row in rows.iter().chain([&total]) {
+        table += &format!(
+            "{:<8} {:>6} {:>7.2}% {:>9.1}% {:>13} {:>6} {:>7.2}% {:>11.0}\n",
+            row.language,
+            row.lines,
+            percent(row.lines_correct, row.lines),
+            percent(row.lines_reliable, row.lines),
+            row.lines_reliable_wrong,
+            row.paragraphs,
+            percent(row.paragraphs_correct, row.paragraphs),
+            // Lines and blocks are timed together; a block is 10 lines.
+            (row.lines + row.paragraphs * PARAGRAPH_LINES) as f64 / row.seconds.max(1e-9),
+        );
+    }
+    table
 }
 
 fn read_lines(path: &Path) -> Result<Vec<String>> {

@@ -91,10 +91,7 @@ fn kind_of(error: &(dyn std::error::Error + 'static)) -> Option<Kind> {
     if error.is::<CleanError>() {
         return Some(Kind::Input);
     }
-    let kind = match (
-        error.downcast_ref::<precis::Error>(),
-        error.downcast_ref::<InferError>(),
-    ) {
+    let kind = match (library_error(error), error.downcast_ref::<InferError>()) {
         (Some(error), _) => error.kind(),
         (None, Some(error)) => precis::infer_kind(error),
         (None, None) => return None,
@@ -106,15 +103,28 @@ fn kind_of(error: &(dyn std::error::Error + 'static)) -> Option<Kind> {
     })
 }
 
+/// `error` as a library error: itself, or boxed as the cause of another.
+fn library_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a precis::Error> {
+    error.downcast_ref::<precis::Error>().or_else(|| {
+        error
+            .downcast_ref::<Box<precis::Error>>()
+            .map(AsRef::as_ref)
+    })
+}
+
 /// How to fix `error` with this CLI, when there is more to say than the
 /// library's message.
 fn hint(error: &(dyn std::error::Error + 'static)) -> Option<String> {
     use precis::Error;
-    Some(match error.downcast_ref::<Error>()? {
+    Some(match library_error(error)? {
         Error::NotCached { name, .. } => format!("run `precis models fetch {name}` on a machine with network access, or pass a local model folder with --model PATH"),
         Error::NotDownloaded { .. } => "run `just models` to fetch it, or set PRECIS_MODELS_DIR to the folder that holds it".into(),
         Error::UnknownModel(_) | Error::MissingOnHub { .. } | Error::NoTranslator { .. } => "see `precis models list`".into(),
         Error::Timeout { .. } => "raise --timeout or shorten the article".into(),
+        Error::WrongLanguage { detected, .. } => format!("pass --from {detected}, or --from auto to translate each text from its detected language"),
+        Error::NoTranslatorFor { .. } => "pass a model with --translation-model NAME|DIR, or the articles' language with --from LANG".into(),
+        Error::UndetectedLanguage => "pass its language with --from LANG".into(),
+        Error::UnsupportedLanguage { .. } => "name a summarizer for that language with --model (textrank and lead3 work in any), or leave --model out to let precis choose".into(),
         Error::NothingKept { article, .. } => format!("check that it is an article, try --input text or --input html, and see `precis clean --format json {article}` for what was removed and why"),
         _ => return None,
     })

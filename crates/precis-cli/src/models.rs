@@ -2,26 +2,17 @@
 //! library's builders, loading behind a spinner, and `precis models`. Which
 //! model runs is the library's choice, never this file's.
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use precis::{
-    locate, GenerationOverrides, LoadOptions, Precision, Summarizer, SummarizerBuilder, Translator,
-    TranslatorBuilder,
+    locate, GenerationOverrides, LoadOptions, Precision, SourceLanguage, Summarizer,
+    SummarizerBuilder, Translator, TranslatorBuilder, Translators,
 };
 
 use crate::cli::{ModelSourceArgs, ModelsCommand, Quantize, SummaryArgs};
 use crate::failure::Failure;
 use crate::ui::Ui;
-
-let here = PathBuf::from("models/downloads");
-    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/downloads");
-    if !here.is_dir() && checkout.is_dir() {
-        return checkout;
-    }
-    here
-}
 
 /// `--threads`, at most one per core: more only queue for the same cores
 /// (10,000 threads took minutes for what one does in a second). The
@@ -67,7 +58,11 @@ pub fn summarizer_builder(args: &SummaryArgs, ui: &Ui) -> SummarizerBuilder {
             name.to_owned()
         }
     };
+    // A summarizer the user did not choose gives way to a language-neutral
+    // one on articles in a language it does not support; a chosen one is
+    // never swapped behind the user's back.
     let mut builder = Summarizer::builder(name)
+        .any_language(args.model.is_none())
         .load_options(load)
         .generation(generation_overrides(args));
     if let Some(Quantize::Q8) = args.source.quantize {
@@ -165,6 +160,21 @@ pub fn load_translator_with(
     ui.finish();
     ui.timing(&format!("loading {name}"), started.elapsed());
     translator
+}
+
+/// The translators `choice` asks for: a given source language's model is
+/// loaded now, behind a spinner (none when it is the target language);
+/// `auto` loads each detected language's on first need.
+pub fn load_translators(choice: &TranslatorChoice, ui: &mut Ui) -> Result<Translators> {
+    let builder = translator_builder(choice, ui);
+    let source = SourceLanguage::parse(choice.from)?;
+    let to = precis::language(choice.to)?;
+    match source {
+        SourceLanguage::Given(from) if from != to => Ok(Translators::given(load_translator_with(
+            builder, choice, ui,
+        )?)?),
+        _ => Ok(Translators::load(builder)?),
+    }
 }
 
 /// `precis models list|fetch|path`.

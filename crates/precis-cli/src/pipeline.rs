@@ -84,7 +84,11 @@ pub fn run(
                     ));
                 }
             }
-            Err(error) if classify(&error) == Kind::Model => return Err(error),
+            // A model every article needs stops the batch; one only an
+            // article's detected language needs fails that article alone.
+            Err(error) if classify(&error) == Kind::Model && !per_article(&error) => {
+                return Err(error)
+            }
             Err(error) => failures.push((source.clone(), error)),
         }
         ui.advance();
@@ -118,7 +122,7 @@ fn build(kind: InputKind, stages: &Stages, ui: &mut Ui) -> Result<Pipeline> {
                     flag: "--translation-model",
                     source: &summary.source,
                 };
-                builder = builder.translator(models::load_translator(&choice, ui)?);
+                builder = builder.translators(models::load_translators(&choice, ui)?);
             }
         }
     }
@@ -161,6 +165,16 @@ fn clean_stage(pipeline: &Pipeline, sources: &[Source], ui: &mut Ui) -> Vec<Resu
             Ok(report)
         })
         .collect()
+}
+
+/// Whether `error` concerns one article only (its language's translator).
+fn per_article(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        matches!(
+            e.downcast_ref(),
+            Some(precis::Error::NoTranslatorFor { .. })
+        )
+    })
 }
 
 /// Ok when every article went through; otherwise the one error of a single

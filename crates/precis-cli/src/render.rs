@@ -133,9 +133,12 @@ fn text(article: &Article, view: View, batch: bool) -> String {
                 ));
             }
             if let Some(translation) = &article.translation {
-                let label = |what: &str| {
-                    format!("{what}, {} ({}):", translation.to, translation.model.name)
-                };
+                // A text already in the target language passed through.
+                let by = translation
+                    .model
+                    .as_ref()
+                    .map_or("untranslated", |model| model.name.as_str());
+                let label = |what: &str| format!("{what}, {} ({by}):", translation.to);
                 if let Some(lines) = &translation.summary {
                     blocks.push(format!("{}\n{}", label("Summary"), lines.join("\n")));
                 }
@@ -177,7 +180,10 @@ fn markdown(article: &Article, view: View) -> String {
                 blocks.push(format!("*Summarized by {}.*", summary.model.name));
             }
             if let Some(translation) = &article.translation {
-                let credit = format!("*Translated by {}.*", translation.model.name);
+                let credit = match &translation.model {
+                    Some(model) => format!("*Translated by {}.*", model.name),
+                    None => format!("*Already in {}: not translated.*", translation.to),
+                };
                 if let Some(lines) = &translation.summary {
                     blocks.push(format!("## Summary ({})", translation.to));
                     blocks.push(lines.join("\n"));

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use precis::decode;
+use precis::{decode, SourceLanguage};
 use serde::Serialize;
 
 use crate::cli::{LinesFormat, TranslateArgs};
@@ -20,7 +20,8 @@ struct Record<'a> {
     from: &'a str,
     to: &'a str,
     lines: &'a [String],
-    model: &'a precis::ModelInfo,
+    /// `None` when the input was already in the target language.
+    model: Option<&'a precis::ModelInfo>,
     warnings: Vec<String>,
     translate_ms: f64,
 }
@@ -43,43 +44,73 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
         flag: "--model",
         source: &args.source,
     };
-    // The model first: a missing one is reported before any input is read.
-    let translator = models::load_translator(&choice, ui)?;
+    // A given source language's model is loaded before the input is read,
+    // so a missing one is reported first; `auto` needs the text to choose.
+    let source_language = SourceLanguage::parse(&args.from)?;
+    let given = match source_language {
+        SourceLanguage::Given(_) => Some(models::load_translators(&choice, ui)?),
+        SourceLanguage::Detect => None,
+    };
     let decoded = decode(&input::read(&source)?).with_context(|| format!("cannot use {source}"))?;
     let lines: Vec<&str> = decoded.text.lines().collect();
-    ui.spinner(format!("translating {} line(s)", lines.len()));
+    let detected = precis::detect_language(&decoded.text);
+    let (translators, mut notes) = match given {
+        Some(translators) => (translators, Vec::new()),
+        None => {
+            let resolved = source_language.resolve(detected.as_ref(), None)?;
+            let choice = models::TranslatorChoice {
+                from: &resolved.language,
+                ..choice
+            };
+            (models::load_translators(&choice, ui)?, resolved.notes)
+        }
+    };
+    let route = translators
+        .route(&source.to_string(), detected.as_ref(), None)
+        .with_context(|| format!("cannot translate {source}"))?;
+    notes.extend(route.notes.iter().cloned());
     let started = Instant::now();
-    let translation = translator
-        .translate_lines(&lines, args.unit.into())
-        .with_context(|| format!("cannot translate {source}"));
-    ui.finish();
-    ui.timing("translating", started.elapsed());
-    let translation = translation?;
+    let translation = match &route.translator {
+        Some(translator) => {
+            ui.spinner(format!("translating {} line(s)", lines.len()));
+            let translation = translator
+                .translate_lines(&lines, args.unit.into())
+                .with_context(|| format!("cannot translate {source}"));
+            ui.finish();
+            ui.timing("translating", started.elapsed());
+            Some(translation?)
+        }
+        None => None,
+    };
     let warnings: Vec<String> = decoded
         .warnings
         .iter()
-        .chain(&translation.warnings)
+        .chain(&notes)
+        .chain(translation.iter().flat_map(|t| &t.warnings))
         .cloned()
         .collect();
     for warning in &warnings {
         ui.warning(&format!("{source}: {warning}"));
     }
+    let lines: Vec<String> = match &translation {
+        Some(translation) => translation.lines.clone(),
+        None => lines.iter().map(|line| (*line).to_owned()).collect(),
+    };
     let text = match args.format {
         LinesFormat::Json => {
             let record = Record {
                 source: source.to_string(),
-                from: &args.from,
-                to: &args.to,
-                lines: &translation.lines,
-                model: &translation.model,
+                from: &route.from,
+                to: &route.to,
+                lines: &lines,
+                model: translation.as_ref().map(|t| &t.model),
                 warnings,
                 translate_ms: millis(started.elapsed()),
             };
             serde_json::to_string_pretty(&record)? + "\n"
         }
         LinesFormat::Text => crate::render::visible_controls(
-            &translation
-                .lines
+            &lines
                 .iter()
                 .map(|line| format!("{line}\n"))
                 .collect::<String>(),

@@ -8,6 +8,8 @@
 //! - [`summarize_dataset`] / [`score_summaries`] — run a summarizer on a
 //!   `{id, article, reference}` JSONL data set (or take given summaries) and
 //!   score every summary with ROUGE;
+//! - [`langid`] — language identification accuracy on line-aligned files
+//!   (FLORES-200), per line and per 10-line paragraph;
 //! - [`snippets`] — the web-page snippet score of `../shared/tools/web_eval.py`,
 //!   for cleaning.
 //!
@@ -26,6 +28,7 @@
 
 pub mod bleu;
 pub mod chrf;
+pub mod langid;
 pub mod rouge;
 pub mod snippets;
 mod summaries;

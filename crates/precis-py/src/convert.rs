@@ -2,8 +2,6 @@
 //! serializable results to the dictionaries the CLI's JSON decodes to, and
 //! where model files are looked for.
 
-use std::path::{Path, PathBuf};
-
 use precis::{ErrorKind, LoadOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyType;
@@ -108,14 +106,6 @@ pub fn load_options(offline: bool) -> LoadOptions {
         offline,
         ..LoadOptions::default()
     }
-}
-
-let here = PathBuf::from("models/downloads");
-    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/downloads");
-    if !here.is_dir() && checkout.is_dir() {
-        return checkout;
-    }
-    here
 }
 
 /// An article as Python hands it over: text, or bytes read from a file

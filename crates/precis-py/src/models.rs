@@ -211,6 +211,24 @@ impl Translator {
     }
 }
 
+/// A translator's options as the CLI sets them.
+pub fn translator_builder(
+    from: &str,
+    to: &str,
+    model: Option<String>,
+    offline: bool,
+    threads: Option<usize>,
+) -> precis::TranslatorBuilder {
+    let mut builder = precis::Translator::builder(from, to).load_options(load_options(offline));
+    if let Some(model) = model {
+        builder = builder.model(model);
+    }
+    if let Some(threads) = threads {
+        builder = builder.threads(threads);
+    }
+    builder
+}
+
 /// Loads a translator as the CLI does, without the GIL.
 pub fn load_translator(
     py: Python<'_>,
@@ -220,12 +238,6 @@ pub fn load_translator(
     offline: bool,
     threads: Option<usize>,
 ) -> PyResult<precis::Translator> {
-    let mut builder = precis::Translator::builder(from, to).load_options(load_options(offline));
-    if let Some(model) = model {
-        builder = builder.model(model);
-    }
-    if let Some(threads) = threads {
-        builder = builder.threads(threads);
-    }
+    let builder = translator_builder(from, to, model, offline, threads);
     Ok(py.detach(|| builder.load()).map_err(Failure::from)?)
 }

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use crate::convert::{load_options, to_json, to_python, Article, Failure};
-use crate::models::{load_translator, Summarizer};
+use crate::models::{translator_builder, Summarizer};
 
 /// A cleaned article: what was kept (title, headings, paragraphs), what
 /// the source states (metadata) and what was dropped, with the reason.
@@ -240,12 +240,13 @@ impl Pipeline {
     /// A pipeline like `precis run`'s: `summarizer` is a name or a loaded
     /// `Summarizer` (default: the library's default, as the CLI picks it);
     /// `to` translates the summary (and the whole article with
-    /// `translate_article`) from `from_` with the catalog's model for the
+    /// `translate_article`) from `from_` (`"auto"`: each article's detected
+    /// language) with the catalog's model for the
     /// pair or `translation_model`; `timeout` (seconds) gives up on an
     /// article; `threads` (default: one per core) are each model's own.
     #[new]
     #[pyo3(signature = (
-        summarizer = None, *, to = None, from_ = "en", translation_model = None, input = "auto",
+        summarizer = None, *, to = None, from_ = "auto", translation_model = None, input = "auto",
         translate_article = false, timeout = None, offline = false, threads = None
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments.
@@ -282,8 +283,13 @@ impl Pipeline {
         };
         builder = builder.summarizer(summarizer);
         if let Some(to) = to {
-            let translator = load_translator(py, from_, to, translation_model, offline, threads)?;
-            builder = builder.translator(translator);
+            // As the CLI: a given source language's model loads now, `auto`
+            // loads each detected language's on first need.
+            let translators = translator_builder(from_, to, translation_model, offline, threads);
+            let translators = py
+                .detach(|| precis::Translators::load(translators))
+                .map_err(Failure::from)?;
+            builder = builder.translators(translators);
         }
         Ok(Pipeline {
             inner: builder.build(),
@@ -360,8 +366,13 @@ fn load_summarizer(
     threads: Option<usize>,
 ) -> PyResult<precis::Summarizer> {
     let load = load_options(offline);
+    // A summarizer the caller did not choose gives way to a language-neutral
+    // one on articles in other languages, as in the CLI.
+    let any_language = name.is_none();
     let name = name.unwrap_or_else(|| precis::default_name(&load).0.to_owned());
-    let mut builder = precis::Summarizer::builder(name).load_options(load);
+    let mut builder = precis::Summarizer::builder(name)
+        .load_options(load)
+        .any_language(any_language);
     if let Some(threads) = threads {
         builder = builder.threads(threads);
     }

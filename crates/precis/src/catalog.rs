@@ -30,6 +30,8 @@ pub struct Preset {
     pub size_mb: u64,
     /// Where its files come from.
     pub source: PresetSource,
+    /// The languages a summarizer is sound for (ISO 639-1); `None`: any.
+    pub languages: Option<Vec<String>>,
     /// How to summarize with it.
     pub summarize: Option<TaskDefaults>,
     /// How to translate with it.
@@ -78,6 +80,7 @@ struct Entry {
     repo: Option<String>,
     revision: Option<String>,
     source: Option<PathBuf>,
+    languages: Option<Vec<String>>,
     summarize: Option<TaskDefaults>,
     translate: Option<TaskDefaults>,
 }
@@ -125,6 +128,7 @@ impl Catalog {
                 license: entry.license,
                 size_mb: entry.size_mb,
                 source,
+                languages: entry.languages,
                 summarize: entry.summarize,
                 translate: entry.translate,
             };

@@ -109,6 +109,46 @@ pub enum Error {
         /// The pipeline's limit.
         limit: Duration,
     },
+    /// The text is confidently detected to be in another language than
+    /// the source language given for it.
+    #[error(
+        "the text is in {detected} (detected with confidence {confidence}), not {given} as given"
+    )]
+    WrongLanguage {
+        /// The source language given.
+        given: String,
+        /// The language detected.
+        detected: String,
+        /// The detector's confidence, 0 to 1.
+        confidence: f64,
+    },
+    /// The source language was to be detected, and the text has nothing
+    /// to tell it by.
+    #[error("the language of the text cannot be detected: it has no letters to go by")]
+    UndetectedLanguage,
+    /// The summarizer does not work in the article's language.
+    #[error("{model} summarizes {} only, and the article is in {language}", supported.join(", "))]
+    UnsupportedLanguage {
+        /// The summarizer.
+        model: String,
+        /// The article's detected language.
+        language: String,
+        /// The languages the summarizer works in.
+        supported: Vec<String>,
+    },
+    /// No translator could be loaded for the language an article was
+    /// detected to be in (other articles may have one).
+    #[error("no translation model for {from} → {to} ({from}: the language {article} was detected to be in)")]
+    NoTranslatorFor {
+        /// The article's source.
+        article: String,
+        /// Its detected language.
+        from: String,
+        /// The target language.
+        to: String,
+        /// Why the translator could not be loaded.
+        source: Box<Error>,
+    },
     /// Cleaning kept nothing to summarize.
     #[error("nothing usable was kept from {article} ({removed})")]
     NothingKept {
@@ -139,7 +179,11 @@ impl Error {
             Error::Infer(error)
             | Error::Summarizing { source: error, .. }
             | Error::Translating { source: error, .. } => infer_kind(error),
-            Error::NotApplicable { .. } | Error::BadLanguage(_) => ErrorKind::Usage,
+            Error::NotApplicable { .. }
+            | Error::BadLanguage(_)
+            | Error::UnsupportedLanguage { .. } => ErrorKind::Usage,
+            Error::WrongLanguage { .. } | Error::UndetectedLanguage => ErrorKind::Input,
+            Error::NoTranslatorFor { source, .. } => source.kind(),
             _ => ErrorKind::Model,
         }
     }

@@ -35,6 +35,7 @@ mod hub;
 mod listing;
 mod pipeline;
 mod report;
+mod source;
 mod summarizer;
 mod threads;
 mod translator;
@@ -47,15 +48,16 @@ pub use pipeline::{ArticleFormat, Pipeline, PipelineBuilder};
 pub use report::{
     millis, removed_summary, CleanRecord, Cleaning, Record, Report, Timings, TranslationRecord,
 };
+pub use source::{passthrough_note, Resolved, SourceLanguage};
 pub use summarizer::{
     default_name, Summarizer, SummarizerBuilder, DEFAULT_SUMMARIZER, FALLBACK_SUMMARIZER,
 };
 pub use threads::default_threads;
-pub use translator::{default_model, language, Translator, TranslatorBuilder};
+pub use translator::{default_model, language, Route, Translator, TranslatorBuilder, Translators};
 
 pub use precis_clean::{
-    clean_bytes, decode, CleanError, CleanOptions, Decoded, Document, InputKind, Metadata,
-    Paragraph,
+    clean_bytes, decode, detect_language, CleanError, CleanOptions, Decoded, Document, InputKind,
+    Language, Metadata, Paragraph,
 };
 pub use precis_infer::generate::GenerationOverrides;
 pub use precis_infer::{

@@ -5,10 +5,10 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use precis_clean::{CleanError, CleanOptions, Document, InputKind};
-use precis_infer::{InferError, Segmentation, Summarize, Translate, Translation};
+use precis_infer::{InferError, Segmentation, Translate, Translation};
 
 use crate::report::{millis, removed_summary, Report, TranslationRecord};
-use crate::{Error, Summarizer, Translator};
+use crate::{Error, Summarizer, Translator, Translators};
 
 /// What the pipeline's input articles are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,11 +28,12 @@ pub enum ArticleFormat {
 /// Cleans, summarizes and translates articles: [`Pipeline::builder`].
 ///
 /// ```no_run
-/// use precis::{Pipeline, Summarizer, Translator};
+/// use precis::{Pipeline, Summarizer, Translator, Translators};
 ///
+/// // Summaries in Portuguese, from whatever language each article is in.
 /// let pipeline = Pipeline::builder()
 ///     .summarizer(Summarizer::builder("textrank").load()?)
-///     .translator(Translator::builder("en", "pt").load()?)
+///     .translators(Translators::load(Translator::builder("auto", "pt"))?)
 ///     .build();
 /// let report = pipeline.run("article.txt", &std::fs::read_to_string("article.txt")?)?;
 /// println!("{}", serde_json::to_string_pretty(&report.record())?);
@@ -41,7 +42,7 @@ pub enum ArticleFormat {
 pub struct Pipeline {
     format: ArticleFormat,
     summarizer: Option<Summarizer>,
-    translator: Option<Translator>,
+    translators: Option<Translators>,
     translate_article: bool,
     timeout: Option<Duration>,
 }
@@ -63,10 +64,19 @@ impl PipelineBuilder {
         self
     }
 
-    /// Translate the summary with `translator` (summaries only: without a
-    /// summarizer the pipeline only cleans).
-    pub fn translator(mut self, translator: Translator) -> Self {
-        self.0.translator = Some(translator);
+    /// Translate the summary with `translator`, from the source language
+    /// it was loaded for (summaries only: without a summarizer the pipeline
+    /// only cleans). An article confidently detected to be in another
+    /// language is refused ([`Error::WrongLanguage`]).
+    pub fn translator(mut self, translator: Translator) -> Result<Self, Error> {
+        self.0.translators = Some(Translators::given(translator)?);
+        Ok(self)
+    }
+
+    /// Translate the summary with `translators`: from a given source
+    /// language, or from each article's detected one.
+    pub fn translators(mut self, translators: Translators) -> Self {
+        self.0.translators = Some(translators);
         self
     }
 
@@ -94,7 +104,7 @@ impl Pipeline {
         PipelineBuilder(Pipeline {
             format: ArticleFormat::Auto,
             summarizer: None,
-            translator: None,
+            translators: None,
             translate_article: false,
             timeout: None,
         })
@@ -159,16 +169,42 @@ impl Pipeline {
         let document = report.document.clone();
         let started = Instant::now();
         let summary = self
-            .within(&report.source, move || {
-                Summarize::summarize(&summarizer, &document)
-            })?
-            .map_err(|source| Error::Summarizing {
-                article: report.source.clone(),
-                source,
+            .within(&report.source, move || summarizer.summarize(&document))?
+            .map_err(|error| match error {
+                Error::Infer(source) => Error::Summarizing {
+                    article: report.source.clone(),
+                    source,
+                },
+                other => other,
             })?;
         report.timings.summarize_ms = Some(millis(started.elapsed()));
 
-        if let Some(translator) = &self.translator {
+        if let Some(translators) = &self.translators {
+            let document = &report.document;
+            let route = translators.route(
+                &report.source,
+                document.language.as_ref(),
+                document.metadata.language.as_deref(),
+            )?;
+            let Some(translator) = route.translator else {
+                report.translation = Some(TranslationRecord {
+                    from: route.from,
+                    to: route.to,
+                    model: None,
+                    summary: Some(summary.text.lines().map(str::to_owned).collect()),
+                    article: self.translate_article.then(|| {
+                        report
+                            .document
+                            .to_text()
+                            .lines()
+                            .map(str::to_owned)
+                            .collect()
+                    }),
+                    warnings: route.notes,
+                });
+                report.summary = Some(summary);
+                return Ok(report);
+            };
             let started = Instant::now();
             let summary_lines = owned_lines(&summary.text);
             let article_lines = if self.translate_article {
@@ -191,16 +227,17 @@ impl Pipeline {
                     article: report.source.clone(),
                     source,
                 })?;
-            let mut warnings = summary_translation.warnings;
+            let mut warnings = route.notes;
+            warnings.extend(summary_translation.warnings);
             warnings.extend(
                 article_translation
                     .iter()
                     .flat_map(|t| t.warnings.iter().cloned()),
             );
             report.translation = Some(TranslationRecord {
-                from: translator.from().to_string(),
-                to: translator.to().to_string(),
-                model: summary_translation.model,
+                from: route.from,
+                to: route.to,
+                model: Some(summary_translation.model),
                 summary: Some(summary_translation.lines),
                 article: article_translation.map(|t| t.lines),
                 warnings,

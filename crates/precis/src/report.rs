@@ -3,7 +3,7 @@
 //! long each stage took and everything the user should be warned about.
 //! [`Report::record`] is the JSON record `precis run --format json` prints.
 
-use precis_clean::{Document, Metadata, Paragraph, Reason, Removed};
+use precis_clean::{Document, Language, Metadata, Paragraph, Reason, Removed};
 use precis_infer::{ModelInfo, Summary};
 use serde::Serialize;
 
@@ -30,8 +30,9 @@ pub struct TranslationRecord {
     pub from: String,
     /// Target language.
     pub to: String,
-    /// The model that translated.
-    pub model: ModelInfo,
+    /// The model that translated; `None` when the text was already in the
+    /// target language and passed through (a warning says so).
+    pub model: Option<ModelInfo>,
     /// The summary's lines, translated.
     pub summary: Option<Vec<String>>,
     /// The article's lines, translated.
@@ -66,6 +67,8 @@ pub struct Record<'a> {
     pub source: &'a str,
     /// The article's title.
     pub title: Option<&'a str>,
+    /// The language the article is written in, as detected from its text.
+    pub language: Option<&'a Language>,
     /// What the source states about the article.
     pub metadata: &'a Metadata,
     /// What cleaning kept and dropped.
@@ -122,6 +125,7 @@ impl Report {
         Record {
             source: &self.source,
             title: document.title.as_deref(),
+            language: document.language.as_ref(),
             metadata: &document.metadata,
             cleaning: Cleaning {
                 headings: &document.headings,

@@ -28,6 +28,10 @@ pub struct Summarizer {
     inner: Arc<dyn Summarize + Send + Sync>,
     /// Where a model-backed summarizer runs; `None` for the built-ins.
     pool: Option<Pool>,
+    /// The languages it is sound for (the catalog's); `None`: any.
+    languages: Option<Arc<[String]>>,
+    /// What summarizes an article in another language, when allowed.
+    fallback: Option<Arc<dyn Summarize + Send + Sync>>,
 }
 
 impl std::fmt::Debug for Summarizer {
@@ -57,6 +61,7 @@ impl Summarizer {
             generation: GenerationOverrides::default(),
             max_length: None,
             threads: None,
+            any_language: false,
         }
     }
 
@@ -91,9 +96,47 @@ impl Summarizer {
         self.inner.info()
     }
 
-    /// Summarizes a cleaned article.
+    /// The languages it is sound for (ISO 639-1), as the catalog says;
+    /// `None` when it works in any language, or is not in the catalog.
+    pub fn languages(&self) -> Option<&[String]> {
+        self.languages.as_deref()
+    }
+
+    /// Summarizes a cleaned article. An article confidently detected to be
+    /// in a language the model is not sound for is summarized by the
+    /// language-neutral fallback, saying so in the summary's warnings, when
+    /// [`SummarizerBuilder::any_language`] allowed it; otherwise it is
+    /// refused ([`Error::UnsupportedLanguage`]).
     pub fn summarize(&self, document: &Document) -> Result<Summary, Error> {
-        Ok(Summarize::summarize(self, document)?)
+        let Some((language, supported)) = self.unsupported(document) else {
+            return Ok(Summarize::summarize(self, document)?);
+        };
+        let Some(fallback) = &self.fallback else {
+            return Err(Error::UnsupportedLanguage {
+                model: self.info().name.clone(),
+                language: language.to_string(),
+                supported: supported.to_vec(),
+            });
+        };
+        let mut summary = fallback.summarize(document)?;
+        summary.warnings.insert(
+            0,
+            format!(
+                "the article is in {language} and {} summarizes {} only: summarized with {} instead",
+                self.info().name,
+                supported.join(", "),
+                fallback.info().name
+            ),
+        );
+        Ok(summary)
+    }
+
+    /// The article's language and the model's, when the article is
+    /// confidently in a language the model is not sound for.
+    fn unsupported<'a>(&'a self, document: &'a Document) -> Option<(&'a str, &'a [String])> {
+        let supported = self.languages.as_deref()?;
+        let language = document.language.as_ref().filter(|l| l.reliable)?;
+        (!supported.contains(&language.code)).then_some((language.code.as_str(), supported))
     }
 
     /// Summarizes plain text whose paragraphs are separated by blank lines.
@@ -107,10 +150,12 @@ impl Summarizer {
                 heading: None,
             })
             .collect();
-        self.summarize(&Document {
+        let mut document = Document {
             paragraphs,
             ..Document::default()
-        })
+        };
+        document.detect_language();
+        self.summarize(&document)
     }
 }
 
@@ -155,6 +200,7 @@ pub struct SummarizerBuilder {
     generation: GenerationOverrides,
     max_length: Option<usize>,
     threads: Option<usize>,
+    any_language: bool,
 }
 
 impl SummarizerBuilder {
@@ -205,6 +251,16 @@ impl SummarizerBuilder {
         self
     }
 
+    /// Summarize articles in languages the model is not sound for with
+    /// [`FALLBACK_SUMMARIZER`] instead of refusing them (for a summarizer
+    /// the caller did not choose, such as the default). TextRank ranks
+    /// sentences by the words they share, Unicode words where the article
+    /// is not English, so it holds in any language that spaces its words.
+    pub fn any_language(mut self, yes: bool) -> Self {
+        self.any_language = yes;
+        self
+    }
+
     /// Finds (downloading if allowed) and loads the model.
     pub fn load(self) -> Result<Summarizer, Error> {
         let builtin = matches!(self.name.as_str(), "textrank" | "lead3");
@@ -213,6 +269,7 @@ impl SummarizerBuilder {
         } else {
             Some(Pool::new(self.threads)?)
         };
+        let mut languages = None;
         // The built-ins need no files; every other name is a model to find.
         let inner: Arc<dyn Summarize + Send + Sync> = match self.name.as_str() {
             "textrank" => Arc::new(TextRank::default().with_budget(self.budget(false)?)),
@@ -222,6 +279,10 @@ impl SummarizerBuilder {
             }
             _ => {
                 let located = locate(&self.name, &self.load)?;
+                languages = located
+                    .preset
+                    .as_ref()
+                    .and_then(|preset| preset.languages.clone());
                 match located.info.family {
                     Family::Bert => {
                         let budget = self.budget(true)?;
@@ -263,7 +324,18 @@ impl SummarizerBuilder {
                 }
             }
         };
-        Ok(Summarizer { inner, pool })
+        let fallback: Option<Arc<dyn Summarize + Send + Sync>> =
+            (self.any_language && languages.is_some()).then(|| {
+                // The words budget the caller set for an extractive model.
+                let budget = self.max_length.map_or_else(Budget::default, Budget::words);
+                Arc::new(TextRank::default().with_budget(budget)) as _
+            });
+        Ok(Summarizer {
+            inner,
+            pool,
+            languages: languages.map(Arc::from),
+            fallback,
+        })
     }
 
     /// The summary length of an extractive summarizer. Generation settings

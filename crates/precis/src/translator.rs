@@ -1,7 +1,10 @@
 //! [`Translator`]: a translator for a language pair, loaded in one call;
 //! the catalog picks the model unless one is named.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use precis_clean::Language;
 
 use precis_infer::{
     BergamotTranslator, Family, InferError, ModelInfo, OpusMtOptions, OpusMtTranslator,
@@ -10,6 +13,7 @@ use precis_infer::{
 
 use crate::catalog::Catalog;
 use crate::hub::{locate, LoadOptions};
+use crate::source::{passthrough_note, SourceLanguage};
 use crate::threads::Pool;
 use crate::Error;
 
@@ -203,6 +207,142 @@ impl TranslatorBuilder {
             pool,
             from: self.from,
             to: self.to,
+        })
+    }
+}
+
+/// The translators for one target language, from a source language given
+/// or detected per text: what [`crate::Pipeline`] and front ends translate
+/// with. A given source is checked against each text's detected language
+/// ([`SourceLanguage::resolve`]); a text already in the target language
+/// passes through untranslated.
+pub struct Translators {
+    source: SourceLanguage,
+    to: String,
+    builder: TranslatorBuilder,
+    /// Loaded translators by source language: the given one, loaded up
+    /// front, or each detected one on first need.
+    loaded: Mutex<HashMap<String, Translator>>,
+}
+
+impl std::fmt::Debug for Translators {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Translators")
+            .field("source", &self.source)
+            .field("to", &self.to)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How one text is translated: [`Translators::route`].
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// The source language.
+    pub from: String,
+    /// The target language, as given (`pt-BR`).
+    pub to: String,
+    /// The translator; `None` when the text is already in the target
+    /// language and passes through.
+    pub translator: Option<Translator>,
+    /// What the reader must know about the choice (uncertain detection,
+    /// passing through).
+    pub notes: Vec<String>,
+}
+
+impl Translators {
+    /// Translators as `builder` describes them; its source language may be
+    /// `auto`, each text's detected one. A given source language's model
+    /// is loaded now, so that a missing one fails before any text is read
+    /// (none is needed when it is the target language).
+    pub fn load(builder: TranslatorBuilder) -> Result<Self, Error> {
+        let source = SourceLanguage::parse(&builder.from)?;
+        let to = language(&builder.to)?;
+        let mut loaded = HashMap::new();
+        if let SourceLanguage::Given(from) = &source {
+            if *from != to {
+                loaded.insert(from.clone(), builder.clone().load()?);
+            }
+        }
+        Ok(Translators {
+            source,
+            to,
+            builder,
+            loaded: Mutex::new(loaded),
+        })
+    }
+
+    /// Translators from a translator loaded for a given source language.
+    pub fn given(translator: Translator) -> Result<Self, Error> {
+        let from = language(translator.from())?;
+        let to = language(translator.to())?;
+        let builder = Translator::builder(&from, translator.to());
+        Ok(Translators {
+            source: SourceLanguage::Given(from.clone()),
+            to,
+            builder,
+            loaded: Mutex::new(HashMap::from([(from, translator)])),
+        })
+    }
+
+    /// The source language, given or detected.
+    pub fn source(&self) -> &SourceLanguage {
+        &self.source
+    }
+
+    /// The target language, as given (`pt-BR`).
+    pub fn to(&self) -> &str {
+        &self.builder.to
+    }
+
+    /// How to translate the text `article` (named in errors), detected to
+    /// be in `detected`, on a page that claims to be in `claimed`: from
+    /// which language, with which translator (loaded now when it is a
+    /// detected language's first text). Fails when a given source language
+    /// is confidently wrong or no translator exists for the detected one.
+    pub fn route(
+        &self,
+        article: &str,
+        detected: Option<&Language>,
+        claimed: Option<&str>,
+    ) -> Result<Route, Error> {
+        let resolved = self.source.resolve(detected, claimed)?;
+        let mut notes = resolved.notes;
+        let from = resolved.language;
+        if from == self.to {
+            notes.push(passthrough_note(&self.to));
+            return Ok(Route {
+                from,
+                to: self.builder.to.clone(),
+                translator: None,
+                notes,
+            });
+        }
+        // A poisoned lock only means another thread panicked while loading;
+        // the map itself is still whole.
+        let mut loaded = self
+            .loaded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let translator = match loaded.get(&from) {
+            Some(translator) => translator.clone(),
+            None => {
+                let mut builder = self.builder.clone();
+                builder.from.clone_from(&from);
+                let translator = builder.load().map_err(|source| Error::NoTranslatorFor {
+                    article: article.to_string(),
+                    from: from.clone(),
+                    to: self.builder.to.clone(),
+                    source: Box::new(source),
+                })?;
+                loaded.insert(from.clone(), translator.clone());
+                translator
+            }
+        };
+        Ok(Route {
+            from,
+            to: self.builder.to.clone(),
+            translator: Some(translator),
+            notes,
         })
     }
 }

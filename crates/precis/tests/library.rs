@@ -218,6 +218,7 @@ fn the_pipeline_chains_clean_summarize_translate_into_one_report() {
     let pipeline = Pipeline::builder()
         .summarizer(Summarizer::load("lead3").unwrap())
         .translator(translator)
+        .unwrap()
         .translate_article(true)
         .build();
     let report = pipeline.run("ferry.txt", ARTICLE).unwrap();
@@ -225,7 +226,7 @@ fn the_pipeline_chains_clean_summarize_translate_into_one_report() {
     let summary = report.summary.as_ref().unwrap();
     assert_eq!(summary.model.family, Family::Lead3);
     let translation = report.translation.as_ref().unwrap();
-    assert_eq!(translation.model.family, Family::Marian);
+    assert_eq!(translation.model.as_ref().unwrap().family, Family::Marian);
     assert_eq!(
         translation.summary.as_ref().unwrap().len(),
         summary.text.lines().count()

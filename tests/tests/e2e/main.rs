@@ -6,6 +6,7 @@ mod clean;
 mod cli;
 mod eval;
 mod families;
+mod language;
 mod models;
 mod run;
 mod translate;

@@ -150,8 +150,9 @@ fn translation_without_model_exits_3_and_says_how_to_fetch_it() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
-            "error: no translation model for en → pt (precis looks for the catalog's bergamot-en-pt",
+            "error: no translation model for en → pt (en: the language a.txt was detected to be in)",
         ))
+        .stderr(predicate::str::contains("bergamot-en-pt"))
         .stderr(predicate::str::contains("run `just models`"));
 }
 

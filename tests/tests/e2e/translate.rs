@@ -10,7 +10,7 @@ use predicates::prelude::*;
 fn missing_model_exits_3_with_the_fix() {
     Sandbox::new()
         .precis()
-        .args(["translate", "--to", "pt"])
+        .args(["translate", "--from", "en", "--to", "pt"])
         .write_stdin("The ferry runs again.\n")
         .assert()
         .code(3)

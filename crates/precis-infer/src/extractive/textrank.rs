@@ -1,7 +1,9 @@
 //! `textrank`: model-free extractive summaries (Mihalcea & Tarau, 2004).
 //!
-//! Sentences are nodes of a graph whose edges weigh how many (stemmed,
-//! TF-IDF weighted) words two sentences share; PageRank over that graph,
+//! Sentences are nodes of a graph whose edges weigh how many (TF-IDF
+//! weighted) words two sentences share: Porter-stemmed words in English,
+//! lowercased Unicode words in any other language, so it holds wherever
+//! words are spaced; PageRank over that graph,
 //! with the random jumps biased toward the article's opening (news puts
 //! the key facts first), scores how central each sentence is. Length and
 //! quote priors then adjust the scores, and MMR selects within the budget.
@@ -62,7 +64,11 @@ impl Summarize for TextRank {
 
     fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
         let sentences = sentences(document);
-        let vectors = tf_idf(sentences.iter().map(|s| s.text.as_str()));
+        // Porter's rules are English: elsewhere they would mangle words,
+        // and its ASCII-only tokens would cut "ação" or Cyrillic apart.
+        let english = document.language.as_ref().is_none_or(|l| l.code == "en");
+        let words = if english { stemmed_words } else { words };
+        let vectors = tf_idf(sentences.iter().map(|s| s.text.as_str()), words);
         let similarity = |i: usize, j: usize| cosine(&vectors[i], &vectors[j]);
         let jumps: Vec<f64> = sentences
             .iter()
@@ -79,13 +85,25 @@ impl Summarize for TextRank {
     }
 }
 
-/// Sparse TF-IDF vectors of [`stemmed_words`], L2-normalized, with IDF
+/// A text's words in any language: lowercased runs of letters and digits.
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Sparse TF-IDF vectors of each text's `words`, L2-normalized, with IDF
 /// computed over the article's own sentences.
-fn tf_idf<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<HashMap<String, f64>> {
+fn tf_idf<'a>(
+    texts: impl Iterator<Item = &'a str>,
+    words: fn(&str) -> Vec<String>,
+) -> Vec<HashMap<String, f64>> {
     let counts: Vec<HashMap<String, f64>> = texts
         .map(|text| {
             let mut tf = HashMap::new();
-            for word in stemmed_words(text) {
+            for word in words(text) {
                 *tf.entry(word).or_insert(0.0) += 1.0;
             }
             tf
@@ -183,7 +201,28 @@ mod tests {
                 "Nothing else.",
             ]
             .into_iter(),
+            stemmed_words,
         );
+        assert!(cosine(&v[0], &v[1]) > 0.3);
+        assert_eq!(cosine(&v[0], &v[2]), 0.0);
+    }
+
+    #[test]
+    fn other_languages_compare_whole_unicode_words() {
+        assert_eq!(
+            words("A ponte, reaberta à tarde."),
+            ["a", "ponte", "reaberta", "à", "tarde"]
+        );
+        let v = tf_idf(
+            [
+                "Мост снова открыт.",
+                "Мост открыт для машин.",
+                "Погода хорошая.",
+            ]
+            .into_iter(),
+            words,
+        );
+        // ASCII-only tokens would find no word at all in these sentences.
         assert!(cosine(&v[0], &v[1]) > 0.3);
         assert_eq!(cosine(&v[0], &v[2]), 0.0);
     }

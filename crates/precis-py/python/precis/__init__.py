@@ -49,7 +49,7 @@ def run(
     summarizer: str | Summarizer | None = None,
     *,
     source: str = "<stdin>",
-    from_: str = "en",
+    from_: str = "auto",
     translation_model: str | None = None,
     input: str = "auto",
     translate_article: bool = False,

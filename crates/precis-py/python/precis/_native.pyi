@@ -61,7 +61,7 @@ class Summarizer:
 class Translator:
     @staticmethod
     def load(
-        from_: str = "en",
+        from_: str = "auto",
         to: str = "pt",
         model: str | None = None,
         *,
@@ -81,7 +81,7 @@ class Pipeline:
         summarizer: str | Summarizer | None = None,
         *,
         to: str | None = None,
-        from_: str = "en",
+        from_: str = "auto",
         translation_model: str | None = None,
         input: InputKind = "auto",
         translate_article: bool = False,
