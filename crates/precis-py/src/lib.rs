@@ -28,6 +28,7 @@
 )]
 
 mod convert;
+mod document;
 mod models;
 mod pipeline;
 
@@ -39,13 +40,13 @@ use pyo3::prelude::*;
 #[pymodule]
 #[pyo3(name = "_native")]
 fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
-    module.add_class::<pipeline::Document>()?;
+    module.add_class::<document::Document>()?;
     module.add_class::<pipeline::Pipeline>()?;
     module.add_class::<models::Summarizer>()?;
     module.add_class::<models::Translator>()?;
     module.add_function(wrap_pyfunction!(pipeline::clean, module)?)?;
     module.add_function(wrap_pyfunction!(pipeline::clean_batch, module)?)?;
-    module.add_function(wrap_pyfunction!(pipeline::document_from_json, module)?)?;
+    module.add_function(wrap_pyfunction!(document::document_from_json, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

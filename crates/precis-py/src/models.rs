@@ -5,7 +5,7 @@ use precis::{GenerationOverrides, Precision, Segmentation};
 use pyo3::prelude::*;
 
 use crate::convert::{load_options, to_python, Failure};
-use crate::pipeline::Document;
+use crate::document::Document;
 
 /// A loaded summarizer (`Summarizer.load`). Immutable and shareable between
 /// threads; `summarize` releases the GIL.

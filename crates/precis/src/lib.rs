@@ -48,12 +48,12 @@ pub use pipeline::{ArticleFormat, Pipeline, PipelineBuilder};
 pub use report::{
     millis, removed_summary, CleanRecord, Cleaning, Record, Report, Timings, TranslationRecord,
 };
-pub use source::{passthrough_note, Resolved, SourceLanguage};
+pub use source::{language, passthrough_note, Resolved, SourceLanguage};
 pub use summarizer::{
     default_name, Summarizer, SummarizerBuilder, DEFAULT_SUMMARIZER, FALLBACK_SUMMARIZER,
 };
 pub use threads::default_threads;
-pub use translator::{default_model, language, Route, Translator, TranslatorBuilder, Translators};
+pub use translator::{default_model, Route, Translator, TranslatorBuilder, Translators};
 
 pub use precis_clean::{
     clean_bytes, decode, detect_language, CleanError, CleanOptions, Decoded, Document, InputKind,

@@ -4,7 +4,6 @@
 
 use precis_clean::Language;
 
-use crate::translator::language;
 use crate::Error;
 
 /// The source language of a translation.
@@ -97,6 +96,24 @@ pub struct Resolved {
 /// The note of a text already in the target language `to`.
 pub fn passthrough_note(to: &str) -> String {
     format!("the text is already in {to}: passed through untranslated")
+}
+
+/// The language a BCP 47 tag names, as models are named: its primary
+/// subtag in lower case (`pt-BR` and `PT` are `pt`). Tags are ASCII
+/// letters, digits and hyphens (`_` is taken for a hyphen, as locales
+/// write it), with a primary subtag of two or three letters.
+pub fn language(tag: &str) -> Result<String, Error> {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    let well_formed = tag
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    if well_formed {
+        Ok(primary.to_ascii_lowercase())
+    } else {
+        Err(Error::BadLanguage(tag.to_string()))
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use precis_infer::{
 
 use crate::catalog::Catalog;
 use crate::hub::{locate, LoadOptions};
-use crate::source::{passthrough_note, SourceLanguage};
+use crate::source::{language, passthrough_note, SourceLanguage};
 use crate::threads::Pool;
 use crate::Error;
 
@@ -344,24 +344,6 @@ impl Translators {
             translator: Some(translator),
             notes,
         })
-    }
-}
-
-/// The language a BCP 47 tag names, as models are named: its primary
-/// subtag in lower case (`pt-BR` and `PT` are `pt`). Tags are ASCII
-/// letters, digits and hyphens (`_` is taken for a hyphen, as locales
-/// write it), with a primary subtag of two or three letters.
-pub fn language(tag: &str) -> Result<String, Error> {
-    let primary = tag.split(['-', '_']).next().unwrap_or_default();
-    let well_formed = tag
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        && (2..=3).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_alphabetic());
-    if well_formed {
-        Ok(primary.to_ascii_lowercase())
-    } else {
-        Err(Error::BadLanguage(tag.to_string()))
     }
 }
 
