@@ -510,6 +510,7 @@ pub(crate) fn cue(text: &str, lowercase: &str, words: usize) -> Option<Reason> {
     if words <= DATELINE_MAX_WORDS
         && (crate::dates::parse(text, false).is_some()
             || crate::dates::is_month_and_year(text)
+            || crate::dates::is_day_word_year(text)
             || crate::furniture::is_place_dateline(text))
     {
         return Some(Reason::Dateline);

@@ -209,6 +209,19 @@ fn format(c: &regex::Captures, year: u32, month: u32, day: u32) -> Option<String
     Some(out)
 }
 
+/// Whether `text` is a day, one word and a year alone ("3 مايو 2026",
+/// "21. Jänner 2020", "May 3, 2026"): how dates are written in any
+/// language with Western digits, so the month need not be a name the
+/// tables know. The day number is what tells it from "Annual Report 2020".
+pub(crate) fn is_day_word_year(text: &str) -> bool {
+    static DAY_WORD_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"^(?:\d{1,2}\.?\s+\p{L}+\.?,?|\p{L}+\.?\s+\d{1,2}(?:st|nd|rd|th)?,)\s+(?:19|20)\d{2}$",
+        )
+    });
+    DAY_WORD_YEAR.is_match(text.trim())
+}
+
 /// Whether `text` is a month and year alone ("October 2020", "Okt. 2020"),
 /// as archive lists and issue lines give them.
 pub(crate) fn is_month_and_year(text: &str) -> bool {
@@ -288,6 +301,10 @@ mod tests {
         assert!(is_month_and_year("October 2020"));
         assert!(is_month_and_year("Okt. 2020"));
         assert!(!is_month_and_year("Annual Report 2020"));
+        assert!(is_day_word_year("3 مايو 2026"));
+        assert!(is_day_word_year("May 3, 2026"));
+        assert!(!is_day_word_year("Annual Report 2020"));
+        assert!(!is_day_word_year("Top 10 2020"));
     }
 
     #[test]

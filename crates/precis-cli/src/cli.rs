@@ -456,8 +456,9 @@ pub enum EvalCommand {
     /// named by ISO 639-3 code (FLORES-200's `por.devtest`): each line, and
     /// each block of 10 lines.
     #[command(after_help = concat!(
-        "Example:\n",
-        "  precis eval langid ../shared/eval/flores200-devtest/*.devtest",
+        "Examples:\n",
+        "  precis eval langid ../shared/eval/flores200-devtest/*.devtest\n",
+        "  precis eval langid por.devtest eng.devtest --json",
     ))]
     Langid {
         /// The files, one language each, named CODE.EXT.
