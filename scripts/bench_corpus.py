@@ -53,8 +53,9 @@ def one(config: str, folder: Path, precis_bin: str) -> dict:
 
         import precis
 
-        # One model thread per Python thread: the Python threads are the parallelism.
-        pipeline = precis.Pipeline(to="pt", threads=1)
+        # As many model threads as Python threads: a model's pool runs one
+        # call per thread, so the pool bounds how many calls overlap.
+        pipeline = precis.Pipeline(to="pt", threads=n)
         documents = precis.clean_batch([(str(f), f.read_bytes()) for f in files])
 
         def process(document):
@@ -105,7 +106,7 @@ def describe(config: str) -> str:
     kind, n = config.split(":")
     return {
         "cli": f"CLI `precis run DIR --to pt --threads {n}`",
-        "api": f"Python API, one `Pipeline`, {n} Python thread(s)",
+        "api": f"Python API, one `Pipeline(threads={n})`, {n} Python thread(s)",
         "dask": f"Dask `corpus_dask.py`, LocalCluster of {n} worker(s) × 1 thread",
     }[kind]
 

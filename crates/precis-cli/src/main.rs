@@ -32,6 +32,7 @@ use render::View;
 use ui::Ui;
 
 fn main() -> ExitCode {
+    keep_candle_on_model_threads();
     // clap exits with 2 on usage errors and 0 for --help/--version.
     let cli = Cli::parse();
     let mut ui = Ui::new(cli.global.quiet, cli.global.verbose);
@@ -43,6 +44,18 @@ fn main() -> ExitCode {
             ui.finish();
             failure::report(&error)
         }
+    }
+}
+
+/// candle runs large element-wise ops and q8 products on a process-wide
+/// pool of its own, sized by `CANDLE_NUM_THREADS` (else one per core), one
+/// call at a time and spinning between calls: work outside the `--threads`
+/// of each model, and ~25% of the CPU spent spinning on web-dev. One thread
+/// empties that pool, so every op runs on the model's own threads. Set
+/// here, before any thread starts; a user's own setting wins.
+fn keep_candle_on_model_threads() {
+    if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
+        std::env::set_var("CANDLE_NUM_THREADS", "1");
     }
 }
 

@@ -245,7 +245,10 @@ impl SummarizerBuilder {
 
     /// CPU threads the model's matrix products use (default:
     /// [`default_threads`](crate::default_threads)); the built-ins
-    /// `textrank` and `lead3` run on the calling thread.
+    /// `textrank` and `lead3` run on the calling thread. candle also runs
+    /// large element-wise ops on a process-wide pool of its own unless
+    /// `CANDLE_NUM_THREADS=1` is set before the first model runs (the
+    /// `precis` binary and the Python package set it).
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = Some(threads.max(1));
         self

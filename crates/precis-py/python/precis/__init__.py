@@ -12,10 +12,18 @@ model serves a thread pool. Errors are `precis.errors` exceptions.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from . import errors
-from ._native import (
+# Before the native module loads: candle runs large element-wise ops on a
+# process-wide pool of its own, one call at a time, outside each model's
+# `threads`; with one thread that pool is empty and every op runs on the
+# calling model's pool, so Python threads sharing a Pipeline overlap (the
+# `precis` binary does the same). A user's own setting wins.
+os.environ.setdefault("CANDLE_NUM_THREADS", "1")
+
+from . import errors  # noqa: E402
+from ._native import (  # noqa: E402
     Document,
     Pipeline,
     Summarizer,
@@ -24,7 +32,7 @@ from ._native import (
     clean,
     clean_batch,
 )
-from .errors import InputError, ModelError, PrecisError, UsageError
+from .errors import InputError, ModelError, PrecisError, UsageError  # noqa: E402
 
 __all__ = [
     "Document",
