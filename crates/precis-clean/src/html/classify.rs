@@ -179,7 +179,10 @@ pub(super) fn decide(
             })
         } else if matches!(block.kind, BlockKind::Heading(_)) && block.link_density() > 0.5 {
             Decision::Drop(Reason::RelatedLinks)
-        } else if !seen.insert(normalize_inline(&block.text)) {
+        } else if !matches!(block.kind, BlockKind::Cell { .. })
+            // A table repeats its values ("0", "Yes") from row to row.
+            && !seen.insert(normalize_inline(&block.text))
+        {
             Decision::Drop(Reason::Duplicate)
         } else {
             Decision::Keep
