@@ -49,3 +49,45 @@ fn table_cells_that_repeat_are_kept() {
         .iter()
         .any(|r| r.reason == Reason::Duplicate && r.text.starts_with("The league")));
 }
+
+#[test]
+fn parallel_sections_keep_their_repeated_headings_and_lines() {
+    let plan = |name: &str, dish: &str| {
+        format!(
+            "<h2>Plan {name}</h2><h3>Breakfast</h3><p>Eat within an hour of waking</p><p>{dish} with oats, honey and a handful of walnuts, soaked overnight.</p>\
+             <h3>Dinner</h3><p>Eat before seven</p><p>{dish} baked with leeks, potatoes and a spoon of mustard for the sauce.</p>"
+        )
+    };
+    let page = format!(
+        "<html><body><article>{PROSE}{}{}</article></body></html>",
+        plan("A", "Apples"),
+        plan("B", "Pears")
+    );
+    let document = clean_html(&page);
+    assert_eq!(
+        document.headings,
+        [
+            "Plan A",
+            "Breakfast",
+            "Dinner",
+            "Plan B",
+            "Breakfast",
+            "Dinner"
+        ]
+    );
+    let short_lines = texts(&document)
+        .into_iter()
+        .filter(|t| t.starts_with("Eat "))
+        .count();
+    assert_eq!(short_lines, 4, "{:?}", texts(&document));
+}
+
+#[test]
+fn a_heading_over_an_empty_section_is_dropped() {
+    let page = format!(
+        "<html><body><article>{PROSE}<h2>Comments</h2><h2>Background</h2>\
+         <p>Two of the three teams share a ground, which made the final round a sell-out weeks in advance.</p></article></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(document.headings, ["Background"]);
+}
