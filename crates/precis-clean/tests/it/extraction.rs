@@ -91,3 +91,25 @@ fn a_heading_over_an_empty_section_is_dropped() {
     let document = clean_html(&page);
     assert_eq!(document.headings, ["Background"]);
 }
+
+#[test]
+fn a_list_of_teasers_beside_the_article_is_not_more_of_it() {
+    let teaser = |n: usize| {
+        format!(
+            "<li><a href=/news/{n}>Council story number {n} makes the headlines</a> \
+             RIVERTON: The council met again on a weekday evening and discussed item {n} at length, \
+             then adjourned without a vote on the budget.</li>"
+        )
+    };
+    let ticker: String = (1..=5).map(teaser).collect();
+    let page = format!(
+        "<html><body><div id=wrapper><div class=breaking><ul>{ticker}</ul></div>\
+         <div class=story>{PROSE}<p>Harbour Rovers and Mill Lane finished level, with Quarry Town a distant third, nine points behind.</p>\
+         <p>The title will be decided by a play-off at a neutral ground, the league said, most likely in the first week of June.</p></div></div></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(document.paragraphs.len(), 3, "{:?}", texts(&document));
+    assert!(texts(&document)
+        .iter()
+        .all(|t| !t.contains("Council story")));
+}
