@@ -4,7 +4,8 @@
 benchmark CLEAN [--dir DIR]
     ScrapingHub's article-extraction benchmark: cleans every html/*.html.gz page of a temporary
     copy of DIR with CLEAN (the `clean` example), writes output/precis.json (body = the
-    paragraphs joined by blank lines), runs the benchmark's own evaluate.py there (precis's row
+    document's text without its title: in-body headings where they stood and the paragraphs,
+    joined by blank lines, as `Document::to_text` prints them), runs the benchmark's own evaluate.py there (precis's row
     beside the peers' rows), then prints F1/P/R of every row on the even and odd halves of the
     pages (sorted by name): a change that helps one half and hurts the other is noise.
 
@@ -38,6 +39,25 @@ def clean_json(clean, path):
     return json.loads(p.stdout)
 
 
+def article_body(document):
+    """`Document::to_text` without the title: each heading before the first paragraph under
+    it (headings with nothing under them where they stood), paragraphs joined by blank lines."""
+    blocks, pending, current = [], list(document.get("headings", [])), None
+    for paragraph in document.get("paragraphs", []):
+        heading = paragraph.get("heading")
+        if heading and heading != current:
+            if heading in pending:
+                while pending:
+                    blocks.append(pending.pop(0))
+                    if blocks[-1] == heading:
+                        break
+            else:
+                blocks.append(heading)
+        current = heading
+        blocks.append(paragraph["text"])
+    return "\n\n".join(blocks + pending)
+
+
 def benchmark(clean, source):
     with tempfile.TemporaryDirectory(prefix="precis-aeb-") as tmp:
         work = os.path.join(tmp, "aeb")
@@ -53,8 +73,7 @@ def benchmark(clean, source):
             with gzip.open(os.path.join(work, "html", name), "rb") as src, open(page, "wb") as dst:
                 shutil.copyfileobj(src, dst)
             document = clean_json(clean, page)
-            paragraphs = document.get("paragraphs", []) if document else []
-            output[key] = {"articleBody": "\n\n".join(p["text"] for p in paragraphs)}
+            output[key] = {"articleBody": article_body(document or {})}
         with open(os.path.join(work, "output", "precis.json"), "w", encoding="utf-8") as f:
             json.dump({"version": "precis", "output": output}, f, ensure_ascii=False)
         subprocess.run([sys.executable, "evaluate.py", "--n-bootstrap", "100"], cwd=work, check=True)

@@ -208,7 +208,12 @@ impl Mass {
         let mut prefix = vec![total];
         for (index, block) in page.blocks.iter().enumerate() {
             if !excluded.get(index).copied().unwrap_or(true) {
-                if block.chars >= MIN_PROSE_CHARS && block.link_density() < 0.33 {
+                // A list item led by a linked headline is a teaser (headline
+                // and excerpt) of another page, not more of the article; a
+                // step or ingredient with a link has a far smaller share.
+                let teaser = block.kind == BlockKind::ListItem
+                    && block.link_density() >= MIN_TEASER_LINK_SHARE;
+                if block.chars >= MIN_PROSE_CHARS && block.link_density() < 0.33 && !teaser {
                     total.0 += block.chars - block.link_chars;
                 } else {
                     total.1 += block.chars;
@@ -276,6 +281,10 @@ fn semantic_ancestor(page: &Page, mass: &Mass, top: usize) -> Option<usize> {
 
 /// How far above the winner an article marker is looked for.
 const MAX_SEMANTIC_CLIMB: usize = 8;
+
+/// Share of a list item's text in links from which it is taken for a
+/// teaser: a headline beside an excerpt of two or three times its length.
+const MIN_TEASER_LINK_SHARE: f32 = 0.15;
 
 /// Least prose (characters) that makes climbing to a parent worth it.
 const MIN_GAIN: usize = 400;

@@ -144,6 +144,9 @@ fn cue_reason(text: &str) -> Option<Reason> {
 /// Longest line taken for a photo credit.
 const MAX_CREDIT_WORDS: usize = 8;
 
+/// Shortest block dropped for repeating an earlier one.
+const MIN_DUPLICATE_CHARS: usize = 60;
+
 /// Decides every block. `title_block` is the block used as the title: kept,
 /// but not as a paragraph.
 pub(super) fn decide(
@@ -179,7 +182,13 @@ pub(super) fn decide(
             })
         } else if matches!(block.kind, BlockKind::Heading(_)) && block.link_density() > 0.5 {
             Decision::Drop(Reason::RelatedLinks)
-        } else if !seen.insert(normalize_inline(&block.text)) {
+        } else if !matches!(block.kind, BlockKind::Cell { .. } | BlockKind::Heading(_))
+            // A table repeats its values ("0", "Yes") from row to row, and
+            // parallel sections their headings and short lines ("Meal 1",
+            // "Serves 4" under each recipe); text shown twice is longer.
+            && block.chars >= MIN_DUPLICATE_CHARS
+            && !seen.insert(normalize_inline(&block.text))
+        {
             Decision::Drop(Reason::Duplicate)
         } else {
             Decision::Keep
@@ -190,10 +199,12 @@ pub(super) fn decide(
     decisions
 }
 
-/// A heading with no kept text under it (before the next heading or the
-/// end) introduces something that was dropped: "Comments", "Related".
+/// A heading with no kept text under it (before the next heading of its
+/// level or above, or the end) introduces something that was dropped:
+/// "Comments", "Related". Kept subsections count as text under it.
 fn drop_empty_sections(page: &Page, decisions: &mut [Decision], title_block: Option<usize>) {
-    let mut has_body = false;
+    // has_body[l - 1]: kept text since the last heading of level <= l.
+    let mut has_body = [false; 6];
     for index in (0..decisions.len()).rev() {
         let Some(block) = page.blocks.get(index) else {
             continue;
@@ -201,17 +212,18 @@ fn drop_empty_sections(page: &Page, decisions: &mut [Decision], title_block: Opt
         if decisions.get(index) != Some(&Decision::Keep) || Some(index) == title_block {
             continue;
         }
-        if let BlockKind::Heading(_) = block.kind {
-            if !has_body {
+        if let BlockKind::Heading(level) = block.kind {
+            let level = usize::from(level.clamp(1, 6));
+            if !has_body[level - 1] {
                 if let Some(decision) = decisions.get_mut(index) {
                     *decision = Decision::Drop(
                         cue_reason(&block.text).unwrap_or(Reason::OutsideMainContent),
                     );
                 }
             }
-            has_body = false;
+            has_body[level - 1..].fill(false);
         } else {
-            has_body = true;
+            has_body = [true; 6];
         }
     }
 }

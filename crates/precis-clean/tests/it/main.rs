@@ -1,6 +1,7 @@
 //! precis-clean's integration tests, one module per area, in one test
 //! binary that builds and links once.
 
+mod extraction;
 mod furniture;
 mod html;
 mod properties;

@@ -1,0 +1,115 @@
+//! Rules of main-content extraction from HTML, each on a page built to show
+//! the structure it is about (tables, related boxes, tickers, short pages).
+
+use precis_clean::{clean, CleanOptions, Document, InputKind, Reason};
+
+fn clean_html(page: &str) -> Document {
+    let options = CleanOptions {
+        input: InputKind::Html,
+    };
+    match clean(page, &options) {
+        Ok(document) => document,
+        Err(error) => panic!("HTML cleaning failed: {error}"),
+    }
+}
+
+fn texts(document: &Document) -> Vec<&str> {
+    document
+        .paragraphs
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect()
+}
+
+const PROSE: &str = "<p>The league published its final standings on Monday, after a season in which three teams were level on points until the last round.</p>";
+
+#[test]
+fn table_cells_that_repeat_are_kept() {
+    let page = format!(
+        "<html><body><article>{PROSE}<table>\
+         <tr><th>Team</th><th>Won</th><th>Lost</th></tr>\
+         <tr><td>Harbour Rovers</td><td>12</td><td>0</td></tr>\
+         <tr><td>Mill Lane</td><td>12</td><td>0</td></tr>\
+         <tr><td>Quarry Town</td><td>3</td><td>9</td></tr>\
+         </table>{PROSE}</article></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(
+        texts(&document),
+        [
+            "The league published its final standings on Monday, after a season in which three teams were level on points until the last round.",
+            "Team | Won | Lost",
+            "Harbour Rovers | 12 | 0",
+            "Mill Lane | 12 | 0",
+            "Quarry Town | 3 | 9",
+        ]
+    );
+    assert!(document
+        .removed
+        .iter()
+        .any(|r| r.reason == Reason::Duplicate && r.text.starts_with("The league")));
+}
+
+#[test]
+fn parallel_sections_keep_their_repeated_headings_and_lines() {
+    let plan = |name: &str, dish: &str| {
+        format!(
+            "<h2>Plan {name}</h2><h3>Breakfast</h3><p>Eat within an hour of waking</p><p>{dish} with oats, honey and a handful of walnuts, soaked overnight.</p>\
+             <h3>Dinner</h3><p>Eat before seven</p><p>{dish} baked with leeks, potatoes and a spoon of mustard for the sauce.</p>"
+        )
+    };
+    let page = format!(
+        "<html><body><article>{PROSE}{}{}</article></body></html>",
+        plan("A", "Apples"),
+        plan("B", "Pears")
+    );
+    let document = clean_html(&page);
+    assert_eq!(
+        document.headings,
+        [
+            "Plan A",
+            "Breakfast",
+            "Dinner",
+            "Plan B",
+            "Breakfast",
+            "Dinner"
+        ]
+    );
+    let short_lines = texts(&document)
+        .into_iter()
+        .filter(|t| t.starts_with("Eat "))
+        .count();
+    assert_eq!(short_lines, 4, "{:?}", texts(&document));
+}
+
+#[test]
+fn a_heading_over_an_empty_section_is_dropped() {
+    let page = format!(
+        "<html><body><article>{PROSE}<h2>Comments</h2><h2>Background</h2>\
+         <p>Two of the three teams share a ground, which made the final round a sell-out weeks in advance.</p></article></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(document.headings, ["Background"]);
+}
+
+#[test]
+fn a_list_of_teasers_beside_the_article_is_not_more_of_it() {
+    let teaser = |n: usize| {
+        format!(
+            "<li><a href=/news/{n}>Council story number {n} makes the headlines</a> \
+             RIVERTON: The council met again on a weekday evening and discussed item {n} at length, \
+             then adjourned without a vote on the budget.</li>"
+        )
+    };
+    let ticker: String = (1..=5).map(teaser).collect();
+    let page = format!(
+        "<html><body><div id=wrapper><div class=breaking><ul>{ticker}</ul></div>\
+         <div class=story>{PROSE}<p>Harbour Rovers and Mill Lane finished level, with Quarry Town a distant third, nine points behind.</p>\
+         <p>The title will be decided by a play-off at a neutral ground, the league said, most likely in the first week of June.</p></div></div></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(document.paragraphs.len(), 3, "{:?}", texts(&document));
+    assert!(texts(&document)
+        .iter()
+        .all(|t| !t.contains("Council story")));
+}
