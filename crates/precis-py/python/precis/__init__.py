@@ -17,6 +17,7 @@ from typing import Any
 from . import errors
 from ._native import (
     Document,
+    _failed_record,
     Pipeline,
     Summarizer,
     Translator,
@@ -39,8 +40,21 @@ __all__ = [
     "clean",
     "clean_batch",
     "errors",
+    "failed_record",
     "run",
 ]
+
+
+def failed_record(source: str, error: PrecisError) -> dict[str, Any]:
+    """The record `precis run --format json` writes for an article that
+    failed with `error`: every stage `None`, `error` its kind and message."""
+    if isinstance(error, ModelError):
+        kind = "model"
+    elif isinstance(error, UsageError):
+        kind = "usage"
+    else:
+        kind = "input"
+    return _failed_record(source, kind, str(error))
 
 
 def run(
