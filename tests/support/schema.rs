@@ -86,7 +86,8 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str) -> Result<(), 
                 if let Some(object) = value.as_object() {
                     let known = schema.get("properties").and_then(Value::as_object);
                     for (name, field) in object {
-                        if known.is_some_and(|known: &Map<String, Value>| known.contains_key(name)) {
+                        if known.is_some_and(|known: &Map<String, Value>| known.contains_key(name))
+                        {
                             continue;
                         }
                         if *rule == Value::Bool(false) {

@@ -130,7 +130,7 @@ pub fn clean_batch_timed(
     inputs: &[&str],
     options: &CleanOptions,
 ) -> Vec<(Result<Document, CleanError>, Duration)> {
-    let segmented: Vec<(Result<Option<Vec<text::Block>>, CleanError>, Duration)> = inputs
+    let segmented: Vec<(Segmented, Duration)> = inputs
         .iter()
         .map(|input| {
             let started = Instant::now();
@@ -166,7 +166,10 @@ pub fn clean_batch_timed(
 }
 
 /// An article's text blocks, or `None` for HTML (cleaned whole later).
-fn segment(input: &str, options: &CleanOptions) -> Result<Option<Vec<text::Block>>, CleanError> {
+type Segmented = Result<Option<Vec<text::Block>>, CleanError>;
+
+/// [`Segmented`] `input`.
+fn segment(input: &str, options: &CleanOptions) -> Segmented {
     if input.is_empty() {
         return Err(CleanError::Empty);
     }

@@ -150,7 +150,10 @@ fn about_translation(error: &anyhow::Error) -> bool {
 /// The option that names the model `error` is about.
 fn model_flag(translation: bool) -> &'static str {
     if translation {
-        TRANSLATION_FLAG.get().copied().unwrap_or("--translation-model")
+        TRANSLATION_FLAG
+            .get()
+            .copied()
+            .unwrap_or("--translation-model")
     } else {
         "--model"
     }
@@ -280,7 +283,11 @@ mod tests {
             offline: true,
         };
         let summarizer = anyhow::Error::new(not_cached()).context("cannot load the summarizer");
-        assert!(render(&summarizer).contains("with --model PATH"), "{}", render(&summarizer));
+        assert!(
+            render(&summarizer).contains("with --model PATH"),
+            "{}",
+            render(&summarizer)
+        );
         let translator = anyhow::Error::new(not_cached())
             .context(TranslatorLoad("cannot load the translation model".into()));
         let text = render(&translator);

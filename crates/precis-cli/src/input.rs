@@ -310,7 +310,12 @@ fn fetch(url: &str) -> Result<Vec<u8>> {
         }
     };
     let content_type = response.content_type().to_ascii_lowercase();
-    let readable = ["text/html", "application/xhtml+xml", "text/plain", "text/markdown"];
+    let readable = [
+        "text/html",
+        "application/xhtml+xml",
+        "text/plain",
+        "text/markdown",
+    ];
     if response.header("content-type").is_some() && !readable.contains(&content_type.as_str()) {
         return Err(Failure::input(format!(
             "{url} is {content_type}, not a web page: precis reads HTML and plain text"
@@ -330,7 +335,8 @@ fn fetch(url: &str) -> Result<Vec<u8>> {
 /// `bytes` in UTF-8 when `charset` (the server's) names another encoding
 /// and no byte-order mark overrides it; unchanged otherwise.
 fn transcode(bytes: Vec<u8>, charset: Option<&str>) -> Vec<u8> {
-    let Some(encoding) = charset.and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+    let Some(encoding) =
+        charset.and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
     else {
         return bytes;
     };
@@ -359,8 +365,7 @@ mod tests {
         std::fs::write(dir.path().join(".hidden"), "h").unwrap();
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         let mut notices = Vec::new();
-        let sources =
-            expand(&[dir.path().to_path_buf()], None, &mut |n| notices.push(n)).unwrap();
+        let sources = expand(&[dir.path().to_path_buf()], None, &mut |n| notices.push(n)).unwrap();
         assert_eq!(
             sources,
             vec![
@@ -380,7 +385,10 @@ mod tests {
     fn empty_folder_is_an_input_error() {
         let dir = tempfile::tempdir().unwrap();
         let error = expand(&[dir.path().to_path_buf()], None, &mut |_| {}).unwrap_err();
-        assert!(error.to_string().contains("has no article files"), "{error}");
+        assert!(
+            error.to_string().contains("has no article files"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -400,13 +408,24 @@ mod tests {
                 .collect()
         };
         let mut notices = Vec::new();
-        assert_eq!(names(None, &mut notices), ["a.HTML", "b.txt", "d.md", "f.htm"]);
+        assert_eq!(
+            names(None, &mut notices),
+            ["a.HTML", "b.txt", "d.md", "f.htm"]
+        );
         assert_eq!(notices.len(), 1);
-        assert!(notices[0].contains("skipped 2 file(s) that are not .html"), "{}", notices[0]);
+        assert!(
+            notices[0].contains("skipped 2 file(s) that are not .html"),
+            "{}",
+            notices[0]
+        );
         assert!(notices[0].ends_with("c.json, e.png"), "{}", notices[0]);
         notices.clear();
         assert_eq!(names(Some("*.json"), &mut notices), ["c.json"]);
-        assert!(notices[0].contains("do not match --glob *.json"), "{}", notices[0]);
+        assert!(
+            notices[0].contains("do not match --glob *.json"),
+            "{}",
+            notices[0]
+        );
     }
 
     #[test]
@@ -430,15 +449,24 @@ mod tests {
 
     #[test]
     fn urls_are_told_from_paths() {
-        assert_eq!(as_url(Path::new("https://example.org/a")), Some("https://example.org/a"));
-        assert_eq!(as_url(Path::new("HTTP://example.org")), Some("HTTP://example.org"));
+        assert_eq!(
+            as_url(Path::new("https://example.org/a")),
+            Some("https://example.org/a")
+        );
+        assert_eq!(
+            as_url(Path::new("HTTP://example.org")),
+            Some("HTTP://example.org")
+        );
         assert_eq!(as_url(Path::new("http.txt")), None);
         assert_eq!(as_url(Path::new("ftp://example.org")), None);
     }
 
     #[test]
     fn a_charset_the_server_names_is_decoded() {
-        assert_eq!(transcode(b"caf\xe9".to_vec(), Some("ISO-8859-1")), "café".as_bytes());
+        assert_eq!(
+            transcode(b"caf\xe9".to_vec(), Some("ISO-8859-1")),
+            "café".as_bytes()
+        );
         assert_eq!(transcode(b"caf\xe9".to_vec(), None), b"caf\xe9");
         assert_eq!(transcode("café".into(), Some("utf-8")), "café".as_bytes());
     }

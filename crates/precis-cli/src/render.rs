@@ -271,8 +271,14 @@ fn front_matter(article: &Article) -> String {
         ("sitename", metadata.site_name.as_deref()),
         ("url", metadata.canonical_url.as_deref()),
         ("source", Some(article.source.as_str())),
-        ("language", document.language.as_ref().map(|l| l.code.as_str())),
-        ("summarizer", article.summary.as_ref().map(|s| s.model.name.as_str())),
+        (
+            "language",
+            document.language.as_ref().map(|l| l.code.as_str()),
+        ),
+        (
+            "summarizer",
+            article.summary.as_ref().map(|s| s.model.name.as_str()),
+        ),
         (
             "translator",
             article

@@ -2,8 +2,8 @@
 //! loaded by the same builders the CLI uses.
 
 use precis::{GenerationOverrides, Precision, Segmentation};
-use serde::Serialize;
 use pyo3::prelude::*;
+use serde::Serialize;
 
 use crate::convert::{load_options, to_python, Failure};
 use crate::document::Document;

@@ -57,7 +57,11 @@ const PARAGRAPHS: &str = "<p>The old ferry carried its first passengers across t
 fn pages(path: &str) -> Answer {
     let html_type = |charset: &str| vec![("Content-Type", format!("text/html{charset}"))];
     match path {
-        "/article" => ("200 OK", html_type("; charset=utf-8"), html(PARAGRAPHS).into_bytes()),
+        "/article" => (
+            "200 OK",
+            html_type("; charset=utf-8"),
+            html(PARAGRAPHS).into_bytes(),
+        ),
         "/moved" => (
             "301 Moved Permanently",
             vec![("Location", "/article".to_owned())],
@@ -72,10 +76,7 @@ fn pages(path: &str) -> Answer {
         }
         // The same, named by the page's <meta charset> only.
         "/meta" => {
-            let page = html(PARAGRAPHS).replace(
-                "<head>",
-                "<head><meta charset=\"windows-1252\">",
-            );
+            let page = html(PARAGRAPHS).replace("<head>", "<head><meta charset=\"windows-1252\">");
             let mut body = page.into_bytes();
             let at = body.windows(4).position(|w| w == b"<h1>").unwrap() + 4;
             body.splice(at..at, b"Caf\xe9 ".iter().copied());
@@ -87,11 +88,7 @@ fn pages(path: &str) -> Answer {
             b"%PDF-1.7".to_vec(),
         ),
         // One byte over the 64 MiB input limit.
-        "/huge" => (
-            "200 OK",
-            html_type(""),
-            vec![b'a'; 64 * 1024 * 1024 + 1],
-        ),
+        "/huge" => ("200 OK", html_type(""), vec![b'a'; 64 * 1024 * 1024 + 1]),
         _ => ("404 Not Found", html_type(""), b"not here".to_vec()),
     }
 }
@@ -160,7 +157,10 @@ fn a_url_that_is_no_page_fails_clearly() {
 fn folders_read_article_files_only_or_the_glob() {
     let sandbox = Sandbox::new();
     sandbox.write("site/a.txt", ARTICLE);
-    sandbox.write("site/b.html", format!("<html><body><article>{PARAGRAPHS}</article></body></html>"));
+    sandbox.write(
+        "site/b.html",
+        format!("<html><body><article>{PARAGRAPHS}</article></body></html>"),
+    );
     sandbox.write("site/out.json", "{\"not\": \"an article\"}");
     sandbox.write("site/c.xhtml", html(PARAGRAPHS));
     let output = succeed(sandbox.precis().args(["clean", "--format", "json", "site"]));
@@ -172,9 +172,11 @@ fn folders_read_article_files_only_or_the_glob() {
     assert!(String::from_utf8_lossy(&output.stderr).contains(
         "note: site: skipped 2 file(s) that are not .html, .htm, .txt or .md (--glob PATTERN picks others): c.xhtml, out.json"
     ));
-    let output = succeed(sandbox.precis().args([
-        "clean", "--format", "json", "--glob", "*.xhtml", "site",
-    ]));
+    let output = succeed(
+        sandbox
+            .precis()
+            .args(["clean", "--format", "json", "--glob", "*.xhtml", "site"]),
+    );
     let records = json_records(&output.stdout);
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["source"], "site/c.xhtml");

@@ -37,7 +37,14 @@ fn every_command_writes_one_versioned_record_layout() {
         json_records(&output.stdout).remove(0)
     };
     let clean = record(&["clean", "--format", "json", "a.txt"]);
-    let summarize = record(&["summarize", "--model", "textrank", "--format", "json", "a.txt"]);
+    let summarize = record(&[
+        "summarize",
+        "--model",
+        "textrank",
+        "--format",
+        "json",
+        "a.txt",
+    ]);
     let run = record(&["run", "--format", "json", "a.txt"]);
     // No model is needed to pass an English text through to English.
     let translate = record(&["translate", "--to", "en", "--format", "json", "a.txt"]);
@@ -64,13 +71,18 @@ fn every_command_writes_one_versioned_record_layout() {
         .collect();
     assert_eq!(summary["text"].as_str().unwrap(), lines.join("\n"));
     assert_eq!(summary["model"]["name"], "textrank");
-    assert_eq!(translate["translation"]["article"]["text"], translate["text"]);
+    assert_eq!(
+        translate["translation"]["article"]["text"],
+        translate["text"]
+    );
     assert!(translate["translation"]["model"].is_null());
     assert!(translate["cleaning"].is_null() && translate["metadata"].is_null());
     // What cleaning removed is a note; there is nothing to warn about.
     assert_eq!(
         run["notes"],
-        serde_json::json!(["cleaning: removed 3 blocks: 1 navigation, 1 donation appeal, 1 call to action"])
+        serde_json::json!([
+            "cleaning: removed 3 blocks: 1 navigation, 1 donation appeal, 1 call to action"
+        ])
     );
     assert_eq!(run["warnings"], serde_json::json!([]));
     assert_eq!(
@@ -152,7 +164,11 @@ fn cleaning_time_is_measured_per_article() {
 fn run_text_shows_title_byline_source_article_then_summary() {
     let sandbox = Sandbox::new();
     sandbox.write("page.html", PAGE);
-    let output = succeed(sandbox.precis().args(["run", "--model", "lead3", "page.html"]));
+    let output = succeed(
+        sandbox
+            .precis()
+            .args(["run", "--model", "lead3", "page.html"]),
+    );
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
         text.starts_with(concat!(
@@ -164,7 +180,9 @@ fn run_text_shows_title_byline_source_article_then_summary() {
         "{text}"
     );
     let article = text.find("Crowds waited on the quay").unwrap();
-    let summary = text.find("\n\nSummary (lead3):\nThe harbour ferry").unwrap();
+    let summary = text
+        .find("\n\nSummary (lead3):\nThe harbour ferry")
+        .unwrap();
     assert!(article < summary, "{text}");
 }
 
@@ -197,15 +215,25 @@ fn run_markdown_opens_with_yaml_front_matter() {
         )),
         "{markdown}"
     );
-    assert!(markdown.contains("\n\n## Summary\n\nThe harbour ferry"), "{markdown}");
-    assert!(markdown.contains("## Notes\n\n- cleaning: removed"), "{markdown}");
+    assert!(
+        markdown.contains("\n\n## Summary\n\nThe harbour ferry"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("## Notes\n\n- cleaning: removed"),
+        "{markdown}"
+    );
 }
 
 #[test]
 fn summarize_text_is_only_the_summary() {
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", ARTICLE);
-    let output = succeed(sandbox.precis().args(["summarize", "--model", "lead3", "a.txt"]));
+    let output = succeed(
+        sandbox
+            .precis()
+            .args(["summarize", "--model", "lead3", "a.txt"]),
+    );
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
         text.starts_with("The old grain store on Mill Street reopened on Saturday"),
