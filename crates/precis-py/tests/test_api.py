@@ -67,7 +67,8 @@ def test_clean_batch_equals_cli_on_web_dev(tmp_path: Path) -> None:
 def test_text_and_bytes_clean_alike() -> None:
     example = REPO / "examples/ukraine-river-ferry.txt"
     from_text = precis.clean(example.read_text(encoding="utf-8"))
-    assert from_text.to_dict() == precis.clean(example.read_bytes()).to_dict()
+    from_bytes = precis.clean(example.read_bytes())
+    assert without_timings(from_text.to_dict()) == without_timings(from_bytes.to_dict())
     assert from_text.text.startswith(from_text.title or "")
 
 
