@@ -16,6 +16,8 @@ use std::sync::OnceLock;
 
 pub use assert_cmd::Command;
 
+pub mod schema;
+
 // The README's library snippets compile and run as doctests here, not in a
 // library crate: a published crate cannot read a file outside its folder.
 #[doc = include_str!("../../README.md")]
@@ -160,18 +162,37 @@ pub fn succeed(cmd: &mut Command) -> std::process::Output {
     output
 }
 
-/// Parses `--format json` output (one object, or JSON Lines) and replaces
-/// every `*_ms` timing by 0, so snapshots are deterministic.
+/// Parses `--format json` output (one object, or JSON Lines), checks every
+/// record against `schema/record.schema.json`, and replaces every `*_ms`
+/// timing by 0, so snapshots are deterministic.
 pub fn json_records(stdout: &[u8]) -> Vec<serde_json::Value> {
     let text = std::str::from_utf8(stdout).expect("stdout is UTF-8");
     let stream = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
     stream
         .map(|value| {
             let mut value = value.expect("stdout is JSON");
+            assert_record(&value);
             redact_timings(&mut value);
             value
         })
         .collect()
+}
+
+/// The JSON Schema of every command's records.
+pub fn record_schema() -> &'static serde_json::Value {
+    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let path = workspace_root().join("schema/record.schema.json");
+        let text = std::fs::read_to_string(&path).expect("read schema/record.schema.json");
+        serde_json::from_str(&text).expect("schema/record.schema.json is JSON")
+    })
+}
+
+/// Fails the test, naming the field, unless `record` fits the schema.
+pub fn assert_record(record: &serde_json::Value) {
+    if let Err(error) = schema::validate(record_schema(), record) {
+        panic!("the record does not fit schema/record.schema.json: {error}\n{record:#}");
+    }
 }
 
 fn redact_timings(value: &mut serde_json::Value) {

@@ -68,6 +68,8 @@ pub enum Command {
         "  precis run examples/ukraine-river-ferry.txt --to pt\n",
         "  precis run examples/ukraine-river-ferry.txt --to pt --translate-all --format markdown\n",
         "  precis run site/*.html --format json -o summaries.jsonl\n",
+        "  precis run https://example.org/news/ferry.html --format markdown\n",
+        "  precis run archive/ --glob '2024-*.xhtml'\n",
         "  precis run article.txt --model t5-small --beams 4 --max-length 120\n",
         "\n",
         "Several files or a folder are cleaned as one batch, so lines repeated\n",
@@ -138,10 +140,15 @@ pub enum Command {
 /// Where articles come from and how to read them.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Articles: files, a folder (its files, sorted by name), or `-` for
-    /// stdin (the default when none is given).
-    #[arg(value_name = "FILE|DIR|-")]
+    /// Articles: files, http(s) URLs, a folder (its .html, .htm, .txt and
+    /// .md files, sorted by name), or `-` for stdin (the default when none
+    /// is given).
+    #[arg(value_name = "FILE|URL|DIR|-")]
     pub inputs: Vec<PathBuf>,
+    /// Take a folder's files whose name matches PATTERN (`*` any run of
+    /// characters, `?` one) instead of its .html, .htm, .txt and .md files.
+    #[arg(long, value_name = "PATTERN")]
+    pub glob: Option<String>,
     /// What the articles are; `auto` sniffs each one.
     #[arg(long = "input", value_enum, default_value_t = InputKind::Auto)]
     pub kind: InputKind,

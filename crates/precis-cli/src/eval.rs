@@ -328,7 +328,7 @@ fn eval_clean(dir: &Path, kind: EvalInput, ui: &mut Ui) -> Result<CleanReport> {
             EvalInput::Txt => precis::InputKind::Text,
         },
     };
-    ui.bar(pages.len(), "cleaning");
+    ui.batch(pages.len(), "cleaning");
     let started = Instant::now();
     let mut counts = SnippetCounts::default();
     let mut failures = Vec::new();
@@ -347,7 +347,7 @@ fn eval_clean(dir: &Path, kind: EvalInput, ui: &mut Ui) -> Result<CleanReport> {
         counts += SnippetCounts::score(&text, page);
         ui.advance();
     }
-    ui.finish();
+    ui.end_batch();
     Ok(CleanReport {
         pages: pages.len(),
         precision: counts.precision(),

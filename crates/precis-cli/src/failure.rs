@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use precis::{CleanError, ErrorKind, InferError};
 
@@ -112,17 +113,65 @@ fn library_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a
     })
 }
 
+/// The option that names the translation model in the running command:
+/// `--translation-model` in `run` (where `--model` is the summarizer),
+/// `--model` in `translate`.
+static TRANSLATION_FLAG: OnceLock<&'static str> = OnceLock::new();
+
+/// Sets the option hints name for the translation model.
+pub fn translation_model_flag(flag: &'static str) {
+    // Set once, by the one command a process runs.
+    let _ = TRANSLATION_FLAG.set(flag);
+}
+
+/// Context of an error in loading a translation model, so that its hints
+/// name the translation model's option, not the summarizer's.
+#[derive(Debug)]
+pub struct TranslatorLoad(pub String);
+
+impl fmt::Display for TranslatorLoad {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether `error` is about a translation model.
+fn about_translation(error: &anyhow::Error) -> bool {
+    // anyhow finds a context type at any depth of its contexts.
+    error.downcast_ref::<TranslatorLoad>().is_some()
+        || error.chain().any(|e| {
+            matches!(
+                library_error(e),
+                Some(precis::Error::NoTranslatorFor { .. } | precis::Error::NoTranslator { .. })
+            )
+        })
+}
+
+/// The option that names the model `error` is about.
+fn model_flag(translation: bool) -> &'static str {
+    if translation {
+        TRANSLATION_FLAG
+            .get()
+            .copied()
+            .unwrap_or("--translation-model")
+    } else {
+        "--model"
+    }
+}
+
 /// How to fix `error` with this CLI, when there is more to say than the
-/// library's message.
-fn hint(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+/// library's message; `translation` says whether the model at fault is a
+/// translation model.
+fn hint(error: &(dyn std::error::Error + 'static), translation: bool) -> Option<String> {
     use precis::Error;
+    let flag = model_flag(translation);
     Some(match library_error(error)? {
-        Error::NotCached { name, .. } => format!("run `precis models fetch {name}` on a machine with network access, or pass a local model folder with --model PATH"),
+        Error::NotCached { name, .. } => format!("run `precis models fetch {name}` on a machine with network access, or pass a local model folder with {flag} PATH"),
         Error::NotDownloaded { .. } => "run `just models` to fetch it, or set PRECIS_MODELS_DIR to the folder that holds it".into(),
         Error::UnknownModel(_) | Error::MissingOnHub { .. } | Error::NoTranslator { .. } => "see `precis models list`".into(),
         Error::Timeout { .. } => "raise --timeout or shorten the article".into(),
         Error::WrongLanguage { detected, .. } => format!("pass --from {detected}, or --from auto to translate each text from its detected language"),
-        Error::NoTranslatorFor { .. } => "pass a model with --translation-model NAME|DIR, or the articles' language with --from LANG".into(),
+        Error::NoTranslatorFor { .. } => format!("pass a model with {flag} NAME|DIR, or the articles' language with --from LANG"),
         Error::UndetectedLanguage => "pass its language with --from LANG".into(),
         Error::UnsupportedLanguage { .. } => "name a summarizer for that language with --model (textrank and lead3 work in any), or leave --model out to let precis choose".into(),
         Error::NothingKept { article, .. } => format!("check that it is an article, try --input text or --input html, and see `precis clean --format json {article}` for what was removed and why"),
@@ -131,8 +180,8 @@ fn hint(error: &(dyn std::error::Error + 'static)) -> Option<String> {
 }
 
 /// `error`'s own message, with its fix hint.
-fn message(error: &(dyn std::error::Error + 'static)) -> String {
-    match hint(error) {
+fn message(error: &(dyn std::error::Error + 'static), translation: bool) -> String {
+    match hint(error, translation) {
         Some(hint) => format!("{error}; {hint}"),
         None => error.to_string(),
     }
@@ -176,17 +225,29 @@ fn render(error: &anyhow::Error) -> String {
     if let Some(text) = not_applicable(error) {
         return format!("error: {text}");
     }
+    let translation = about_translation(error);
     let mut causes = error.chain();
-    let mut text = format!("error: {}", causes.next().map(message).unwrap_or_default());
+    let mut text = format!(
+        "error: {}",
+        causes
+            .next()
+            .map(|e| message(e, translation))
+            .unwrap_or_default()
+    );
     for cause in causes {
-        text.push_str(&format!("\n  caused by: {}", message(cause)));
+        text.push_str(&format!("\n  caused by: {}", message(cause, translation)));
     }
     text
 }
 
 /// An error and its causes on one line, with the fix hints.
 pub fn chain(error: &anyhow::Error) -> String {
-    error.chain().map(message).collect::<Vec<_>>().join(": ")
+    let translation = about_translation(error);
+    error
+        .chain()
+        .map(|e| message(e, translation))
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 #[cfg(test)]
@@ -212,6 +273,26 @@ mod tests {
     fn outermost_failure_wins() {
         let error = anyhow::Error::new(CleanError::Empty).context(Failure::model("no model"));
         assert_eq!(classify(&error), Kind::Model);
+    }
+
+    #[test]
+    fn hints_name_the_translation_models_option() {
+        let not_cached = || precis::Error::NotCached {
+            name: "opus-mt-en-de".into(),
+            cache: "/cache".into(),
+            offline: true,
+        };
+        let summarizer = anyhow::Error::new(not_cached()).context("cannot load the summarizer");
+        assert!(
+            render(&summarizer).contains("with --model PATH"),
+            "{}",
+            render(&summarizer)
+        );
+        let translator = anyhow::Error::new(not_cached())
+            .context(TranslatorLoad("cannot load the translation model".into()));
+        let text = render(&translator);
+        assert!(text.contains("with --translation-model PATH"), "{text}");
+        assert!(!text.contains("--model PATH"), "{text}");
     }
 
     #[test]

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         // `precis run … | head` closes the pipe early; that is not an error.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            ui.finish();
+            ui.clear();
             failure::report(&error)
         }
     }
@@ -62,13 +62,14 @@ fn keep_candle_on_model_threads() {
 fn run(command: Command, ui: &mut Ui) -> Result<()> {
     match command {
         Command::Run(args) => {
+            failure::translation_model_flag("--translation-model");
             let stages = Stages {
                 summary: Some(&args.summary),
                 translation: Some(&args.translation),
                 translate_all: args.translate_all,
                 timeout: timeout(args.timeout)?,
             };
-            pipeline::run(&args.input, &args.output, View::Summary, stages, ui)
+            pipeline::run(&args.input, &args.output, View::Run, stages, ui)
         }
         Command::Clean(args) => {
             let stages = Stages {
@@ -88,7 +89,10 @@ fn run(command: Command, ui: &mut Ui) -> Result<()> {
             };
             pipeline::run(&args.input, &args.output, View::Summary, stages, ui)
         }
-        Command::Translate(args) => translate::run(&args, ui),
+        Command::Translate(args) => {
+            failure::translation_model_flag("--model");
+            translate::run(&args, ui)
+        }
         Command::Models(command) => models::command(command, ui),
         Command::Eval(command) => eval::run(command, ui),
         Command::Completions { shell } => {

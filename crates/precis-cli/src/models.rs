@@ -11,7 +11,7 @@ use precis::{
 };
 
 use crate::cli::{ModelSourceArgs, ModelsCommand, Quantize, SummaryArgs};
-use crate::failure::Failure;
+use crate::failure::{Failure, TranslatorLoad};
 use crate::ui::Ui;
 
 /// `--threads`, at most one per core: more only queue for the same cores
@@ -153,9 +153,11 @@ pub fn load_translator_with(
     let name = builder.model_name()?;
     let started = Instant::now();
     ui.spinner(format!("loading {name}"));
-    let translator = builder.load().with_context(|| match choice.model {
-        Some(_) => format!("cannot load the translation model {name}"),
-        None => format!("no translation model for {from} → {to} (precis looks for the catalog's {name}; pass another with {flag} NAME|DIR)"),
+    let translator = builder.load().map_err(|error| {
+        anyhow::Error::from(error).context(TranslatorLoad(match choice.model {
+            Some(_) => format!("cannot load the translation model {name}"),
+            None => format!("no translation model for {from} → {to} (precis looks for the catalog's {name}; pass another with {flag} NAME|DIR)"),
+        }))
     });
     ui.finish();
     ui.timing(&format!("loading {name}"), started.elapsed());

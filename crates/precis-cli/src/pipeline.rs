@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use precis::{decode, ArticleFormat, Decoded, Pipeline, Report};
+use precis::{decode, ArticleFormat, Decoded, ErrorRecord, Pipeline, Record, Report};
 
 use crate::cli::{InputArgs, InputKind, OutputArgs, SummaryArgs, TranslationArgs};
 use crate::failure::{chain, classify, Failure, Kind};
@@ -35,7 +35,9 @@ pub fn run(
     stages: Stages,
     ui: &mut Ui,
 ) -> Result<()> {
-    let mut sources = input::expand(&input.inputs, &mut |notice| ui.notice(&notice))?;
+    let mut sources = input::expand(&input.inputs, input.glob.as_deref(), &mut |notice| {
+        ui.notice(&notice)
+    })?;
     input::exclude_output(
         &mut sources,
         &input.inputs,
@@ -49,52 +51,126 @@ pub fn run(
         sources.len() > 1,
     )?;
     let pipeline = build(input.kind, &stages, ui)?;
-    let cleaned = clean_stage(&pipeline, &sources, ui);
+    ui.batch(sources.len(), "reading, cleaning");
+    let mut cleaned = clean_stage(&pipeline, &sources, ui);
+    if translating(&stages) {
+        ui.stage("finding translators");
+        cleaned = resolve_translators(&pipeline, cleaned)?;
+    }
+    ui.stage(match (stages.summary.is_some(), translating(&stages)) {
+        (false, _) => "writing",
+        (true, false) => "summarizing",
+        (true, true) => "summarizing, translating",
+    });
     let mut failures = Vec::new();
-    ui.bar(
-        sources.len(),
-        if stages.summary.is_some() {
-            "summarizing"
-        } else {
-            "cleaning"
-        },
-    );
     for (source, article) in sources.iter().zip(cleaned) {
-        match article.and_then(|article| Ok(pipeline.process(article)?)) {
+        let cleaned = match article {
+            Ok(article) => article,
+            Err(error) => {
+                writer.write_failed(&failed_record(&source.to_string(), &error))?;
+                failures.push((source.clone(), error));
+                ui.advance();
+                continue;
+            }
+        };
+        let done = pipeline.process(cleaned.clone());
+        match done {
             Ok(article) => {
-                if let Some(dropped) = article.dropped() {
-                    ui.notice(&format!("{}: {dropped}", article.source));
-                }
+                let mut notes: Vec<String> = article.dropped().into_iter().collect();
+                notes.extend(article.translation.iter().flat_map(|t| t.notes.clone()));
+                ui.article_notes(&article.source, &notes);
                 for warning in article.warnings() {
                     ui.warning(&format!("{}: {warning}", article.source));
                 }
-                writer.write(&article)?;
                 // `precis clean` shows what was removed, but an article with
                 // nothing kept is still a failure of that input.
                 if article.document.is_empty() {
                     let removed = precis::removed_summary(&article.document.removed)
                         .unwrap_or_else(|| "no text found".into());
-                    failures.push((
-                        source.clone(),
-                        precis::Error::NothingKept {
-                            article: article.source.clone(),
-                            removed,
-                        }
-                        .into(),
-                    ));
+                    let error = anyhow::Error::from(precis::Error::NothingKept {
+                        article: article.source.clone(),
+                        removed,
+                    });
+                    writer.write_or_fail(&article, &error_record(&error))?;
+                    failures.push((source.clone(), error));
+                } else {
+                    writer.write(&article)?;
                 }
             }
-            // A model every article needs stops the batch; one only an
-            // article's detected language needs fails that article alone.
-            Err(error) if classify(&error) == Kind::Model && !per_article(&error) => {
-                return Err(error)
+            Err(error) => {
+                let error = anyhow::Error::from(error);
+                // A model every article needs stops the batch; one only an
+                // article's detected language needs fails that article alone.
+                if classify(&error) == Kind::Model && !per_article(&error) {
+                    return Err(error);
+                }
+                writer.write_failed(&cleaned.failed_record(error_record(&error)))?;
+                failures.push((source.clone(), error));
             }
-            Err(error) => failures.push((source.clone(), error)),
         }
         ui.advance();
     }
-    ui.finish();
+    ui.end_batch();
     batch_result(sources.len(), failures)
+}
+
+/// Whether the command translates.
+fn translating(stages: &Stages) -> bool {
+    stages.summary.is_some() && stages.translation.is_some_and(|t| t.to.is_some())
+}
+
+/// Finds every cleaned article's translator before any is summarized
+/// (with `--from auto` the model depends on each article's language, known
+/// once it is cleaned). An article whose translator cannot be had fails
+/// now; when that is every article, the batch stops here.
+fn resolve_translators(
+    pipeline: &Pipeline,
+    cleaned: Vec<Result<Report>>,
+) -> Result<Vec<Result<Report>>> {
+    let mut ready = 0;
+    let mut model_failed = false;
+    let resolved: Vec<Result<Report>> = cleaned
+        .into_iter()
+        .map(|article| {
+            let report = article?;
+            match pipeline.prepare(&report) {
+                Ok(()) => {
+                    ready += 1;
+                    Ok(report)
+                }
+                Err(error) => {
+                    let error = anyhow::Error::from(error);
+                    model_failed |= classify(&error) == Kind::Model;
+                    Err(error)
+                }
+            }
+        })
+        .collect();
+    if ready > 0 || !model_failed {
+        return Ok(resolved);
+    }
+    let error = resolved
+        .into_iter()
+        .filter_map(Result::err)
+        .find(|error| classify(error) == Kind::Model);
+    Err(error.unwrap_or_else(|| Failure::model("no article's translator can be loaded").into()))
+}
+
+/// `error` as a record's `error`: its kind and the message stderr shows.
+fn error_record(error: &anyhow::Error) -> ErrorRecord {
+    ErrorRecord {
+        kind: match classify(error) {
+            Kind::Input => "input",
+            Kind::Usage => "usage",
+            Kind::Model => "model",
+        },
+        message: chain(error),
+    }
+}
+
+/// The record of an article that failed before it was cleaned.
+fn failed_record(source: &str, error: &anyhow::Error) -> Record {
+    Record::failed(source, error_record(error))
 }
 
 /// The library pipeline for the stages a command asks for, with every

@@ -9,15 +9,19 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::cli::Format;
-use precis::Report as Article;
+use precis::{Document, ErrorRecord, Record, Report as Article};
 
-/// Which stages' results to show.
+/// Which stages' results to show in text and Markdown (JSON always holds
+/// every stage that ran).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     /// The cleaned article (`precis clean`).
     Clean,
-    /// Title, summary and translation (`precis run`, `precis summarize`).
+    /// The summary alone, nothing around it (`precis summarize`).
     Summary,
+    /// The article with its title, byline, date and source, then its
+    /// summary and translation (`precis run`).
+    Run,
 }
 
 /// Where and how articles are written.
@@ -43,10 +47,35 @@ impl Writer {
 
     pub fn write(&mut self, article: &Article) -> Result<()> {
         let text = match self.format {
-            Format::Json => self.json(article)?,
+            Format::Json => self.json(&article.record())?,
             Format::Text => self.separated(text(article, self.view, self.batch), "\n"),
             Format::Markdown => self.separated(markdown(article, self.view), "\n---\n\n"),
         };
+        self.emit(text)
+    }
+
+    /// An article that failed although cleaning went through (it kept
+    /// nothing): its record with the error in JSON, the article otherwise.
+    pub fn write_or_fail(&mut self, article: &Article, error: &ErrorRecord) -> Result<()> {
+        match self.format {
+            Format::Json => self.write_failed(&article.failed_record(error.clone())),
+            Format::Text | Format::Markdown => self.write(article),
+        }
+    }
+
+    /// The record of an article that failed, in JSON output; text and
+    /// Markdown leave it to the error on stderr.
+    pub fn write_failed(&mut self, record: &Record) -> Result<()> {
+        match self.format {
+            Format::Json => {
+                let text = self.json(record)?;
+                self.emit(text)
+            }
+            Format::Text | Format::Markdown => Ok(()),
+        }
+    }
+
+    fn emit(&mut self, text: String) -> Result<()> {
         // JSON escapes control characters itself; text and Markdown go to
         // terminals, where an article's ESC sequences would be obeyed.
         let text = match self.format {
@@ -61,12 +90,11 @@ impl Writer {
         Ok(())
     }
 
-    fn json(&self, article: &Article) -> Result<String> {
-        let json = match (self.view, self.batch) {
-            (View::Clean, false) => serde_json::to_string_pretty(&article.clean_record()),
-            (View::Clean, true) => serde_json::to_string(&article.clean_record()),
-            (View::Summary, false) => serde_json::to_string_pretty(&article.record()),
-            (View::Summary, true) => serde_json::to_string(&article.record()),
+    fn json(&self, record: &Record) -> Result<String> {
+        let json = if self.batch {
+            serde_json::to_string(record)
+        } else {
+            serde_json::to_string_pretty(record)
         };
         Ok(json.context("cannot serialize the result as JSON")? + "\n")
     }
@@ -118,14 +146,27 @@ pub fn write_all(output: Option<&Path>, bytes: &[u8]) -> Result<()> {
 }
 
 fn text(article: &Article, view: View, batch: bool) -> String {
+    let document = &article.document;
     let mut blocks = Vec::new();
     if batch {
         blocks.push(format!("==> {} <==", article.source));
     }
     match view {
-        View::Clean => blocks.push(article.document.to_text()),
-        View::Summary => {
-            blocks.extend(article.document.title.clone());
+        View::Clean => blocks.push(document.to_text()),
+        View::Summary => blocks.extend(article.summary.as_ref().map(|s| s.text.clone())),
+        View::Run => {
+            let mut head: Vec<String> = document.title.iter().cloned().collect();
+            let byline: Vec<&str> = [&document.metadata.author, &document.metadata.date]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            if !byline.is_empty() {
+                head.push(byline.join(" · "));
+            }
+            head.push(format!("Source: {}", article.source));
+            blocks.push(head.join("\n"));
+            blocks.push(body(document).to_text());
             if let Some(summary) = &article.summary {
                 blocks.push(format!(
                     "Summary ({}):\n{}",
@@ -151,71 +192,117 @@ fn text(article: &Article, view: View, batch: bool) -> String {
     blocks.join("\n\n") + "\n"
 }
 
+/// The document without its title: the article's body, for outputs that
+/// show the title on its own.
+fn body(document: &Document) -> Document {
+    Document {
+        title: None,
+        ..document.clone()
+    }
+}
+
+/// An article in Markdown: a YAML front-matter block of what is known
+/// about it (as trafilatura writes it), the title, then what `view` shows.
 fn markdown(article: &Article, view: View) -> String {
     let document = &article.document;
-    let mut blocks = Vec::new();
+    let mut blocks = vec![front_matter(article)];
     blocks.push(format!(
         "# {}",
         document.title.as_deref().unwrap_or(&article.source)
     ));
-    match view {
-        View::Clean => {
-            let mut heading = None;
-            for paragraph in &document.paragraphs {
-                if paragraph.heading.is_some() && paragraph.heading != heading {
-                    blocks.push(format!(
-                        "## {}",
-                        paragraph.heading.as_deref().unwrap_or_default()
-                    ));
-                }
-                heading = paragraph.heading.clone();
-                blocks.push(paragraph.text.clone());
+    if view != View::Summary {
+        let mut heading = None;
+        for paragraph in &document.paragraphs {
+            if paragraph.heading.is_some() && paragraph.heading != heading {
+                blocks.push(format!(
+                    "## {}",
+                    paragraph.heading.as_deref().unwrap_or_default()
+                ));
             }
+            heading.clone_from(&paragraph.heading);
+            blocks.push(paragraph.text.clone());
         }
-        View::Summary => {
-            blocks.push(format!("Source: `{}`", article.source));
-            if let Some(summary) = &article.summary {
-                blocks.push("## Summary".into());
-                blocks.push(summary.text.clone());
-                blocks.push(format!("*Summarized by {}.*", summary.model.name));
-            }
-            if let Some(translation) = &article.translation {
-                let credit = match &translation.model {
-                    Some(model) => format!("*Translated by {}.*", model.name),
-                    None => format!("*Already in {}: not translated.*", translation.to),
-                };
-                if let Some(lines) = &translation.summary {
-                    blocks.push(format!("## Summary ({})", translation.to));
-                    blocks.push(lines.join("\n"));
-                    blocks.push(credit.clone());
-                }
-                if let Some(lines) = &translation.article {
-                    blocks.push(format!("## Article ({})", translation.to));
-                    // Blank lines separate the article's blocks already.
-                    blocks.push(lines.join("\n"));
-                    blocks.push(credit);
-                }
-            }
-            let warnings = article.record().warnings;
-            if !warnings.is_empty() {
-                blocks.push("## Notes".into());
-                blocks.push(
-                    warnings
-                        .iter()
-                        .map(|w| format!("- {w}"))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                );
-            }
+    }
+    if view == View::Clean {
+        return blocks.join("\n\n") + "\n";
+    }
+    if let Some(summary) = &article.summary {
+        blocks.push("## Summary".into());
+        blocks.push(summary.text.clone());
+        blocks.push(format!("*Summarized by {}.*", summary.model.name));
+    }
+    if let Some(translation) = &article.translation {
+        let credit = match &translation.model {
+            Some(model) => format!("*Translated by {}.*", model.name),
+            None => format!("*Already in {}: not translated.*", translation.to),
+        };
+        if let Some(lines) = &translation.summary {
+            blocks.push(format!("## Summary ({})", translation.to));
+            blocks.push(lines.join("\n"));
+            blocks.push(credit.clone());
+        }
+        if let Some(lines) = &translation.article {
+            blocks.push(format!("## Article ({})", translation.to));
+            // Blank lines separate the article's blocks already.
+            blocks.push(lines.join("\n"));
+            blocks.push(credit);
+        }
+    }
+    for (heading, items) in [("Warnings", article.warnings()), ("Notes", article.notes())] {
+        if !items.is_empty() {
+            blocks.push(format!("## {heading}"));
+            let list: Vec<String> = items.iter().map(|item| format!("- {item}")).collect();
+            blocks.push(list.join("\n"));
         }
     }
     blocks.join("\n\n") + "\n"
 }
 
+/// `---`-fenced YAML of the article's known facts, every value a
+/// double-quoted string: JSON's string syntax, which YAML shares, so no
+/// title (`: `, `#`, quotes, a leading `-`) can change the structure.
+fn front_matter(article: &Article) -> String {
+    let document = &article.document;
+    let metadata = &document.metadata;
+    let fields = [
+        ("title", document.title.as_deref()),
+        ("author", metadata.author.as_deref()),
+        ("date", metadata.date.as_deref()),
+        ("sitename", metadata.site_name.as_deref()),
+        ("url", metadata.canonical_url.as_deref()),
+        ("source", Some(article.source.as_str())),
+        (
+            "language",
+            document.language.as_ref().map(|l| l.code.as_str()),
+        ),
+        (
+            "summarizer",
+            article.summary.as_ref().map(|s| s.model.name.as_str()),
+        ),
+        (
+            "translator",
+            article
+                .translation
+                .as_ref()
+                .and_then(|t| t.model.as_ref())
+                .map(|m| m.name.as_str()),
+        ),
+    ];
+    let mut yaml = String::from("---\n");
+    for (key, value) in fields {
+        if let Some(value) = value {
+            // Serializing a &str cannot fail.
+            let quoted = serde_json::to_string(value).unwrap_or_default();
+            yaml += &format!("{key}: {quoted}\n");
+        }
+    }
+    yaml + "---"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use precis::{Document, Paragraph};
+    use precis::Paragraph;
 
     fn article() -> Article {
         let document = Document {
@@ -253,10 +340,33 @@ mod tests {
     }
 
     #[test]
-    fn clean_markdown_has_headings() {
+    fn clean_markdown_has_front_matter_and_headings() {
         assert_eq!(
             markdown(&article(), View::Clean),
-            "# Ferry returns\n\nIt crossed.\n\n## Reaction\n\nCrowds cheered.\n"
+            "---\ntitle: \"Ferry returns\"\nsource: \"a.txt\"\n---\n\n# Ferry returns\n\nIt crossed.\n\n## Reaction\n\nCrowds cheered.\n"
+        );
+    }
+
+    #[test]
+    fn front_matter_values_cannot_break_the_yaml() {
+        let mut article = article();
+        article.document.title = Some("Re: \"Ferry\" # 1\n---\n- x".into());
+        let yaml = front_matter(&article);
+        assert!(
+            yaml.starts_with("---\ntitle: \"Re: \\\"Ferry\\\" # 1\\n---\\n- x\"\n"),
+            "{yaml}"
+        );
+        assert_eq!(yaml.lines().filter(|line| *line == "---").count(), 2);
+    }
+
+    #[test]
+    fn run_text_shows_byline_source_and_article() {
+        let mut article = article();
+        article.document.metadata.author = Some("Ada Morrow".into());
+        article.document.metadata.date = Some("2024-05-01".into());
+        assert_eq!(
+            text(&article, View::Run, false),
+            "Ferry returns\nAda Morrow · 2024-05-01\nSource: a.txt\n\nIt crossed.\n\nReaction\n\nCrowds cheered.\n"
         );
     }
 }

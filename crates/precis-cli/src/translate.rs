@@ -4,27 +4,13 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use precis::{decode, SourceLanguage};
-use serde::Serialize;
+use precis::{decode, Lines, Record, Served, SourceLanguage, Timings, Translated, SCHEMA};
 
 use crate::cli::{LinesFormat, TranslateArgs};
 use crate::input::{self, Source};
 use crate::models;
 use crate::ui::Ui;
 use precis::millis;
-
-/// The JSON output of `precis translate`.
-#[derive(Serialize)]
-struct Record<'a> {
-    source: String,
-    from: &'a str,
-    to: &'a str,
-    lines: &'a [String],
-    /// `None` when the input was already in the target language.
-    model: Option<&'a precis::ModelInfo>,
-    warnings: Vec<String>,
-    translate_ms: f64,
-}
 
 pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
     let source = match &args.input {
@@ -54,7 +40,7 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
     let decoded = decode(&input::read(&source)?).with_context(|| format!("cannot use {source}"))?;
     let lines: Vec<&str> = decoded.text.lines().collect();
     let detected = precis::detect_language(&decoded.text);
-    let (translators, mut notes) = match given {
+    let (translators, uncertain) = match given {
         Some(translators) => (translators, Vec::new()),
         None => {
             let resolved = source_language.resolve(detected.as_ref(), None)?;
@@ -68,7 +54,7 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
     let route = translators
         .route(&source.to_string(), detected.as_ref(), None)
         .with_context(|| format!("cannot translate {source}"))?;
-    notes.extend(route.notes.iter().cloned());
+    let served = Served::of(&route);
     let started = Instant::now();
     let translation = match &route.translator {
         Some(translator) => {
@@ -82,30 +68,55 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
         }
         None => None,
     };
-    let warnings: Vec<String> = decoded
-        .warnings
-        .iter()
-        .chain(&notes)
-        .chain(translation.iter().flat_map(|t| &t.warnings))
-        .cloned()
+    let translate_ms = millis(started.elapsed());
+    // Detection's doubts come from resolving `auto` here, or from the route.
+    let mut warnings: Vec<String> = Vec::new();
+    for warning in uncertain.iter().chain(&served.warnings) {
+        if !warnings.contains(warning) {
+            warnings.push(warning.clone());
+        }
+    }
+    warnings.extend(translation.iter().flat_map(|t| t.warnings.iter().cloned()));
+    for note in &served.notes {
+        ui.notice(&format!("{source}: {note}"));
+    }
+    let warnings: Vec<String> = prefixed("input", &decoded.warnings)
+        .into_iter()
+        .chain(prefixed("translation", &warnings))
         .collect();
     for warning in &warnings {
         ui.warning(&format!("{source}: {warning}"));
     }
-    let lines: Vec<String> = match &translation {
-        Some(translation) => translation.lines.clone(),
-        None => lines.iter().map(|line| (*line).to_owned()).collect(),
+    let (model, lines) = match translation {
+        Some(translation) => (Some(translation.model), translation.lines),
+        None => (None, lines.iter().map(|line| (*line).to_owned()).collect()),
     };
     let text = match args.format {
         LinesFormat::Json => {
             let record = Record {
+                schema: SCHEMA,
                 source: source.to_string(),
-                from: &route.from,
-                to: &route.to,
-                lines: &lines,
-                model: translation.as_ref().map(|t| &t.model),
+                title: None,
+                language: detected,
+                metadata: None,
+                // The input's lines, as `translation.article` has them.
+                text: Some(decoded.text.lines().collect::<Vec<_>>().join("\n")),
+                cleaning: None,
+                summary: None,
+                translation: Some(Translated {
+                    from: route.from.clone(),
+                    to: served.to.clone(),
+                    model,
+                    summary: None,
+                    article: Some(Lines::new(lines)),
+                }),
+                timings: Timings {
+                    translate_ms: Some(translate_ms),
+                    ..Timings::default()
+                },
+                notes: prefixed("translation", &served.notes),
                 warnings,
-                translate_ms: millis(started.elapsed()),
+                error: None,
             };
             serde_json::to_string_pretty(&record)? + "\n"
         }
@@ -117,4 +128,12 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
         ),
     };
     crate::render::write_all(args.output.as_deref(), text.as_bytes())
+}
+
+/// Notes and warnings as records carry them, prefixed with the stage.
+fn prefixed(stage: &str, messages: &[String]) -> Vec<String> {
+    messages
+        .iter()
+        .map(|message| format!("{stage}: {message}"))
+        .collect()
 }

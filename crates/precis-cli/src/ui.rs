@@ -1,7 +1,9 @@
 //! What precis tells the person at the terminal on stderr while it works:
-//! progress bars and spinners (only on a terminal, never with `--quiet`),
-//! notices and warnings (not with `--quiet`) and per-stage timings (`-v`).
-//! Errors are `failure::report`'s.
+//! a spinner while a model loads, one bar for a batch that counts its
+//! articles and shows the stage (both only on a terminal, never with
+//! `--quiet`), notices and warnings (not with `--quiet`) and per-stage
+//! timings (`-v`). A batch's per-article notes are held back to one line
+//! at its end unless `-v` asks for them. Errors are `failure::report`'s.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -13,8 +15,18 @@ pub struct Ui {
     verbose: bool,
     /// Whether progress is drawn at all.
     animate: bool,
-    /// The bar or spinner on screen, so messages can be printed above it.
-    active: Option<ProgressBar>,
+    /// The spinner of a model loading, when no batch bar is up.
+    spinner: Option<ProgressBar>,
+    /// The batch's bar, and the stage it showed before a model loaded.
+    batch: Option<Batch>,
+}
+
+struct Batch {
+    bar: ProgressBar,
+    stage: String,
+    /// Articles whose notes were held back.
+    noted: usize,
+    len: usize,
 }
 
 impl Ui {
@@ -24,52 +36,104 @@ impl Ui {
             quiet,
             verbose,
             animate,
-            active: None,
+            spinner: None,
+            batch: None,
         }
     }
 
-    /// A spinner with `message` until [`Ui::finish`].
+    /// Shows that `message` (a model loading) is under way until
+    /// [`Ui::finish`]: a spinner, or, while a batch runs, the bar's stage.
     pub fn spinner(&mut self, message: impl Into<String>) {
-        let bar = self.new_bar(ProgressBar::new_spinner());
+        if let Some(batch) = &self.batch {
+            batch.bar.set_message(message.into());
+            return;
+        }
+        self.finish();
+        let bar = self.hidden_unless_animated(ProgressBar::new_spinner());
         bar.set_style(
             ProgressStyle::with_template("{spinner} {msg} {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.set_message(message.into());
         bar.enable_steady_tick(Duration::from_millis(100));
-        self.active = Some(bar);
+        self.spinner = Some(bar);
     }
 
-    /// A bar counting `len` items until [`Ui::finish`]; hidden for one item,
-    /// where it would only flicker.
-    pub fn bar(&mut self, len: usize, message: impl Into<String>) {
-        if len < 2 {
-            return;
+    /// Ends what [`Ui::spinner`] showed: the spinner, or the bar's model
+    /// loading (its stage is shown again).
+    pub fn finish(&mut self) {
+        if let Some(spinner) = self.spinner.take() {
+            spinner.finish_and_clear();
         }
-        let bar = self.new_bar(ProgressBar::new(len as u64));
+        if let Some(batch) = &self.batch {
+            batch.bar.set_message(batch.stage.clone());
+        }
+    }
+
+    /// A bar counting the `len` articles of a batch, at `stage`, until
+    /// [`Ui::end_batch`]. Not drawn for one article, where it would only
+    /// flicker, but a batch of one still reports its notes as they come.
+    pub fn batch(&mut self, len: usize, stage: &str) {
+        self.finish();
+        let bar = if len < 2 {
+            ProgressBar::hidden()
+        } else {
+            self.hidden_unless_animated(ProgressBar::new(len as u64))
+        };
         bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+            ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
-        bar.set_message(message.into());
-        self.active = Some(bar);
+        bar.set_message(stage.to_owned());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        self.batch = Some(Batch {
+            bar,
+            stage: stage.to_owned(),
+            noted: 0,
+            len,
+        });
     }
 
+    /// The stage the batch's current article is at.
+    pub fn stage(&mut self, stage: &str) {
+        if let Some(batch) = &mut self.batch {
+            stage.clone_into(&mut batch.stage);
+            batch.bar.set_message(stage.to_owned());
+        }
+    }
+
+    /// One more article of the batch is done.
     pub fn advance(&self) {
-        if let Some(bar) = &self.active {
-            bar.inc(1);
+        if let Some(batch) = &self.batch {
+            batch.bar.inc(1);
         }
     }
 
-    pub fn finish(&mut self) {
-        if let Some(bar) = self.active.take() {
-            bar.finish_and_clear();
+    /// Clears the bar and says, in one line, how many articles had notes
+    /// that were held back.
+    pub fn end_batch(&mut self) {
+        let Some(batch) = self.batch.take() else {
+            return;
+        };
+        batch.bar.finish_and_clear();
+        if batch.noted > 0 {
+            self.notice(&format!(
+                "{} of {} articles have notes (such as what cleaning removed): -v shows them, and the JSON output lists each article's under `notes`",
+                batch.noted, batch.len
+            ));
         }
     }
 
-    fn new_bar(&mut self, bar: ProgressBar) -> ProgressBar {
+    /// Clears whatever progress is on screen (before an error is shown).
+    pub fn clear(&mut self) {
         self.finish();
+        if let Some(batch) = self.batch.take() {
+            batch.bar.finish_and_clear();
+        }
+    }
+
+    fn hidden_unless_animated(&self, bar: ProgressBar) -> ProgressBar {
         if !self.animate {
             bar.set_draw_target(ProgressDrawTarget::hidden());
         }
@@ -80,6 +144,22 @@ impl Ui {
     pub fn notice(&self, message: &str) {
         if !self.quiet {
             self.print(&format!("note: {message}"));
+        }
+    }
+
+    /// An article's notes: shown for a single article or with `-v`, else
+    /// counted for the one line at the end of the batch.
+    pub fn article_notes(&mut self, source: &str, notes: &[String]) {
+        if notes.is_empty() {
+            return;
+        }
+        match &mut self.batch {
+            Some(batch) if batch.len > 1 && !self.verbose => batch.noted += 1,
+            _ => {
+                for note in notes {
+                    self.notice(&format!("{source}: {note}"));
+                }
+            }
         }
     }
 
@@ -101,7 +181,11 @@ impl Ui {
     }
 
     fn print(&self, line: &str) {
-        match &self.active {
+        let active = self
+            .spinner
+            .as_ref()
+            .or(self.batch.as_ref().map(|batch| &batch.bar));
+        match active {
             Some(bar) => bar.suspend(|| eprintln!("{line}")),
             None => eprintln!("{line}"),
         }
@@ -110,6 +194,6 @@ impl Ui {
 
 impl Drop for Ui {
     fn drop(&mut self) {
-        self.finish();
+        self.clear();
     }
 }

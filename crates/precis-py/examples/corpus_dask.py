@@ -1,7 +1,7 @@
 """Corpus runs on Dask: a folder, a JSON Lines or a Parquet file of articles
 in, JSON Lines out — one `precis run --format json` record per article, in
-input order, and `{"source", "error": {"kind", "message"}}` for an article
-that fails (the others go on).
+input order, and for an article that fails the CLI's failed record (its
+`error` holds the kind and message; the others go on).
 
     python corpus_dask.py ARTICLES -o out.jsonl --to pt                 # local cluster, one worker per core
     python corpus_dask.py ARTICLES -o out.jsonl --to pt --workers 2
@@ -89,12 +89,7 @@ def process(cleaned: list[Any], index: int, source: str) -> dict[str, Any]:
 
 
 def error_record(source: str, error: precis.PrecisError) -> dict[str, Any]:
-    kind = {
-        precis.InputError: "input",
-        precis.UsageError: "usage",
-        precis.ModelError: "model",
-    }.get(type(error), "error")
-    return {"source": source, "error": {"kind": kind, "message": str(error)}}
+    return precis.failed_record(source, error)
 
 
 def read_articles(path: Path) -> Iterator[tuple[str, bytes]]:
@@ -160,7 +155,7 @@ def run_corpus(
         del cleaned
         for future in futures:
             record = future.result()
-            failures += "error" in record
+            failures += record["error"] is not None
             output.write(json.dumps(record, ensure_ascii=False) + "\n")
             future.release()
     return failures

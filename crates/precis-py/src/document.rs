@@ -68,9 +68,9 @@ impl Document {
         self.report.document.to_text()
     }
 
-    /// The document as `precis clean --format json` prints it.
+    /// The record `precis clean --format json` prints.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &self.report.clean_record())
+        to_python(py, &self.report.record())
     }
 
     fn __repr__(&self) -> String {

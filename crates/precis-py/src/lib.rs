@@ -47,6 +47,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(pipeline::clean, module)?)?;
     module.add_function(wrap_pyfunction!(pipeline::clean_batch, module)?)?;
     module.add_function(wrap_pyfunction!(document::document_from_json, module)?)?;
+    module.add_function(wrap_pyfunction!(pipeline::failed_record, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

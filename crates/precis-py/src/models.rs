@@ -3,6 +3,7 @@
 
 use precis::{GenerationOverrides, Precision, Segmentation};
 use pyo3::prelude::*;
+use serde::Serialize;
 
 use crate::convert::{load_options, to_python, Failure};
 use crate::document::Document;
@@ -102,7 +103,8 @@ impl Summarizer {
     }
 
     /// Summarizes a cleaned `Document` or plain text; returns the summary as
-    /// the CLI's JSON has it (`text`, `model`, `chunks`, `warnings`).
+    /// the CLI's JSON record has it (`text`, `lines`, `model`, `chunks`),
+    /// with its `warnings` (which a record lists under its own).
     fn summarize<'py>(
         &self,
         py: Python<'py>,
@@ -116,7 +118,13 @@ impl Summarizer {
             Summarizable::Text(text) => py.detach(|| self.inner.summarize_text(&text)),
         }
         .map_err(Failure::from)?;
-        to_python(py, &summary)
+        to_python(
+            py,
+            &WithWarnings {
+                result: precis::Lines::summary(&summary),
+                warnings: &summary.warnings,
+            },
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -170,8 +178,9 @@ impl Translator {
 
     /// Translates `lines` (a list, or a text split into lines), one output
     /// line per input line; `unit` is `"sentence"` (each sentence on its
-    /// own, the CLI's default) or `"line"` (lines whole). Returns the CLI's
-    /// JSON for a translation: `lines`, `model`, `warnings`.
+    /// own, the CLI's default) or `"line"` (lines whole). Returns the
+    /// translation as `precis translate --format json` has it (`text`,
+    /// `lines`; the record's `model`), with its `warnings`.
     #[pyo3(signature = (lines, unit = "sentence"))]
     fn translate<'py>(
         &self,
@@ -198,7 +207,16 @@ impl Translator {
                 self.inner.translate_lines(&lines, segmentation)
             })
             .map_err(Failure::from)?;
-        to_python(py, &translation)
+        to_python(
+            py,
+            &WithWarnings {
+                result: precis::Lines {
+                    model: Some(translation.model),
+                    ..precis::Lines::new(translation.lines)
+                },
+                warnings: &translation.warnings,
+            },
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -240,4 +258,13 @@ pub fn load_translator(
 ) -> PyResult<precis::Translator> {
     let builder = translator_builder(from, to, model, offline, threads);
     Ok(py.detach(|| builder.load()).map_err(Failure::from)?)
+}
+
+/// A model's result as records have it, with the warnings a record lists
+/// apart.
+#[derive(Serialize)]
+struct WithWarnings<'a> {
+    #[serde(flatten)]
+    result: precis::Lines,
+    warnings: &'a [String],
 }

@@ -276,3 +276,31 @@ fn load_summarizer(
     }
     Ok(py.detach(|| builder.load()).map_err(Failure::from)?)
 }
+
+/// The record of an article that failed before it was cleaned, as the CLI
+/// writes it: `kind` is `"input"`, `"usage"` or `"model"`.
+#[allow(unsafe_code)] // PyO3's function glue.
+#[pyfunction]
+#[pyo3(name = "_failed_record")]
+pub fn failed_record<'py>(
+    py: Python<'py>,
+    source: &str,
+    kind: &str,
+    message: String,
+) -> PyResult<Bound<'py, PyAny>> {
+    let kind = match kind {
+        "input" => "input",
+        "usage" => "usage",
+        "model" => "model",
+        other => {
+            return Err(Failure::usage(format!(
+                "kind must be \"input\", \"usage\" or \"model\", not {other:?}"
+            ))
+            .into())
+        }
+    };
+    to_python(
+        py,
+        &precis::Record::failed(source, precis::ErrorRecord { kind, message }),
+    )
+}

@@ -71,8 +71,12 @@ def cli_json_lines(*args: str | Path, check: bool = True) -> list[dict[str, Any]
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
+def without(record: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if key not in keys}
+
+
 def without_timings(record: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in record.items() if key != TIMINGS}
+    return without(record, TIMINGS)
 
 
 @pytest.fixture(autouse=True)

@@ -44,11 +44,12 @@ pub use catalog::{Catalog, Preset, PresetSource};
 pub use error::{infer_kind, Error, ErrorKind};
 pub use hub::{hub_cache_dir, locate, models_dir, LoadOptions, Located};
 pub use listing::{list_models, Listing};
-pub use pipeline::{ArticleFormat, Pipeline, PipelineBuilder};
+pub use pipeline::{ArticleFormat, Pipeline, PipelineBuilder, Served};
 pub use report::{
-    millis, removed_summary, CleanRecord, Cleaning, Record, Report, Timings, TranslationRecord,
+    kind_name, millis, removed_summary, Cleaning, ErrorRecord, Lines, Record, Report, Timings,
+    Translated, TranslationRecord, SCHEMA,
 };
-pub use source::{language, passthrough_note, Resolved, SourceLanguage};
+pub use source::{language, passthrough_note, regional_note, Resolved, SourceLanguage};
 pub use summarizer::{
     default_name, Summarizer, SummarizerBuilder, DEFAULT_SUMMARIZER, FALLBACK_SUMMARIZER,
 };

@@ -8,7 +8,8 @@ use precis_clean::{CleanError, CleanOptions, Document, InputKind};
 use precis_infer::{InferError, Segmentation, Translate, Translation};
 
 use crate::report::{millis, removed_summary, Report, TranslationRecord};
-use crate::{Error, Summarizer, Translator, Translators};
+use crate::source::{language, passthrough_note, regional_note};
+use crate::{Error, Route, Summarizer, Translator, Translators};
 
 /// What the pipeline's input articles are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -124,7 +125,6 @@ impl Pipeline {
     /// repeated across them (a site's banners and appeals) is recognised;
     /// one result per article, in order.
     pub fn clean_batch(&self, articles: &[(&str, &str)]) -> Vec<Result<Report, Error>> {
-        let started = Instant::now();
         let texts: Vec<&str> = articles.iter().map(|(_, text)| *text).collect();
         let input = match self.format {
             ArticleFormat::Auto => Some(InputKind::Auto),
@@ -132,23 +132,48 @@ impl Pipeline {
             ArticleFormat::Html => Some(InputKind::Html),
             ArticleFormat::Clean => None,
         };
-        let cleaned: Vec<Result<Document, CleanError>> = match input {
-            Some(input) => precis_clean::clean_batch(&texts, &CleanOptions { input }),
+        let cleaned: Vec<(Result<Document, CleanError>, Duration)> = match input {
+            Some(input) => precis_clean::clean_batch_timed(&texts, &CleanOptions { input }),
             None => texts
                 .iter()
-                .map(|text| Ok(Document::from_paragraph_lines(text)))
+                .map(|text| {
+                    let started = Instant::now();
+                    let document = Document::from_paragraph_lines(text);
+                    (Ok(document), started.elapsed())
+                })
                 .collect(),
         };
-        let clean_ms = millis(started.elapsed());
         articles
             .iter()
             .zip(cleaned)
-            .map(|((source, _), document)| {
+            .map(|((source, _), (document, took))| {
                 let mut report = Report::new(source.to_string(), document?);
-                report.timings.clean_ms = Some(clean_ms);
+                report.timings.clean_ms = Some(millis(took));
                 Ok(report)
             })
             .collect()
+    }
+
+    /// Finds the translator a cleaned article needs, loading it on the
+    /// first article of its language, without translating anything. Front
+    /// ends call it on every article of a batch before summarizing any, so
+    /// a missing model or a wrong source language is reported before work
+    /// is spent; [`Pipeline::process`] then reuses the loaded translator.
+    pub fn prepare(&self, report: &Report) -> Result<(), Error> {
+        let (Some(_), Some(translators)) = (&self.summarizer, &self.translators) else {
+            return Ok(());
+        };
+        if report.document.is_empty() {
+            // `process` refuses it for that, with a better message.
+            return Ok(());
+        }
+        let document = &report.document;
+        translators.route(
+            &report.source,
+            document.language.as_ref(),
+            document.metadata.language.as_deref(),
+        )?;
+        Ok(())
     }
 
     /// Summarizes and translates a cleaned article, as the pipeline was
@@ -186,10 +211,15 @@ impl Pipeline {
                 document.language.as_ref(),
                 document.metadata.language.as_deref(),
             )?;
+            let Served {
+                to,
+                notes,
+                warnings: route_warnings,
+            } = Served::of(&route);
             let Some(translator) = route.translator else {
                 report.translation = Some(TranslationRecord {
                     from: route.from,
-                    to: route.to,
+                    to,
                     model: None,
                     summary: Some(summary.text.lines().map(str::to_owned).collect()),
                     article: self.translate_article.then(|| {
@@ -200,7 +230,8 @@ impl Pipeline {
                             .map(str::to_owned)
                             .collect()
                     }),
-                    warnings: route.notes,
+                    notes,
+                    warnings: route_warnings,
                 });
                 report.summary = Some(summary);
                 return Ok(report);
@@ -227,7 +258,7 @@ impl Pipeline {
                     article: report.source.clone(),
                     source,
                 })?;
-            let mut warnings = route.notes;
+            let mut warnings = route_warnings;
             warnings.extend(summary_translation.warnings);
             warnings.extend(
                 article_translation
@@ -236,10 +267,11 @@ impl Pipeline {
             );
             report.translation = Some(TranslationRecord {
                 from: route.from,
-                to: route.to,
+                to,
                 model: Some(summary_translation.model),
                 summary: Some(summary_translation.lines),
                 article: article_translation.map(|t| t.lines),
+                notes,
                 warnings,
             });
             report.timings.translate_ms = Some(millis(started.elapsed()));
@@ -265,6 +297,39 @@ impl Pipeline {
             article: source.to_string(),
             limit,
         })
+    }
+}
+
+/// How a [`Route`] serves its target: [`Served::of`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Served {
+    /// The language translated into: the target tag's language (`pt` for
+    /// `pt-BR`).
+    pub to: String,
+    /// What the reader may want to know: the text passed through, or a
+    /// regional tag was served by its language's model.
+    pub notes: Vec<String>,
+    /// What the reader must know: the source language is uncertain.
+    pub warnings: Vec<String>,
+}
+
+impl Served {
+    /// The language `route` translates into, and its notes split into
+    /// notes and warnings.
+    pub fn of(route: &Route) -> Served {
+        let to = language(&route.to).unwrap_or_else(|_| route.to.clone());
+        let passthrough = passthrough_note(&to);
+        let (mut notes, warnings): (Vec<String>, Vec<String>) = route
+            .notes
+            .iter()
+            .cloned()
+            .partition(|note| *note == passthrough);
+        notes.extend(regional_note(&route.to, &to));
+        Served {
+            to,
+            notes,
+            warnings,
+        }
     }
 }
 

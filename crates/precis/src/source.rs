@@ -98,6 +98,16 @@ pub fn passthrough_note(to: &str) -> String {
     format!("the text is already in {to}: passed through untranslated")
 }
 
+/// The note of a target tag with subtags (`pt-BR`) served as its language
+/// (`pt`): models are trained per language, so regional spelling and
+/// vocabulary are not guaranteed. `None` when the tag is the language
+/// itself (in any case: `PT`).
+pub fn regional_note(tag: &str, language: &str) -> Option<String> {
+    (!tag.eq_ignore_ascii_case(language)).then(|| {
+        format!("{tag} was asked for and served as {language} (models are per language): the regional spelling and vocabulary of {tag} are not guaranteed")
+    })
+}
+
 /// The language a BCP 47 tag names, as models are named: its primary
 /// subtag in lower case (`pt-BR` and `PT` are `pt`). Tags are ASCII
 /// letters, digits and hyphens (`_` is taken for a hyphen, as locales
@@ -139,6 +149,17 @@ mod tests {
             SourceLanguage::Given("pt".into())
         );
         assert!(SourceLanguage::parse("p t").is_err());
+    }
+
+    #[test]
+    fn regional_tags_are_noted() {
+        assert_eq!(language("PT").unwrap(), "pt");
+        assert_eq!(regional_note("PT", "pt"), None);
+        let note = regional_note("pt-BR", "pt").unwrap();
+        assert!(
+            note.starts_with("pt-BR was asked for and served as pt"),
+            "{note}"
+        );
     }
 
     #[test]

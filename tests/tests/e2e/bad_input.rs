@@ -82,7 +82,7 @@ fn empty_folder() {
         .args(["clean", "none"])
         .assert()
         .code(1)
-        .stderr("error: the folder none has no files to read: pass a folder that holds articles\n");
+        .stderr("error: the folder none has no article files to read: pass a folder that holds .html, .htm, .txt or .md files, or pick its files with --glob PATTERN\n");
 }
 
 #[test]
@@ -171,13 +171,23 @@ fn folder_with_bad_files_processes_the_rest_and_lists_failures() {
     std::os::unix::fs::symlink("gone.txt", sandbox.path().join("site/c.txt")).unwrap();
     let output = sandbox
         .precis()
-        .args(["run", "--format", "json", "site"])
+        // Every file, the image too (a folder otherwise skips it).
+        .args(["run", "--format", "json", "--glob", "*", "site"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
+    // One record per article; the failed ones say why.
     let records = json_records(&output.stdout);
-    assert_eq!(records.len(), 1);
-    assert_eq!(records[0]["source"], "site/a.txt");
+    let sources: Vec<&str> = records
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        ["site/a.txt", "site/b.png", "site/c.txt", "site/d.txt"]
+    );
+    assert!(records[0]["error"].is_null());
+    assert!(records[1..].iter().all(|r| r["error"]["kind"] == "input"));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
         stderr.contains("error: 3 of 4 articles failed:\n"),
@@ -493,7 +503,8 @@ fn a_previous_output_in_the_input_folder_is_not_an_article() {
     let output = sandbox
         .precis()
         .args(["run", "--model", "textrank", "--format", "json"])
-        .args(["site", "-o", "site/out.jsonl"])
+        // Every file of the folder, so the output file is one of them.
+        .args(["site", "--glob", "*", "-o", "site/out.jsonl"])
         .assert()
         .success()
         .stderr(predicate::str::contains(
@@ -634,7 +645,7 @@ fn duplicated_and_reposted_articles_in_a_batch_keep_their_bodies() {
             .stdout,
     );
     let body = |record: &serde_json::Value| -> Vec<String> {
-        record["paragraphs"]
+        record["cleaning"]["paragraphs"]
             .as_array()
             .unwrap()
             .iter()

@@ -61,7 +61,7 @@ fn markdown_has_title_heading() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "# Orchard town opens its first public library in forty years\n\nThe old grain store",
+            "---\ntitle: \"Orchard town opens its first public library in forty years\"\nsource: \"a.txt\"\nlanguage: \"en\"\n---\n\n# Orchard town opens its first public library in forty years\n\nThe old grain store",
         ));
 }
 
@@ -110,7 +110,7 @@ fn batch_is_json_lines_and_learns_repeated_lines() {
         records[1]["title"],
         "Ferry timetable changes for the winter months"
     );
-    let repeated = records[1]["removed"]
+    let repeated = records[1]["cleaning"]["removed"]
         .as_array()
         .unwrap()
         .iter()

@@ -47,17 +47,22 @@ fn translate_from_auto_detects_english_and_portuguese() {
         ))
     };
     let english = translate("pt", ENGLISH);
+    let english = &english["translation"];
     assert_eq!(english["from"], "en", "{english}");
     assert_eq!(english["model"]["name"], "bergamot-en-pt");
     assert!(
-        english["lines"][0].as_str().unwrap().contains("biblioteca"),
+        english["article"]["lines"][0]
+            .as_str()
+            .unwrap()
+            .contains("biblioteca"),
         "{english}"
     );
     let portuguese = translate("en", ARTIGO);
+    let portuguese = &portuguese["translation"];
     assert_eq!(portuguese["from"], "pt", "{portuguese}");
     assert_eq!(portuguese["model"]["name"], "bergamot-pt-en");
     assert!(
-        portuguese["lines"].to_string().contains("ferry"),
+        portuguese["article"]["lines"].to_string().contains("ferry"),
         "{portuguese}"
     );
 }
@@ -167,7 +172,7 @@ fn a_short_text_against_the_given_language_is_translated_with_a_warning() {
             .write_stdin("Bom dia\n"),
     );
     let record = json(&output);
-    assert_eq!(record["from"], "en");
+    assert_eq!(record["translation"]["from"], "en");
     let warnings = record["warnings"].to_string();
     assert!(warnings.contains("too low to be sure"), "{record}");
 }
@@ -188,20 +193,24 @@ fn a_text_already_in_the_target_language_passes_through() {
         "artigo.txt",
     ]));
     let record = json(&output);
-    assert_eq!(record["model"], serde_json::Value::Null);
-    let lines: Vec<&str> = record["lines"]
+    assert_eq!(record["translation"]["model"], serde_json::Value::Null);
+    let lines: Vec<&str> = record["translation"]["article"]["lines"]
         .as_array()
         .unwrap()
         .iter()
         .map(|l| l.as_str().unwrap())
         .collect();
     assert_eq!(lines, ARTIGO.lines().collect::<Vec<_>>());
-    assert!(
-        record["warnings"]
-            .to_string()
-            .contains("already in pt: passed through untranslated"),
+    // Passing through is a note, not a warning; so is serving pt-BR as pt.
+    assert_eq!(
+        record["notes"],
+        serde_json::json!([
+            "translation: the text is already in pt: passed through untranslated",
+            "translation: pt-BR was asked for and served as pt (models are per language): the regional spelling and vocabulary of pt-BR are not guaranteed"
+        ]),
         "{record}"
     );
+    assert_eq!(record["warnings"], serde_json::json!([]), "{record}");
     // Detected: English text asked in English, and `run` says so too.
     sandbox
         .precis()
@@ -225,7 +234,10 @@ fn a_text_already_in_the_target_language_passes_through() {
     assert_eq!(record["translation"]["from"], "pt");
     assert_eq!(record["translation"]["model"], serde_json::Value::Null);
     assert_eq!(
-        record["translation"]["summary"].as_array().unwrap().len(),
+        record["translation"]["summary"]["lines"]
+            .as_array()
+            .unwrap()
+            .len(),
         record["summary"]["text"].as_str().unwrap().lines().count()
     );
 }

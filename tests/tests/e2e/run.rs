@@ -15,8 +15,9 @@ fn text_names_the_default_model_and_says_why() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "Orchard town opens its first public library in forty years\n\nSummary (textrank):\n",
+            "Orchard town opens its first public library in forty years\nSource: a.txt\n\nThe old grain store",
         ))
+        .stdout(predicate::str::contains("\n\nSummary (textrank):\n"))
         .stderr(predicate::str::contains(
             "note: using textrank: the default summarizer minilm is not available (",
         ));
@@ -41,8 +42,9 @@ fn markdown() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "# Orchard town opens its first public library in forty years\n\nSource: `a.txt`\n\n## Summary\n\nThe old grain store",
+            "---\ntitle: \"Orchard town opens its first public library in forty years\"\nsource: \"a.txt\"\nlanguage: \"en\"\nsummarizer: \"lead3\"\n---\n\n# Orchard town opens its first public library in forty years\n\nThe old grain store",
         ))
+        .stdout(predicate::str::contains("\n\n## Summary\n\nThe old grain store"))
         .stdout(predicate::str::contains("*Summarized by lead3.*"))
         .stdout(predicate::str::contains("## Notes\n\n- cleaning: removed 3 blocks"));
 }
@@ -182,7 +184,5 @@ fn already_clean_input_keeps_every_line() {
         .write_stdin("The ferry runs again.\nSupport our newsroom with a donation today.\n")
         .assert()
         .success()
-        .stdout(
-            "Summary (lead3):\nThe ferry runs again.\nSupport our newsroom with a donation today.\n",
-        );
+        .stdout("The ferry runs again.\nSupport our newsroom with a donation today.\n");
 }

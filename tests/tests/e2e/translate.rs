@@ -95,8 +95,9 @@ fn json_output_of_translate() {
     ]));
     let record = &json_records(&output.stdout)[0];
     assert_eq!(record["source"], "in.txt");
-    assert_eq!(record["model"]["name"], "bergamot-en-pt");
-    assert_eq!(record["lines"].as_array().unwrap().len(), 2);
+    let translation = &record["translation"];
+    assert_eq!(translation["model"]["name"], "bergamot-en-pt");
+    assert_eq!(translation["article"]["lines"].as_array().unwrap().len(), 2);
 }
 
 #[test]
@@ -123,11 +124,11 @@ fn run_translates_summary_and_whole_article() {
     assert_eq!(translation["to"], "pt");
     assert_eq!(translation["model"]["name"], "bergamot-en-pt");
     assert_eq!(
-        translation["summary"].as_array().unwrap().len(),
+        translation["summary"]["lines"].as_array().unwrap().len(),
         summary_lines
     );
     // Title, blank, then each paragraph and the blank lines between them.
-    let article = translation["article"].as_array().unwrap();
+    let article = translation["article"]["lines"].as_array().unwrap();
     assert_eq!(article.len(), 1 + 2 * 4, "{article:?}");
     assert!(
         article[0].as_str().unwrap().contains("biblioteca"),
@@ -188,11 +189,33 @@ fn language_tags_are_bcp47_and_case_insensitive() {
             ])
             .write_stdin("The library opens on Saturday.\n"),
     );
-    let record: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(record["to"], "pt-BR", "reported as given");
-    assert_eq!(record["model"]["name"], "bergamot-en-pt");
+    let record = json_records(&output.stdout).remove(0);
+    // Served by the pt model, and the record says so.
+    let translation = &record["translation"];
+    assert_eq!(translation["to"], "pt", "{record}");
+    assert_eq!(translation["model"]["name"], "bergamot-en-pt");
     assert!(
-        record["lines"][0].as_str().unwrap().contains("biblioteca"),
+        record["notes"]
+            .to_string()
+            .contains("pt-BR was asked for and served as pt"),
         "{record}"
     );
+    assert!(
+        translation["article"]["lines"][0]
+            .as_str()
+            .unwrap()
+            .contains("biblioteca"),
+        "{record}"
+    );
+    // In capitals, the same model and no note.
+    let output = succeed(
+        sandbox
+            .precis()
+            .env("PRECIS_MODELS_DIR", &models)
+            .args(["translate", "--to", "PT", "--format", "json"])
+            .write_stdin("The library opens on Saturday.\n"),
+    );
+    let record = json_records(&output.stdout).remove(0);
+    assert_eq!(record["translation"]["model"]["name"], "bergamot-en-pt");
+    assert_eq!(record["notes"], serde_json::json!([]), "{record}");
 }

@@ -25,6 +25,7 @@ os.environ.setdefault("CANDLE_NUM_THREADS", "1")
 from . import errors  # noqa: E402
 from ._native import (  # noqa: E402
     Document,
+    _failed_record,
     Pipeline,
     Summarizer,
     Translator,
@@ -47,8 +48,21 @@ __all__ = [
     "clean",
     "clean_batch",
     "errors",
+    "failed_record",
     "run",
 ]
+
+
+def failed_record(source: str, error: PrecisError) -> dict[str, Any]:
+    """The record `precis run --format json` writes for an article that
+    failed with `error`: every stage `None`, `error` its kind and message."""
+    if isinstance(error, ModelError):
+        kind = "model"
+    elif isinstance(error, UsageError):
+        kind = "usage"
+    else:
+        kind = "input"
+    return _failed_record(source, kind, str(error))
 
 
 def run(

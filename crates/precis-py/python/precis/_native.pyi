@@ -56,7 +56,8 @@ class Summarizer:
     @property
     def model(self) -> dict[str, Any]: ...
     def summarize(self, document: Document | str) -> dict[str, Any]:
-        """`{"text", "model", "chunks", "warnings"}`; releases the GIL."""
+        """`{"text", "lines", "model", "chunks", "warnings"}`: a record's `summary`
+        and its warnings; releases the GIL."""
 
 class Translator:
     @staticmethod
@@ -73,7 +74,7 @@ class Translator:
     def translate(
         self, lines: str | Sequence[str], unit: Literal["sentence", "line"] = "sentence"
     ) -> dict[str, Any]:
-        """`{"lines", "model", "warnings"}`, one line per input line; releases the GIL."""
+        """`{"text", "lines", "model", "warnings"}`, one line per input line; releases the GIL."""
 
 class Pipeline:
     def __init__(
@@ -100,4 +101,5 @@ def clean(article: Article, input: InputKind = "auto", source: str = "<stdin>") 
 def clean_batch(
     articles: Sequence[tuple[str, Article]], input: InputKind = "auto"
 ) -> list[Document | PrecisError]: ...
+def _failed_record(source: str, kind: str, message: str) -> dict[str, Any]: ...
 def _document_from_json(source: str, json: str, clean_ms: float | None = None) -> Document: ...
