@@ -153,7 +153,7 @@ fn translation_without_model_exits_3_and_says_how_to_fetch_it() {
             "error: no translation model for en → pt (en: the language a.txt was detected to be in)",
         ))
         .stderr(predicate::str::contains("bergamot-en-pt"))
-        .stderr(predicate::str::contains("run `just models`"));
+        .stderr(predicate::str::contains("check the network connection"));
 }
 
 #[test]
