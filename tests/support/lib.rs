@@ -299,18 +299,24 @@ impl Default for Sandbox {
     }
 }
 
+/// A file a test registry publishes: (file name, fileType, content).
+pub type PublishedFile<'a> = (&'a str, &'a str, Vec<u8>);
+
+/// Served bodies by path, each with how many of its bytes are sent.
+type Routes = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, usize)>>>;
+
 /// A Firefox Translations model registry on 127.0.0.1 for tests: the
 /// Remote Settings root, the `translations-models-v2` records and their
 /// attachments (served plain), as Mozilla's server lays them out. A route
 /// can be cut short to play a dropped connection.
 pub struct Registry {
     origin: String,
-    routes: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, usize)>>>,
+    routes: Routes,
 }
 
 impl Registry {
     /// Starts serving `pairs`: (from, to, [(file name, fileType, content)]).
-    pub fn serve(pairs: &[(&str, &str, Vec<(&str, &str, Vec<u8>)>)]) -> Registry {
+    pub fn serve(pairs: &[(&str, &str, Vec<PublishedFile>)]) -> Registry {
         use std::io::{BufRead, BufReader, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let origin = format!("http://{}", listener.local_addr().expect("local address"));

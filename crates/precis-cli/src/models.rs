@@ -151,9 +151,11 @@ pub fn load_translator_with(
 ) -> Result<Translator> {
     let TranslatorChoice { from, to, flag, .. } = *choice;
     let name = builder.model_name()?;
-    let context = || match choice.model {
+    let context = || {
+        match choice.model {
         Some(_) => format!("cannot load the translation model {name}"),
         None => format!("no translation model for {from} → {to} (precis looks for the catalog's {name}; pass another with {flag} NAME|DIR)"),
+    }
     };
     if !choice.source.offline {
         // A model fetched on first use: its download bar, then the spinner.

@@ -68,10 +68,10 @@ impl Ui {
         self.active = Some(bar.clone());
         precis::registry::Progress(std::sync::Arc::new(
             move |progress: precis::registry::DownloadProgress<'_>| {
-            if bar.length() != Some(progress.total) || progress.done == 0 {
-                bar.set_length(progress.total);
-                bar.set_message(format!("downloading {}", progress.file));
-            }
+                if bar.length() != Some(progress.total) || progress.done == 0 {
+                    bar.set_length(progress.total);
+                    bar.set_message(format!("downloading {}", progress.file));
+                }
                 bar.set_position(progress.done);
             },
         ))

@@ -139,7 +139,11 @@ fn cached_listing(cached: &CachedPair) -> Listing {
         manifest.files.iter().map(|file| file.size).sum(),
         true,
         &manifest.version,
-        describe(&manifest.from, &manifest.to, manifest.architecture.as_deref()),
+        describe(
+            &manifest.from,
+            &manifest.to,
+            manifest.architecture.as_deref(),
+        ),
     )
 }
 

@@ -502,16 +502,15 @@ pub fn compare_versions(a: &str, b: &str) -> Ordering {
     for i in 0..a.len().max(b.len()) {
         let (x, y) = (a.get(i).unwrap_or(&zero), b.get(i).unwrap_or(&zero));
         // A part without a tag is a release: it sorts after any pre-release.
-        let order = x
-            .0
-            .cmp(&y.0)
-            .then_with(|| match (x.1.is_empty(), y.1.is_empty()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-                (false, false) => x.1.cmp(&y.1),
-            })
-            .then(x.2.cmp(&y.2));
+        let order =
+            x.0.cmp(&y.0)
+                .then_with(|| match (x.1.is_empty(), y.1.is_empty()) {
+                    (true, true) => Ordering::Equal,
+                    (true, false) => Ordering::Greater,
+                    (false, true) => Ordering::Less,
+                    (false, false) => x.1.cmp(&y.1),
+                })
+                .then(x.2.cmp(&y.2));
         if order != Ordering::Equal {
             return order;
         }
@@ -729,7 +728,10 @@ fn download_file(
     options: &LoadOptions,
     dest: &Path,
 ) -> Result<InstalledFile, Error> {
-    let url = format!("{base}/{}", file.attachment.location.trim_start_matches('/'));
+    let url = format!(
+        "{base}/{}",
+        file.attachment.location.trim_start_matches('/')
+    );
     let io = |context: String, source: std::io::Error| Error::Install {
         dir: dest.to_path_buf(),
         context,
@@ -879,9 +881,15 @@ mod tests {
 
     #[test]
     fn versions_follow_mozilla_order() {
-        let ordered = ["1.0", "2.0a1", "2.0a2", "2.0b1", "2.0", "2.1", "3.0a1", "3.0", "10.0"];
+        let ordered = [
+            "1.0", "2.0a1", "2.0a2", "2.0b1", "2.0", "2.1", "3.0a1", "3.0", "10.0",
+        ];
         for pair in ordered.windows(2) {
-            assert_eq!(compare_versions(pair[0], pair[1]), Ordering::Less, "{pair:?}");
+            assert_eq!(
+                compare_versions(pair[0], pair[1]),
+                Ordering::Less,
+                "{pair:?}"
+            );
         }
         assert_eq!(compare_versions("1", "1.0"), Ordering::Equal);
     }
@@ -928,7 +936,10 @@ mod tests {
         let pairs = select_pairs(files);
         assert_eq!(pairs.len(), 1);
         let pair = &pairs[0];
-        assert_eq!((pair.name().as_str(), pair.version.as_str()), ("bergamot-en-de", "2.0"));
+        assert_eq!(
+            (pair.name().as_str(), pair.version.as_str()),
+            ("bergamot-en-de", "2.0")
+        );
         let kinds: Vec<&str> = pair.files.iter().map(|f| f.file_type.as_str()).collect();
         assert_eq!(kinds, ["model", "vocab"]);
     }
@@ -961,7 +972,10 @@ mod tests {
                 "location": "main-workspace/translations-models-v2/1.zst", "mimetype": "application/zstd"}
         });
         let legacy: RegistryFile = serde_json::from_value(legacy).unwrap();
-        assert_eq!((legacy.from.as_str(), legacy.attachment.size), ("de", 5047568));
+        assert_eq!(
+            (legacy.from.as_str(), legacy.attachment.size),
+            ("de", 5047568)
+        );
         let v2: RegistryFile = serde_json::from_value(v2).unwrap();
         assert_eq!(v2.decompressed_hash.as_deref(), Some("cd"));
         assert_eq!(installed_name(&v2), "model.deen.intgemm.alphas.bin");

