@@ -697,9 +697,13 @@ fn get(url: &str) -> Result<ureq::Response, Error> {
             url: url.to_string(),
             status,
         },
+        // Its Display repeats the URL; the kind and message say the rest.
         ureq::Error::Transport(transport) => Error::Network {
             url: url.to_string(),
-            detail: transport.to_string(),
+            detail: match transport.message() {
+                Some(message) => format!("{}: {message}", transport.kind()),
+                None => transport.kind().to_string(),
+            },
         },
     })
 }
