@@ -227,8 +227,11 @@ pub fn downloaded_models(folder: &str) -> Option<PathBuf> {
     None
 }
 
+/// The registry URL sandboxed commands get: nothing listens there.
+pub const UNREACHABLE_REGISTRY: &str = "http://127.0.0.1:9/v1";
+
 /// A scratch directory for one test, and `precis` commands that run in a
-/// sealed environment inside it: no Hub access, an empty Hugging Face cache
+/// sealed environment inside it: no Hub or registry access, empty Hugging Face and precis caches
 /// and model folder (unless the test fills them), no colours, and the
 /// scratch directory as working directory (so outputs name inputs by
 /// relative, deterministic paths).
@@ -249,6 +252,11 @@ impl Sandbox {
     /// The model folder `precis` looks in (`PRECIS_MODELS_DIR`); empty at first.
     pub fn models_dir(&self) -> PathBuf {
         self.path().join("models")
+    }
+
+    /// precis's own cache (`PRECIS_CACHE_DIR`), where registry models go.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.path().join("cache")
     }
 
     /// Writes `contents` to `name` inside the sandbox, creating parent folders.
@@ -297,6 +305,10 @@ impl Sandbox {
             .env("HF_HUB_OFFLINE", "1")
             .env("HF_HOME", self.path().join("hf"))
             .env("PRECIS_MODELS_DIR", self.models_dir())
+            .env("PRECIS_CACHE_DIR", self.cache_dir())
+            // The discard port: the registry is unreachable unless a test
+            // serves one.
+            .env("PRECIS_REGISTRY_URL", UNREACHABLE_REGISTRY)
             .env("NO_COLOR", "1");
         cmd
     }
@@ -305,5 +317,122 @@ impl Sandbox {
 impl Default for Sandbox {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A file a test registry publishes: (file name, fileType, content).
+pub type PublishedFile<'a> = (&'a str, &'a str, Vec<u8>);
+
+/// Served bodies by path, each with how many of its bytes are sent.
+type Routes = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, usize)>>>;
+
+/// A Firefox Translations model registry on 127.0.0.1 for tests: the
+/// Remote Settings root, the `translations-models-v2` records and their
+/// attachments (served plain), as Mozilla's server lays them out. A route
+/// can be cut short to play a dropped connection.
+pub struct Registry {
+    origin: String,
+    routes: Routes,
+}
+
+impl Registry {
+    /// Starts serving `pairs`: (from, to, [(file name, fileType, content)]).
+    pub fn serve(pairs: &[(&str, &str, Vec<PublishedFile>)]) -> Registry {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let origin = format!("http://{}", listener.local_addr().expect("local address"));
+        let registry = Registry {
+            origin,
+            routes: Default::default(),
+        };
+        let routes = registry.routes.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut request = String::new();
+                let _ = reader.read_line(&mut request);
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    header.clear();
+                }
+                let path = request.split(' ').nth(1).unwrap_or("");
+                let route = routes.lock().ok().and_then(|r| r.get(path).cloned());
+                let (status, body, end) = match &route {
+                    Some((body, end)) => (200, body.as_slice(), *end),
+                    None => (404, &b"not found"[..], 9),
+                };
+                let mut stream = &stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body[..end]);
+            }
+        });
+        let root = serde_json::json!({
+            "capabilities": {"attachments": {"base_url": format!("{}/attachments/", registry.origin)}}
+        });
+        registry.route("/v1/", root.to_string().into_bytes());
+        let mut records = Vec::new();
+        for (from, to, files) in pairs {
+            for (name, file_type, content) in files {
+                let hash: String = <sha2::Sha256 as sha2::Digest>::digest(content)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                let location = format!("main-workspace/translations-models-v2/{from}{to}-{name}");
+                records.push(serde_json::json!({
+                    "name": name, "fileType": file_type, "sourceLanguage": from,
+                    "targetLanguage": to, "version": "3.0", "filter_expression": "",
+                    "attachment": {"hash": hash, "size": content.len(), "filename": name,
+                        "location": location, "mimetype": "application/octet-stream"}
+                }));
+                registry.route(&format!("/attachments/{location}"), content.clone());
+            }
+        }
+        let body = serde_json::json!({ "data": records }).to_string();
+        registry.route(
+            "/v1/buckets/main/collections/translations-models-v2/records",
+            body.into_bytes(),
+        );
+        registry
+    }
+
+    /// The server URL precis takes (`PRECIS_REGISTRY_URL`).
+    pub fn url(&self) -> String {
+        format!("{}/v1", self.origin)
+    }
+
+    fn route(&self, path: &str, body: Vec<u8>) {
+        let end = body.len();
+        if let Ok(mut routes) = self.routes.lock() {
+            routes.insert(path.to_string(), (body, end));
+        }
+    }
+
+    /// Makes every attachment whose path contains `part` break off halfway.
+    pub fn cut_short(&self, part: &str) {
+        if let Ok(mut routes) = self.routes.lock() {
+            for (path, (body, end)) in routes.iter_mut() {
+                if path.starts_with("/attachments/") && path.contains(part) {
+                    *end = body.len() / 2;
+                }
+            }
+        }
+    }
+
+    /// Replaces the attachment whose path contains `part` by other bytes
+    /// (the records keep the published hash).
+    pub fn tamper(&self, part: &str) {
+        if let Ok(mut routes) = self.routes.lock() {
+            for (path, (body, _)) in routes.iter_mut() {
+                if path.starts_with("/attachments/") && path.contains(part) {
+                    if let Some(byte) = body.first_mut() {
+                        *byte ^= 0xff;
+                    }
+                }
+            }
+        }
     }
 }

@@ -132,7 +132,7 @@ impl MarianFile {
         let items = parse_items(&bytes).map_err(|detail| BergamotError::BadWeights {
             path: path.to_path_buf(),
             detail: format!(
-                "{detail}; this is not a valid Marian binary model (re-fetch it with `just models`)"
+                "{detail}; this is not a valid Marian binary model (fetch the model again)"
             ),
         })?;
         let by_name = items

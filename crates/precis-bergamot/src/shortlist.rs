@@ -29,7 +29,7 @@ impl Shortlist {
         })?;
         Self::from_bytes(&bytes).map_err(|detail| BergamotError::BadWeights {
             path: path.to_path_buf(),
-            detail: format!("{detail}; re-fetch the model files with `just models`"),
+            detail: format!("{detail}; fetch the model files again"),
         })
     }
 

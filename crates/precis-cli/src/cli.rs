@@ -18,13 +18,15 @@ Examples:
   precis models list                     the model catalog and what is downloaded
 
 Models:
-  precis looks for downloaded model files (e.g. the MiniLM and Bergamot
-  models that `just models` fetches) in the first of:
+  `precis models fetch NAME` downloads a model. Firefox Translations
+  (Bergamot) pairs come from Mozilla's registry ($PRECIS_REGISTRY_URL) into
+  precis's cache ($PRECIS_CACHE_DIR, else the user cache folder + precis);
+  Hugging Face models go to the standard Hugging Face cache ($HF_HOME,
+  $HF_HUB_CACHE). Model folders are also read from the first of:
     1. $PRECIS_MODELS_DIR
     2. ./models/downloads (the current directory)
     3. models/downloads of the checkout the binary was built in
-  Hugging Face models go to the standard Hugging Face cache
-  ($HF_HOME, $HF_HUB_CACHE); HF_HUB_OFFLINE=1 or --offline uses the cache only.
+  --offline (or HF_HUB_OFFLINE=1 for the Hub) uses what is on this machine only.
 
 Exit codes:
   0  success
@@ -77,7 +79,7 @@ pub enum Command {
         "With several articles, --format json writes JSON Lines: one object per\n",
         "article, written as soon as it is done.\n\n",
         "Without --model, the best summarizer available offline is used: minilm\n",
-        "when its files are downloaded (`just models`), else textrank (no model\n",
+        "when its files are on this machine (`precis models fetch minilm`), else textrank (no model\n",
         "needed). The output names the model used.",
     ))]
     Run(RunArgs),
@@ -187,7 +189,7 @@ pub enum Format {
 #[derive(Debug, Args)]
 pub struct ModelSourceArgs {
     /// Use only models already on this machine; never contact the Hugging
-    /// Face Hub (same as HF_HUB_OFFLINE=1).
+    /// Face Hub (same as HF_HUB_OFFLINE=1) or the Firefox Translations registry.
     #[arg(long)]
     pub offline: bool,
     /// Threads for model inference (default: all cores).
@@ -365,18 +367,29 @@ pub enum LinesFormat {
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
     /// The catalog: name, family, task, size, license, and whether it is on this machine.
-    #[command(after_help = "Examples:\n  precis models list\n  precis models list --json")]
+    #[command(
+        after_help = "Examples:\n  precis models list\n  precis models list --json\n  precis models list --remote\n  precis models list --remote --offline"
+    )]
     List {
         /// One JSON object per model instead of a table.
         #[arg(long)]
         json: bool,
+        /// Every language pair the Firefox Translations registry publishes
+        /// (PRECIS_REGISTRY_URL, default Mozilla's), and whether it is cached.
+        #[arg(long)]
+        remote: bool,
+        /// With --remote: never contact the registry; list the pairs in the cache.
+        #[arg(long)]
+        offline: bool,
     },
-    /// Download a model into the Hugging Face cache.
+    /// Download a model: Firefox Translations pairs from Mozilla's registry
+    /// into precis's cache (PRECIS_CACHE_DIR), Hugging Face models into the
+    /// Hugging Face cache.
     #[command(
-        after_help = "Examples:\n  precis models fetch t5-small\n  precis models fetch google/flan-t5-small"
+        after_help = "Examples:\n  precis models fetch en-de\n  precis models fetch bergamot-en-pt\n  precis models fetch minilm\n  precis models fetch google/flan-t5-small"
     )]
     Fetch {
-        /// Catalog name or Hugging Face repo id.
+        /// Catalog name, language pair (en-de), or Hugging Face repo id.
         name: String,
     },
     /// Print the folder a model's files are in (fails when not downloaded).

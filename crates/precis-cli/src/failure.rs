@@ -167,7 +167,12 @@ fn hint(error: &(dyn std::error::Error + 'static), translation: bool) -> Option<
     let flag = model_flag(translation);
     Some(match library_error(error)? {
         Error::NotCached { name, .. } => format!("run `precis models fetch {name}` on a machine with network access, or pass a local model folder with {flag} PATH"),
-        Error::NotDownloaded { .. } => "run `just models` to fetch it, or set PRECIS_MODELS_DIR to the folder that holds it".into(),
+        Error::NotDownloaded { name, .. } => format!("run `precis models fetch {name}` on a machine with network access, or set PRECIS_MODELS_DIR to the folder that holds it"),
+        Error::NotFetched { name, .. } => format!("run `precis models fetch {name}` with network access, or leave out --offline"),
+        Error::NotInRegistry { .. } => "see `precis models list --remote` for the pairs it publishes, and `precis models list` for other translation models".into(),
+        Error::Network { .. } => "check the network connection (PRECIS_REGISTRY_URL names the registry), or use --offline with models already on this machine".into(),
+        Error::Http { .. } | Error::Registry { .. } | Error::Incomplete { .. } | Error::HashMismatch { .. } => "try again later; if it persists, the registry (or a proxy) is serving other files than it lists".into(),
+        Error::Install { .. } => "free disk space, or set PRECIS_CACHE_DIR to a writable folder with room".into(),
         Error::UnknownModel(_) | Error::MissingOnHub { .. } | Error::NoTranslator { .. } => "see `precis models list`".into(),
         Error::Timeout { .. } => "raise --timeout or shorten the article".into(),
         Error::WrongLanguage { detected, .. } => format!("pass --from {detected}, or --from auto to translate each text from its detected language"),

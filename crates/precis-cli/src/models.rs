@@ -151,14 +151,25 @@ pub fn load_translator_with(
 ) -> Result<Translator> {
     let TranslatorChoice { from, to, flag, .. } = *choice;
     let name = builder.model_name()?;
-    let started = Instant::now();
-    ui.spinner(format!("loading {name}"));
-    let translator = builder.load().map_err(|error| {
-        anyhow::Error::from(error).context(TranslatorLoad(match choice.model {
+    let context = || {
+        TranslatorLoad(match choice.model {
             Some(_) => format!("cannot load the translation model {name}"),
             None => format!("no translation model for {from} → {to} (precis looks for the catalog's {name}; pass another with {flag} NAME|DIR)"),
-        }))
-    });
+        })
+    };
+    if !choice.source.offline {
+        // A model fetched on first use: its download bar, then the spinner.
+        let mut load = load_options(false);
+        load.progress = Some(ui.download_progress());
+        let fetched = locate(&name, &load);
+        ui.finish();
+        fetched.map_err(|error| anyhow::Error::from(error).context(context()))?;
+    }
+    let started = Instant::now();
+    ui.spinner(format!("loading {name}"));
+    let translator = builder
+        .load()
+        .map_err(|error| anyhow::Error::from(error).context(context()));
     ui.finish();
     ui.timing(&format!("loading {name}"), started.elapsed());
     translator
@@ -182,37 +193,75 @@ pub fn load_translators(choice: &TranslatorChoice, ui: &mut Ui) -> Result<Transl
 /// `precis models list|fetch|path`.
 pub fn command(command: ModelsCommand, ui: &mut Ui) -> Result<()> {
     let text = match command {
-        ModelsCommand::List { json } => list(json)?,
+        ModelsCommand::List {
+            json,
+            remote: false,
+            offline: _,
+        } => list(&precis::list_models(&load_options(true))?, json)?,
+        ModelsCommand::List {
+            json,
+            remote: true,
+            offline,
+        } => {
+            let load = load_options(offline);
+            let rows = precis::list_registry(&load).with_context(|| {
+                "cannot list the Firefox Translations registry's models".to_owned()
+            })?;
+            if offline {
+                ui.notice(&format!(
+                    "offline: {} Firefox Translations pair(s) in the cache ({}); the registry was not asked",
+                    rows.len(),
+                    precis::registry::bergamot_dir(&load).display()
+                ));
+            }
+            list(&rows, json)?
+        }
         ModelsCommand::Path { name } => {
             // `path` never downloads: a model that is not here is just that,
             // whether or not offline mode is on.
-            let located = locate(&name, &load_options(true)).map_err(|error| match error {
-                precis::Error::NotCached { name, cache, .. } => Failure::model(format!(
-                    "model `{name}` is not in the Hugging Face cache ({}): `precis models path` only looks on this machine; run `precis models fetch {name}` to download it",
-                    cache.display()
-                ))
-                .into(),
-                other => anyhow::Error::from(other),
+            let located = locate(&name, &load_options(true)).map_err(|error| {
+                let missing = |name: &str, place: String| {
+                    Failure::model(format!(
+                        "model `{name}` is not in {place}: `precis models path` only looks on this machine; run `precis models fetch {name}` to download it"
+                    ))
+                    .into()
+                };
+                match error {
+                    precis::Error::NotCached { name, cache, .. } => missing(
+                        &name,
+                        format!("the Hugging Face cache ({})", cache.display()),
+                    ),
+                    precis::Error::NotFetched { name, cache } => {
+                        missing(&name, format!("the model cache ({})", cache.display()))
+                    }
+                    precis::Error::NotDownloaded { name, dir } => {
+                        missing(&name, dir.display().to_string())
+                    }
+                    other => anyhow::Error::from(other),
+                }
             })?;
             format!("{}\n", located.dir.display())
         }
         ModelsCommand::Fetch { name } => {
-            // hf-hub draws its own progress bar per file on a terminal.
-            ui.notice(&format!(
-                "fetching {name} into {}",
-                precis::hub_cache_dir().display()
-            ));
-            let located = locate(&name, &load_options(false))
-                .with_context(|| format!("cannot fetch {name}"))?;
+            // A bare language pair names the registry's model for it.
+            let pair = precis::registry::parse_name(&format!("bergamot-{name}"))
+                .map(|(from, to)| precis::registry::model_name(from, to));
+            let name = pair.unwrap_or(name);
+            ui.notice(&format!("fetching {name}"));
+            let mut load = load_options(false);
+            // hf-hub draws its own bar per file; registry downloads report here.
+            load.progress = Some(ui.download_progress());
+            let located = locate(&name, &load);
+            ui.finish();
+            let located = located.with_context(|| format!("cannot fetch {name}"))?;
             format!("{}\n", located.dir.display())
         }
     };
     crate::render::write_all(None, text.as_bytes())
 }
 
-/// The catalog and the built-in summarizers, as a table or JSON Lines.
-fn list(json: bool) -> Result<String> {
-    let rows = precis::list_models(&load_options(true))?;
+/// Models as a table or JSON Lines.
+fn list(rows: &[precis::Listing], json: bool) -> Result<String> {
     if json {
         return rows
             .iter()
@@ -224,7 +273,7 @@ fn list(json: bool) -> Result<String> {
         "{:<width$} {:<9} {:<10} {:>7}  {:<11} {:<10} {:<10} {}\n",
         "NAME", "FAMILY", "TASKS", "SIZE", "LICENSE", "DOWNLOADED", "REVISION", "DESCRIPTION"
     );
-    for row in &rows {
+    for row in rows {
         let size = if row.size_mb == 0 {
             "-".to_owned()
         } else {

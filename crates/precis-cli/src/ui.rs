@@ -103,6 +103,28 @@ impl Ui {
         }
     }
 
+    /// A byte-counting bar for downloads, driven by the library's progress
+    /// callback until [`Ui::finish`]: one file at a time, named.
+    pub fn download_progress(&mut self) -> precis::registry::Progress {
+        self.finish();
+        let bar = self.hidden_unless_animated(ProgressBar::new(0));
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        self.spinner = Some(bar.clone());
+        precis::registry::Progress(std::sync::Arc::new(
+            move |progress: precis::registry::DownloadProgress<'_>| {
+                if bar.length() != Some(progress.total) || progress.done == 0 {
+                    bar.set_length(progress.total);
+                    bar.set_message(format!("downloading {}", progress.file));
+                }
+                bar.set_position(progress.done);
+            },
+        ))
+    }
+
     /// One more article of the batch is done.
     pub fn advance(&self) {
         if let Some(batch) = &self.batch {

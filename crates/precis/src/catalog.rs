@@ -30,6 +30,9 @@ pub struct Preset {
     pub size_mb: u64,
     /// Where its files come from.
     pub source: PresetSource,
+    /// Where the same files are fetched from when a [`PresetSource::Local`]
+    /// folder is missing: a pinned Hub commit.
+    pub fallback: Option<PresetSource>,
     /// The languages a summarizer is sound for (ISO 639-1); `None`: any.
     pub languages: Option<Vec<String>>,
     /// How to summarize with it.
@@ -108,16 +111,21 @@ impl Catalog {
             toml::from_str(text).map_err(|e| bad(e.to_string()))?;
         let mut models = BTreeMap::new();
         for (name, entry) in entries {
-            let source = match (entry.repo, entry.revision, entry.source) {
+            let (source, fallback) = match (entry.repo, entry.revision, entry.source) {
                 (Some(repo), Some(revision), None)
                     if is_commit(&revision) || revision == UNPINNED =>
                 {
-                    PresetSource::Hub { repo, revision }
+                    (PresetSource::Hub { repo, revision }, None)
                 }
-                (None, None, Some(folder)) => PresetSource::Local(folder),
+                (None, None, Some(folder)) => (PresetSource::Local(folder), None),
+                // A folder with a Hub mirror of the same files, pinned.
+                (Some(repo), Some(revision), Some(folder)) if is_commit(&revision) => (
+                    PresetSource::Local(folder),
+                    Some(PresetSource::Hub { repo, revision }),
+                ),
                 _ => {
                     return Err(bad(format!(
-                        "[{name}] needs either `repo` with `revision` (a 40-hex commit, or \"{UNPINNED}\" when none can be pinned) or `source` (a folder), not both"
+                        "[{name}] needs either `repo` with `revision` (a 40-hex commit, or \"{UNPINNED}\" when none can be pinned) or `source` (a folder), or both with a commit (the Hub as the folder's mirror)"
                     )))
                 }
             };
@@ -128,6 +136,7 @@ impl Catalog {
                 license: entry.license,
                 size_mb: entry.size_mb,
                 source,
+                fallback,
                 languages: entry.languages,
                 summarize: entry.summarize,
                 translate: entry.translate,
@@ -269,7 +278,19 @@ mod tests {
             assert!(err.contains("[m] needs"), "{bad:?}: {err}");
         }
         let both = format!("repo = \"a/b\"\nrevision = \"{commit}\"\nsource = \"x\"");
-        assert!(Catalog::parse(&entry(&both), "t").is_err());
+        let mirrored = Catalog::parse(&entry(&both), "t").unwrap();
+        let mirrored = mirrored.get("m").unwrap();
+        assert_eq!(mirrored.source, PresetSource::Local("x".into()));
+        assert_eq!(
+            mirrored.fallback,
+            Some(PresetSource::Hub {
+                repo: "a/b".into(),
+                revision: commit.into()
+            })
+        );
+        // A mirror must be pinned: a branch could serve other files.
+        let floating = "repo = \"a/b\"\nrevision = \"main\"\nsource = \"x\"";
+        assert!(Catalog::parse(&entry(floating), "t").is_err());
         assert!(
             Catalog::parse(&entry("source = \"x\"\ncolour = 1"), "t").is_err(),
             "unknown keys are refused"

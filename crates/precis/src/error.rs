@@ -58,6 +58,91 @@ pub enum Error {
         /// The missing file.
         file: String,
     },
+    /// A Firefox Translations model is not in the cache, and offline
+    /// mode keeps precis from fetching it.
+    #[error("model `{name}` is not in the model cache ({}) and offline mode keeps precis from fetching it", cache.display())]
+    NotFetched {
+        /// The model's name.
+        name: String,
+        /// The cache that was searched.
+        cache: PathBuf,
+    },
+    /// The Firefox Translations registry publishes no model for the pair.
+    #[error("the Firefox Translations registry publishes no model for {from} → {to}")]
+    NotInRegistry {
+        /// Source language.
+        from: String,
+        /// Target language.
+        to: String,
+    },
+    /// A model the registry publishes that precis cannot run.
+    #[error("precis cannot run model `{name}`: {detail}")]
+    UnsupportedModel {
+        /// The model's name.
+        name: String,
+        /// Why.
+        detail: String,
+    },
+    /// The network could not be reached (or broke off).
+    #[error("cannot reach {url}: {detail}")]
+    Network {
+        /// What was asked for.
+        url: String,
+        /// What went wrong.
+        detail: String,
+    },
+    /// A server answered with an HTTP error.
+    #[error("{url} answered HTTP {status}")]
+    Http {
+        /// What was asked for.
+        url: String,
+        /// The status code.
+        status: u16,
+    },
+    /// The model registry answered with something that is not a registry.
+    #[error("the model registry's answer at {url} cannot be read: {detail}")]
+    Registry {
+        /// What was asked for.
+        url: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A download ended before all its bytes came; nothing was installed.
+    #[error("the download of {url} broke off after {received} of {expected} bytes ({detail}); nothing was installed")]
+    Incomplete {
+        /// What was downloaded.
+        url: String,
+        /// Bytes received.
+        received: u64,
+        /// Bytes the registry lists.
+        expected: u64,
+        /// Why it ended.
+        detail: String,
+    },
+    /// A downloaded file is not the one the registry published; nothing
+    /// was installed.
+    #[error("{file} from {url} has SHA-256 {actual}, but the registry publishes {expected}; nothing was installed")]
+    HashMismatch {
+        /// The file.
+        file: String,
+        /// Where it came from.
+        url: String,
+        /// The published hash.
+        expected: String,
+        /// The hash of what arrived.
+        actual: String,
+    },
+    /// Model files could not be written (a full disk, permissions);
+    /// nothing was installed.
+    #[error("cannot install into {}: {context}: {source}; nothing was installed", dir.display())]
+    Install {
+        /// The model folder that was being installed.
+        dir: PathBuf,
+        /// The step that failed.
+        context: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// A language is not a BCP 47 tag.
     #[error("`{0}` is not a language tag: use a code such as en, pt or pt-BR")]
     BadLanguage(String),

@@ -19,6 +19,7 @@ use precis_infer::files::{shard_names, SAFETENSORS, SAFETENSORS_INDEX};
 use precis_infer::{Family, ModelInfo};
 
 use crate::catalog::{is_commit, Catalog, Preset, PresetSource};
+use crate::registry::{self, Progress};
 use crate::Error;
 
 /// How to find model files.
@@ -32,6 +33,14 @@ pub struct LoadOptions {
     pub models_dir: Option<PathBuf>,
     /// Hugging Face hub cache to use instead of [`hub_cache_dir`].
     pub cache_dir: Option<PathBuf>,
+    /// precis's own cache, where Firefox Translations models are
+    /// installed, instead of [`registry::cache_dir`].
+    pub model_cache: Option<PathBuf>,
+    /// The Firefox Translations registry server (a Remote Settings `/v1`
+    /// URL) instead of [`registry::server_url`]'s default.
+    pub registry_url: Option<String>,
+    /// Told how registry downloads progress.
+    pub progress: Option<Progress>,
 }
 
 /// A model's folder and what it is.
@@ -49,9 +58,10 @@ pub struct Located {
 /// (`model.safetensors` or its shards) are fetched separately. Older BART
 /// checkpoints have `vocab.json` + `merges.txt` instead of `tokenizer.json`,
 /// Marian (opus-mt) ones `source.spm` + `vocab.json` (and `target_vocab.json`
-/// with separate vocabularies); loading the tokenizer says when a folder has
+/// with separate vocabularies), sentence-transformers ones their token
+/// window in `sentence_bert_config.json`; loading the tokenizer says when a folder has
 /// none of them.
-const HF_FILES: [(&str, bool); 9] = [
+const HF_FILES: [(&str, bool); 10] = [
     ("config.json", true),
     ("tokenizer.json", false),
     ("vocab.json", false),
@@ -60,6 +70,7 @@ const HF_FILES: [(&str, bool); 9] = [
     ("target.spm", false),
     ("target_vocab.json", false),
     ("generation_config.json", false),
+    ("sentence_bert_config.json", false),
     ("tokenizer_config.json", false),
 ];
 
@@ -83,7 +94,10 @@ pub fn locate(name: &str, options: &LoadOptions) -> Result<Located, Error> {
                 let revision = resolved_revision(&dir, revision);
                 (dir, Some(revision))
             }
-            PresetSource::Local(folder) => (local_source(name, folder, options)?, None),
+            PresetSource::Local(folder) => match local_source(name, folder, options) {
+                Ok(dir) => (dir, None),
+                Err(missing) => return public_source(name, preset, missing, options),
+            },
         };
         let info = ModelInfo {
             name: name.to_string(),
@@ -95,6 +109,9 @@ pub fn locate(name: &str, options: &LoadOptions) -> Result<Located, Error> {
             info,
             preset: Some(preset.clone()),
         });
+    }
+    if registry::parse_name(name).is_some() {
+        return registry::locate_pair(name, options);
     }
     let (repo, revision) = name.split_once('@').unwrap_or((name, "main"));
     let looks_like_repo =
@@ -112,6 +129,41 @@ pub fn locate(name: &str, options: &LoadOptions) -> Result<Located, Error> {
         dir,
         info,
         preset: None,
+    })
+}
+
+/// A catalog entry whose downloads folder lacks it, from its public
+/// source: its Hub mirror, or for a Bergamot pair the Firefox Translations
+/// registry. `missing` when there is none, or offline and it is not cached.
+fn public_source(
+    name: &str,
+    preset: &Preset,
+    missing: Error,
+    options: &LoadOptions,
+) -> Result<Located, Error> {
+    let (dir, revision) = match &preset.fallback {
+        Some(PresetSource::Hub { repo, revision }) => {
+            let dir = fetch_hf_model(name, repo, revision, options)?;
+            let revision = resolved_revision(&dir, revision);
+            (dir, Some(revision))
+        }
+        _ if preset.family == Family::Bergamot && registry::parse_name(name).is_some() => {
+            match registry::locate_pair(name, options) {
+                Ok(located) => (located.dir, located.info.revision),
+                Err(Error::NotFetched { .. }) => return Err(missing),
+                Err(other) => return Err(other),
+            }
+        }
+        _ => return Err(missing),
+    };
+    Ok(Located {
+        dir,
+        info: ModelInfo {
+            name: name.to_string(),
+            family: preset.family,
+            revision,
+        },
+        preset: Some(preset.clone()),
     })
 }
 

@@ -34,6 +34,7 @@ mod error;
 mod hub;
 mod listing;
 mod pipeline;
+pub mod registry;
 mod report;
 mod source;
 mod summarizer;
@@ -43,7 +44,7 @@ mod translator;
 pub use catalog::{Catalog, Preset, PresetSource};
 pub use error::{infer_kind, Error, ErrorKind};
 pub use hub::{hub_cache_dir, locate, models_dir, LoadOptions, Located};
-pub use listing::{list_models, Listing};
+pub use listing::{list_models, list_registry, Listing};
 pub use pipeline::{ArticleFormat, Pipeline, PipelineBuilder, Served};
 pub use report::{
     kind_name, millis, removed_summary, Cleaning, ErrorRecord, Lines, Record, Report, Timings,

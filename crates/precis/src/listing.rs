@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, PresetSource};
 use crate::hub::{locate, LoadOptions};
+use crate::registry::{self, CachedPair, RegistryPair};
 use crate::{Error, Family};
 
 /// One model `precis models list` shows.
@@ -22,7 +23,8 @@ pub struct Listing {
     pub license: String,
     /// Whether the files are on this machine (always true for built-ins).
     pub downloaded: bool,
-    /// The Hub commit the catalog pins, or the branch it follows.
+    /// The Hub commit the catalog pins, the branch it follows, or a
+    /// registry model's version.
     pub revision: Option<String>,
     /// False for a Hub model the catalog cannot pin to a commit.
     pub pinned: bool,
@@ -30,7 +32,8 @@ pub struct Listing {
     pub description: String,
 }
 
-/// The catalog, then the extractive summarizers built into precis.
+/// The catalog, the Firefox Translations models in the cache, then the
+/// extractive summarizers built into precis. Reads no network.
 pub fn list_models(load: &LoadOptions) -> Result<Vec<Listing>, Error> {
     let offline = LoadOptions {
         offline: true,
@@ -54,6 +57,11 @@ pub fn list_models(load: &LoadOptions) -> Result<Vec<Listing>, Error> {
             description: preset.description,
         })
         .collect();
+    for cached in registry::cached_pairs(load) {
+        if !rows.iter().any(|row| row.name == cached.manifest.name) {
+            rows.push(cached_listing(&cached));
+        }
+    }
     for (family, description) in [
         (
             Family::TextRank,
@@ -77,4 +85,81 @@ pub fn list_models(load: &LoadOptions) -> Result<Vec<Listing>, Error> {
         });
     }
     Ok(rows)
+}
+
+/// Every pair the Firefox Translations registry publishes, each marked
+/// cached or not; offline (`load.offline`), only the cached ones, without
+/// touching the network.
+pub fn list_registry(load: &LoadOptions) -> Result<Vec<Listing>, Error> {
+    let cached = registry::cached_pairs(load);
+    if load.offline {
+        return Ok(cached.iter().map(cached_listing).collect());
+    }
+    Ok(registry::remote_pairs(load)?
+        .iter()
+        .map(|pair| remote_listing(pair, &cached))
+        .collect())
+}
+
+fn megabytes(bytes: u64) -> u64 {
+    bytes.div_ceil(1_000_000)
+}
+
+fn registry_listing(
+    name: String,
+    size: u64,
+    downloaded: bool,
+    version: &str,
+    description: String,
+) -> Listing {
+    Listing {
+        name,
+        family: Family::Bergamot,
+        tasks: vec!["translate".into()],
+        size_mb: megabytes(size),
+        license: registry::LICENSE.into(),
+        downloaded,
+        revision: Some(version.to_string()),
+        pinned: true,
+        description,
+    }
+}
+
+fn describe(from: &str, to: &str, architecture: Option<&str>) -> String {
+    format!(
+        "Firefox Translations {from}→{to}{} (Marian, int8), from the Firefox Translations registry",
+        architecture.map(|a| format!(" {a}")).unwrap_or_default()
+    )
+}
+
+fn cached_listing(cached: &CachedPair) -> Listing {
+    let manifest = &cached.manifest;
+    registry_listing(
+        manifest.name.clone(),
+        manifest.files.iter().map(|file| file.size).sum(),
+        true,
+        &manifest.version,
+        describe(
+            &manifest.from,
+            &manifest.to,
+            manifest.architecture.as_deref(),
+        ),
+    )
+}
+
+fn remote_listing(pair: &RegistryPair, cached: &[CachedPair]) -> Listing {
+    let downloaded = cached
+        .iter()
+        .any(|c| c.manifest.name == pair.name() && c.manifest.version == pair.version);
+    let mut description = describe(&pair.from, &pair.to, pair.architecture.as_deref());
+    if let Some(why) = pair.unsupported() {
+        description = format!("{description}; precis cannot run it: {why}");
+    }
+    registry_listing(
+        pair.name(),
+        pair.download_size(),
+        downloaded,
+        &pair.version,
+        description,
+    )
 }

@@ -13,6 +13,7 @@ use precis_infer::{
 
 use crate::catalog::Catalog;
 use crate::hub::{locate, LoadOptions};
+use crate::registry;
 use crate::source::{language, passthrough_note, SourceLanguage};
 use crate::threads::Pool;
 use crate::Error;
@@ -347,26 +348,27 @@ impl Translators {
     }
 }
 
-/// The catalog's model for `from` → `to`: its Bergamot model (fast, int8)
-/// or opus-mt model, whichever is on this machine, Bergamot first; when
-/// neither is, the first the catalog has, so loading says how to get it.
-/// `None` when the catalog has no model for the pair.
+/// The model for `from` → `to`: a Bergamot model on this machine (a
+/// catalog folder or the registry cache), else one the Firefox
+/// Translations registry publishes (asked only when not offline), else
+/// the catalog's opus-mt model, else the catalog's Bergamot entry (so
+/// loading says how to get it). `None` when there is none of these.
 pub fn default_model(from: &str, to: &str, load: &LoadOptions) -> Result<Option<String>, Error> {
     let catalog = Catalog::builtin()?;
-    let candidates: Vec<String> = [
-        format!("bergamot-{from}-{to}"),
-        format!("opus-mt-{from}-{to}"),
-    ]
-    .into_iter()
-    .filter(|name| catalog.get(name).is_some())
-    .collect();
+    let bergamot = registry::model_name(from, to);
+    let opus_mt = format!("opus-mt-{from}-{to}");
     let offline = LoadOptions {
         offline: true,
         ..load.clone()
     };
-    Ok(candidates
-        .iter()
-        .find(|name| locate(name, &offline).is_ok())
-        .or_else(|| candidates.first())
-        .cloned())
+    let by_name = catalog.get(&bergamot).is_some() || registry::parse_name(&bergamot).is_some();
+    if by_name && locate(&bergamot, &offline).is_ok() {
+        return Ok(Some(bergamot));
+    }
+    if !load.offline && registry::remote_pair(from, to, load).is_ok() {
+        return Ok(Some(bergamot));
+    }
+    Ok([opus_mt, bergamot]
+        .into_iter()
+        .find(|name| catalog.get(name).is_some()))
 }

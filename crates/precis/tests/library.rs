@@ -22,6 +22,8 @@ fn offline_in(cache: &Path) -> LoadOptions {
         offline: true,
         cache_dir: Some(cache.to_path_buf()),
         models_dir: Some(cache.join("no-downloads")),
+        model_cache: Some(cache.join("precis")),
+        ..LoadOptions::default()
     }
 }
 
@@ -277,3 +279,6 @@ fn language_tags_are_bcp47_and_case_insensitive() {
     let builder = Translator::builder("EN", "pt-BR").load_options(offline_in(cache.path()));
     assert_eq!(builder.model_name().unwrap(), "bergamot-en-pt");
 }
+
+#[path = "library/registry.rs"]
+mod registry;

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use precis_e2e::{copy_dir, fixture_model, Sandbox, ARTICLE};
+use precis_e2e::{copy_dir, fixture_model, Registry, Sandbox, ARTICLE};
 use predicates::prelude::*;
 
 /// t5-small's pinned revision in models/catalog.toml.
@@ -119,7 +119,7 @@ fn fetch_without_network_exits_3() {
         .args(["models", "fetch", "flan-t5-small"])
         .assert()
         .code(3)
-        .stderr(predicate::str::starts_with("note: fetching flan-t5-small into"))
+        .stderr(predicate::str::starts_with("note: fetching flan-t5-small\n"))
         .stderr(predicate::str::contains("error: cannot fetch flan-t5-small\n  caused by: model `flan-t5-small` is not in the Hugging Face cache"));
 }
 
@@ -349,4 +349,133 @@ fn marian_vocabulary_larger_than_the_model_exits_3() {
         .code(3)
         .stdout("")
         .stderr("error: cannot load the translation model opus\n  caused by: cannot read opus/vocab.json: the tokenizer has token ids up to 220 but the model has only 211 embeddings (vocab_size in config.json): the tokenizer belongs to another model; use the model's own\n");
+}
+
+/// A small pair as the registry would publish it: random bytes for the
+/// network and shortlist (fetching does not run them) and a real
+/// SentencePiece vocabulary (installing builds the tokenizer from it).
+fn tiny_pair() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    let noise = |n: usize| (0..n).map(|i| (i * 7 % 251) as u8).collect::<Vec<u8>>();
+    let vocab = std::fs::read(fixture_model("marian-tiny").join("source.spm")).unwrap();
+    vec![
+        ("model.enxx.intgemm.alphas.bin", "model", noise(200_000)),
+        ("lex.50.50.enxx.s2t.bin", "lex", noise(50_000)),
+        ("vocab.enxx.spm", "vocab", vocab),
+    ]
+}
+
+#[test]
+fn fetch_from_the_registry_then_list_and_find_it_offline() {
+    let registry = Registry::serve(&[("en", "xx", tiny_pair()), ("xx", "en", tiny_pair())]);
+    let sandbox = Sandbox::new();
+    let listing = |args: &[&str]| {
+        let output = sandbox
+            .precis()
+            .env("PRECIS_REGISTRY_URL", registry.url())
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (table, _) = listing(&["models", "list", "--remote"]);
+    let row = |table: &str, name: &str| {
+        table
+            .lines()
+            .find(|line| line.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no {name} row:\n{table}"))
+            .to_owned()
+    };
+    assert!(row(&table, "bergamot-en-xx").contains(" no "), "{table}");
+    assert!(row(&table, "bergamot-en-xx").contains("MPL-2.0"), "{table}");
+
+    let (path, _) = listing(&["models", "fetch", "en-xx"]);
+    let dir = PathBuf::from(path.trim_end());
+    assert_eq!(dir, sandbox.cache_dir().join("bergamot/en-xx-3.0"));
+    assert!(dir.join("precis-manifest.json").is_file() && dir.join("tokenizer.json").is_file());
+
+    let (table, _) = listing(&["models", "list", "--remote"]);
+    assert!(row(&table, "bergamot-en-xx").contains(" yes "), "{table}");
+    assert!(row(&table, "bergamot-xx-en").contains(" no "), "{table}");
+    // Offline: no registry (the sandbox's default URL answers nothing),
+    // only what is cached, and said so.
+    let (table, notes) = {
+        let output = sandbox
+            .precis()
+            .args(["models", "list", "--remote", "--offline"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    assert!(row(&table, "bergamot-en-xx").contains(" yes "), "{table}");
+    assert!(!table.contains("bergamot-xx-en"), "{table}");
+    assert!(
+        notes.contains("offline: 1 Firefox Translations pair(s) in the cache"),
+        "{notes}"
+    );
+    sandbox
+        .precis()
+        .args(["models", "path", "bergamot-en-xx"])
+        .assert()
+        .success()
+        .stdout(format!("{}\n", dir.display()));
+    sandbox
+        .precis()
+        .args(["models", "path", "bergamot-xx-en"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "run `precis models fetch bergamot-xx-en`",
+        ))
+        .stderr(predicate::str::contains("offline").not());
+}
+
+#[test]
+fn registry_failures_exit_3_and_install_nothing() {
+    let registry = Registry::serve(&[("en", "xx", tiny_pair())]);
+    let sandbox = Sandbox::new();
+    let fetch = || {
+        sandbox
+            .precis()
+            .env("PRECIS_REGISTRY_URL", registry.url())
+            .args(["models", "fetch", "bergamot-en-xx"])
+            .assert()
+            .code(3)
+    };
+    registry.tamper("lex.50.50");
+    fetch()
+        .stderr(predicate::str::contains(
+            "error: cannot fetch bergamot-en-xx\n  caused by: lex.50.50.enxx.s2t.bin",
+        ))
+        .stderr(predicate::str::contains("but the registry publishes"))
+        .stderr(predicate::str::contains("nothing was installed"));
+    registry.tamper("lex.50.50");
+    registry.cut_short("model.enxx");
+    fetch().stderr(predicate::str::contains("nothing was installed"));
+    let left: Vec<_> = std::fs::read_dir(sandbox.cache_dir().join("bergamot"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.ends_with(".lock"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // No registry at all: a network error, with the fix.
+    sandbox
+        .precis()
+        .args(["models", "fetch", "en-xx"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "cannot reach http://127.0.0.1:9/v1",
+        ))
+        .stderr(predicate::str::contains("check the network connection"));
 }

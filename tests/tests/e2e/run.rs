@@ -154,8 +154,19 @@ fn translation_without_model_exits_3_and_says_how_to_fetch_it() {
         .stderr(predicate::str::contains(
             "error: no translation model for en → pt (en: the language a.txt was detected to be in)",
         ))
+        // Without a model here, precis asks the registry (unreachable in the sandbox).
+        .stderr(predicate::str::contains("cannot reach http://127.0.0.1:9/v1/buckets/main/collections/translations-models-v2/records: Connection Failed"))
+        .stderr(predicate::str::contains("check the network connection"));
+    // Offline, the registry is not asked: the model and the fix are named.
+    sandbox
+        .precis()
+        .args(["run", "--offline", "--to", "pt", "a.txt"])
+        .assert()
+        .code(3)
         .stderr(predicate::str::contains("bergamot-en-pt"))
-        .stderr(predicate::str::contains("run `just models`"));
+        .stderr(predicate::str::contains(
+            "run `precis models fetch bergamot-en-pt` on a machine with network access",
+        ));
 }
 
 #[test]

@@ -18,7 +18,7 @@ fn missing_model_exits_3_with_the_fix() {
             "error: no translation model for en → pt (precis looks for the catalog's bergamot-en-pt",
         ))
         .stderr(predicate::str::contains("\n  caused by: "))
-        .stderr(predicate::str::contains("run `just models` to fetch it"));
+        .stderr(predicate::str::contains("check the network connection"));
 }
 
 #[test]

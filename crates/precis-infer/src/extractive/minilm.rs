@@ -69,8 +69,7 @@ impl SentenceEncoder {
                 Err(InferError::MissingFile {
                     path: dir.to_path_buf(),
                     file: name.to_string(),
-                    fix: "fetch the model with `just models` (scripts/fetch_models.sh minilm)"
-                        .into(),
+                    fix: "a sentence-transformers model folder has config.json, model.safetensors and tokenizer.json".into(),
                 })
             }
         };

@@ -20,6 +20,7 @@ use serde_json::Value;
 use tokenizers::Tokenizer;
 
 pub use marian::MarianTokenizer;
+pub use spm::SpmModel;
 
 use crate::InferError;
 

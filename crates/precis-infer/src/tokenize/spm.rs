@@ -2,7 +2,7 @@
 //! `ModelProto` is decoded by a minimal reader (only the fields precis
 //! needs) and turned into a `tokenizers` Unigram tokenizer with the model's
 //! normalization (its precompiled charsmap, then SentencePiece's whitespace
-//! rules) and Metaspace pre-tokenization — what transformers' converter
+//! rules) and Metaspace pre-tokenization and decoding — what transformers' converter
 //! builds, without Python.
 
 use std::path::Path;
@@ -20,7 +20,9 @@ const TYPE_UNKNOWN: u64 = 2;
 /// One vocabulary entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Piece {
+    /// The piece's text (`▁` for a space).
     pub piece: String,
+    /// Its Unigram log-probability.
     pub score: f32,
     /// `SentencePiece.Type`: 1 normal, 2 unknown, 3 control, 4 user-defined,
     /// 5 unused, 6 byte.
@@ -30,6 +32,7 @@ pub struct Piece {
 /// The parts of a SentencePiece `ModelProto` precis uses.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SpmModel {
+    /// The vocabulary, by id.
     pub pieces: Vec<Piece>,
     /// `normalizer_spec.precompiled_charsmap`: empty for identity.
     pub precompiled_charsmap: Vec<u8>,
@@ -169,7 +172,10 @@ impl SpmModel {
         tokenizer
             .with_normalizer(Some(Sequence::new(normalizers)))
             .map_err(|e| e.to_string())?;
-        tokenizer.with_pre_tokenizer(Some(Metaspace::new('▁', PrependScheme::Always, true)));
+        let metaspace = Metaspace::new('▁', PrependScheme::Always, true);
+        tokenizer.with_pre_tokenizer(Some(metaspace.clone()));
+        // Decoding turns `▁` back into spaces and drops the leading one.
+        tokenizer.with_decoder(Some(metaspace));
         Ok(tokenizer)
     }
 }
