@@ -22,6 +22,9 @@ struct Record<'a> {
     lines: &'a [String],
     /// `None` when the input was already in the target language.
     model: Option<&'a precis::ModelInfo>,
+    /// Each step and its model (two through English); empty when the
+    /// input passed through.
+    route: &'a [precis::Leg],
     warnings: Vec<String>,
     translate_ms: f64,
 }
@@ -104,6 +107,7 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
                 to: &route.to,
                 lines: &lines,
                 model: translation.as_ref().map(|t| &t.model),
+                route: route.translator.as_ref().map_or(&[], |t| t.legs()),
                 warnings,
                 translate_ms: millis(started.elapsed()),
             };

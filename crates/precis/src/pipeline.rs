@@ -191,6 +191,7 @@ impl Pipeline {
                     from: route.from,
                     to: route.to,
                     model: None,
+                    route: Vec::new(),
                     summary: Some(summary.text.lines().map(str::to_owned).collect()),
                     article: self.translate_article.then(|| {
                         report
@@ -238,6 +239,7 @@ impl Pipeline {
                 from: route.from,
                 to: route.to,
                 model: Some(summary_translation.model),
+                route: translator.legs().to_vec(),
                 summary: Some(summary_translation.lines),
                 article: article_translation.map(|t| t.lines),
                 warnings,

@@ -7,6 +7,8 @@ use precis_clean::{Document, Language, Metadata, Paragraph, Reason, Removed};
 use precis_infer::{ModelInfo, Summary};
 use serde::Serialize;
 
+use crate::translator::Leg;
+
 /// One article after the stages that ran on it.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -33,6 +35,10 @@ pub struct TranslationRecord {
     /// The model that translated; `None` when the text was already in the
     /// target language and passed through (a warning says so).
     pub model: Option<ModelInfo>,
+    /// Each step from `from` to `to` and its model: one leg, two through
+    /// English when the pair has no model of its own, none when the text
+    /// passed through.
+    pub route: Vec<Leg>,
     /// The summary's lines, translated.
     pub summary: Option<Vec<String>>,
     /// The article's lines, translated.
