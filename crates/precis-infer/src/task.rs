@@ -117,8 +117,7 @@ pub trait Translate {
 /// per unit, its translation and any warnings about it; they are reported
 /// with the line number. By sentence, units are first folded into the
 /// characters the model `knows` (its tokenizer has a piece for them), and
-/// the text's typography is restored on each output line
-/// ([`Typography`]).
+/// each line's typography is restored on its output line ([`Typography`]).
 pub(crate) fn translate_by_segment<'a>(
     info: &ModelInfo,
     lines: &[&'a str],
@@ -138,20 +137,25 @@ pub(crate) fn translate_by_segment<'a>(
         .iter()
         .map(|line| segments(line))
         .collect::<Result<_, _>>()?;
-    let typography = match segmentation {
-        Segmentation::Sentence => Typography::of(lines, knows)?,
-        Segmentation::Line => Typography::default(),
+    // Each line's own conventions: the lines of one call may come from
+    // different texts (a file of unrelated sentences).
+    let typography: Vec<Typography> = match segmentation {
+        Segmentation::Sentence => lines
+            .iter()
+            .map(|line| Typography::of(&[line], &knows))
+            .collect::<Result<_, _>>()?,
+        Segmentation::Line => vec![Typography::default(); lines.len()],
     };
     let folded: Vec<String> = split
         .iter()
-        .flatten()
-        .map(|unit| typography.fold(unit))
+        .zip(&typography)
+        .flat_map(|(units, typography)| units.iter().map(|unit| typography.fold(unit)))
         .collect();
     let flat: Vec<&str> = folded.iter().map(String::as_str).collect();
     let mut translated = translate(&flat)?.into_iter();
     let mut warnings = Vec::new();
     let mut out = Vec::with_capacity(lines.len());
-    for (number, segments) in split.iter().enumerate() {
+    for ((number, segments), typography) in split.iter().enumerate().zip(&typography) {
         let mut texts = Vec::with_capacity(segments.len());
         for (text, segment_warnings) in translated.by_ref().take(segments.len()) {
             warnings.extend(
