@@ -174,6 +174,19 @@ impl BergamotModel {
         Ok(tokens < MAX_SOURCE_TOKENS)
     }
 
+    /// Whether the vocabulary has a piece for `c`: a character it lacks
+    /// reaches the network as `<unk>`.
+    pub fn knows(&self, c: char) -> Result<bool, BergamotError> {
+        let Some(unk) = self.tokenizer.token_to_id("<unk>") else {
+            return Ok(true);
+        };
+        let encoding = self
+            .tokenizer
+            .encode(c.to_string(), false)
+            .map_err(|e| BergamotError::Tokenizer(e.to_string()))?;
+        Ok(!encoding.get_ids().contains(&unk))
+    }
+
     /// Token ids of one sentence in EOS-terminated pieces of at most
     /// [`MAX_SOURCE_TOKENS`], broken before a word start when one is near.
     fn encode(&self, text: &str) -> Result<Vec<Vec<u32>>, BergamotError> {

@@ -438,7 +438,9 @@ pub enum EvalCommand {
         /// Score these translations (line-aligned) instead of running a model.
         #[arg(long, value_name = "FILE", conflicts_with = "model")]
         predictions: Option<PathBuf>,
-        #[arg(long, value_name = "LANG", default_value = "en")]
+        /// The source file's language, or `auto`: detected from the file
+        /// as a whole.
+        #[arg(long, value_name = "LANG|auto", default_value = "en")]
         from: String,
         #[arg(long, value_name = "LANG", default_value = "pt")]
         to: String,

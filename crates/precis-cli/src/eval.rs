@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use precis::{clean_bytes, CleanOptions};
+use precis::{clean_bytes, CleanOptions, SourceLanguage};
 use precis_eval::bleu::corpus_bleu;
 use precis_eval::chrf::{corpus_chrf, ChrfVariant};
 use precis_eval::langid::{score_language, LangidRow, PARAGRAPH_LINES};
@@ -185,6 +185,22 @@ fn translate(
     unit: Unit,
     ui: &mut Ui,
 ) -> Result<(Vec<String>, Option<precis::ModelInfo>)> {
+    // `auto`: the language of the source file as a whole, as `precis
+    // translate` detects it for a text.
+    let detected;
+    let from = match SourceLanguage::parse(from)? {
+        SourceLanguage::Given(_) => from,
+        SourceLanguage::Detect => {
+            let resolved = SourceLanguage::Detect
+                .resolve(precis::detect_language(&sources.join("\n")).as_ref(), None)?;
+            for note in &resolved.notes {
+                ui.warning(note);
+            }
+            ui.notice(&format!("translating from {} (detected)", resolved.language));
+            detected = resolved.language;
+            detected.as_str()
+        }
+    };
     let choice = models::TranslatorChoice {
         from,
         to,

@@ -83,6 +83,7 @@ impl Translate for BergamotTranslator {
             lines,
             segmentation,
             |line| Ok(self.model.fits(line)?),
+            |c| Ok(self.model.knows(c)?),
             |sentences| {
                 let segments = self.model.translate_segments(sentences)?;
                 Ok(sentences

@@ -29,6 +29,7 @@ pub mod summarizer;
 mod task;
 pub mod threads;
 pub mod tokenize;
+mod typography;
 
 /// The generation engine (its own crate, `precis-generate`).
 pub use precis_generate as generate;

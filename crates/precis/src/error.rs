@@ -147,12 +147,21 @@ pub enum Error {
     #[error("`{0}` is not a language tag: use a code such as en, pt or pt-BR")]
     BadLanguage(String),
     /// The catalog has no translator for the pair.
-    #[error("no translation model for {from} → {to}: the catalog has none for this pair")]
+    #[error("no translation model for {from} → {to}: the catalog has none for this pair, nor one for each half of the way through English")]
     NoTranslator {
         /// Source language.
         from: String,
         /// Target language.
         to: String,
+    },
+    /// Two translators chained where the first does not translate into
+    /// the language the second translates from.
+    #[error("cannot chain {first} with {second}: the first must translate into the language the second translates from")]
+    PivotMismatch {
+        /// The first translator's pair (`pt → en`).
+        first: String,
+        /// The second translator's pair.
+        second: String,
     },
     /// Settings that do not apply to the chosen model.
     #[error("{} only apply to models that generate text; {model} picks sentences from the article", settings.join(", "))]
@@ -265,6 +274,7 @@ impl Error {
             | Error::Summarizing { source: error, .. }
             | Error::Translating { source: error, .. } => infer_kind(error),
             Error::NotApplicable { .. }
+            | Error::PivotMismatch { .. }
             | Error::BadLanguage(_)
             | Error::UnsupportedLanguage { .. } => ErrorKind::Usage,
             Error::WrongLanguage { .. } | Error::UndetectedLanguage => ErrorKind::Input,

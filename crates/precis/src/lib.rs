@@ -55,7 +55,9 @@ pub use summarizer::{
     default_name, Summarizer, SummarizerBuilder, DEFAULT_SUMMARIZER, FALLBACK_SUMMARIZER,
 };
 pub use threads::default_threads;
-pub use translator::{default_model, Route, Translator, TranslatorBuilder, Translators};
+pub use translator::{
+    default_model, Leg, Route, Translator, TranslatorBuilder, Translators, PIVOT_LANGUAGE,
+};
 
 pub use precis_clean::{
     clean_bytes, decode, detect_language, CleanError, CleanOptions, Decoded, Document, InputKind,

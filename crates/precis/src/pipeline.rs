@@ -221,6 +221,7 @@ impl Pipeline {
                     from: route.from,
                     to,
                     model: None,
+                    route: Vec::new(),
                     summary: Some(summary.text.lines().map(str::to_owned).collect()),
                     article: self.translate_article.then(|| {
                         report
@@ -269,6 +270,7 @@ impl Pipeline {
                 from: route.from,
                 to,
                 model: Some(summary_translation.model),
+                route: translator.legs().to_vec(),
                 summary: Some(summary_translation.lines),
                 article: article_translation.map(|t| t.lines),
                 notes,

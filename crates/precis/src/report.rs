@@ -10,6 +10,7 @@ use precis_clean::{Document, Language, Metadata, Paragraph, Reason, Removed};
 use precis_infer::{ModelInfo, Summary};
 use serde::Serialize;
 
+use crate::translator::Leg;
 use crate::{Error, ErrorKind};
 
 /// The layout of [`Record`], in every record's `schema` field. A change
@@ -45,6 +46,10 @@ pub struct TranslationRecord {
     /// The model that translated; `None` when the text was already in the
     /// target language and passed through (a note says so).
     pub model: Option<ModelInfo>,
+    /// Each step from `from` to `to` and its model: one leg, two through
+    /// English when the pair has no model of its own, none when the text
+    /// passed through.
+    pub route: Vec<Leg>,
     /// The summary's lines, translated.
     pub summary: Option<Vec<String>>,
     /// The article's lines, translated.
@@ -174,6 +179,9 @@ pub struct Translated {
     /// The model that translated; `null` when the text was already in the
     /// target language and passed through.
     pub model: Option<ModelInfo>,
+    /// Each step from `from` to `to` and its model: one leg, two through
+    /// English when the pair has no model of its own, none on pass-through.
+    pub route: Vec<Leg>,
     /// The summary, translated.
     pub summary: Option<Lines>,
     /// The article (for `precis translate`: the input), translated.
@@ -268,6 +276,7 @@ impl Report {
                 from: t.from.clone(),
                 to: t.to.clone(),
                 model: t.model.clone(),
+                route: t.route.clone(),
                 summary: t.summary.clone().map(Lines::new),
                 article: t.article.clone().map(Lines::new),
             }),

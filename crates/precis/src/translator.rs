@@ -1,5 +1,9 @@
 //! [`Translator`]: a translator for a language pair, loaded in one call;
-//! the catalog picks the model unless one is named.
+//! the catalog picks the model unless one is named. A pair the catalog has
+//! no model for is translated through English when it has both halves
+//! (every published Bergamot and opus-mt model pairs a language with
+//! English): a pivot is a [`Translator`] like any other, whose
+//! [`Translator::legs`] name each step and its model.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,6 +14,7 @@ use precis_infer::{
     BergamotTranslator, Family, InferError, ModelInfo, OpusMtOptions, OpusMtTranslator,
     Segmentation, Translate, Translation,
 };
+use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::hub::{locate, LoadOptions};
@@ -18,15 +23,33 @@ use crate::source::{language, passthrough_note, SourceLanguage};
 use crate::threads::Pool;
 use crate::Error;
 
-/// A loaded translator for one language pair, Bergamot or opus-mt. Cheap
-/// to clone and safe to share between threads.
+/// The language a pair without a model of its own is translated through.
+pub const PIVOT_LANGUAGE: &str = "en";
+
+/// A loaded translator for one language pair: a Bergamot or opus-mt model,
+/// or two of them through English ([`Translator::pivot`]). Cheap to clone
+/// and safe to share between threads.
 #[derive(Clone)]
 pub struct Translator {
     inner: Arc<dyn Translate + Send + Sync>,
-    /// Where an opus-mt model runs; Bergamot decodes on threads of its own.
+    /// Where an opus-mt model runs; Bergamot decodes on threads of its own,
+    /// a pivot's legs in their own pools.
     pool: Option<Pool>,
     from: String,
     to: String,
+    legs: Arc<[Leg]>,
+}
+
+/// One step of a translation's route: a model from one language to
+/// another. A direct translation has one, a pivot two.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Leg {
+    /// Source language of the step.
+    pub from: String,
+    /// Target language of the step.
+    pub to: String,
+    /// The model that translates it.
+    pub model: ModelInfo,
 }
 
 impl std::fmt::Debug for Translator {
@@ -34,7 +57,7 @@ impl std::fmt::Debug for Translator {
         f.debug_struct("Translator")
             .field("from", &self.from)
             .field("to", &self.to)
-            .field("model", self.inner.info())
+            .field("route", &self.legs)
             .finish()
     }
 }
@@ -65,9 +88,56 @@ impl Translator {
         Translator::builder(from, to).load()
     }
 
-    /// Which model translates.
+    /// Which model translates. A pivot's is named after both legs' models
+    /// (`bergamot-pt-en+opus-mt-en-de`) with the family of the second, which
+    /// writes the output; [`Translator::legs`] has each model.
     pub fn info(&self) -> &ModelInfo {
         self.inner.info()
+    }
+
+    /// The route a text takes: one leg, or two through English.
+    pub fn legs(&self) -> &[Leg] {
+        &self.legs
+    }
+
+    /// Translates with `first`, then its output with `second`: a pivot
+    /// (`pt → en` then `en → de` is a `pt → de` translator). Lines stay
+    /// lines, each leg's warnings are reported with the leg they come
+    /// from, and each leg runs with its own threads.
+    ///
+    /// ```no_run
+    /// let there = precis::Translator::load("pt", "en")?;
+    /// let back = precis::Translator::load("en", "pt")?;
+    /// let round_trip = precis::Translator::pivot(there, back)?;
+    /// assert_eq!(round_trip.legs().len(), 2);
+    /// # Ok::<(), precis::Error>(())
+    /// ```
+    pub fn pivot(first: Translator, second: Translator) -> Result<Translator, Error> {
+        let (via, next) = (language(first.to())?, language(second.from())?);
+        if via != next {
+            return Err(Error::PivotMismatch {
+                first: format!("{} → {}", first.from(), first.to()),
+                second: format!("{} → {}", second.from(), second.to()),
+            });
+        }
+        let info = ModelInfo {
+            name: format!("{}+{}", first.info().name, second.info().name),
+            family: second.info().family,
+            revision: None,
+        };
+        let legs: Arc<[Leg]> = first.legs().iter().chain(second.legs()).cloned().collect();
+        let (from, to) = (first.from.clone(), second.to.clone());
+        Ok(Translator {
+            inner: Arc::new(Pivot {
+                info,
+                first,
+                second,
+            }),
+            pool: None,
+            from,
+            to,
+            legs,
+        })
     }
 
     /// The source language.
@@ -94,6 +164,45 @@ impl Translator {
         segmentation: Segmentation,
     ) -> Result<Translation, Error> {
         Ok(Translate::translate_lines(self, lines, segmentation)?)
+    }
+}
+
+/// Two translators one after the other: [`Translator::pivot`].
+struct Pivot {
+    info: ModelInfo,
+    first: Translator,
+    second: Translator,
+}
+
+impl Translate for Pivot {
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    fn translate_lines(
+        &self,
+        lines: &[&str],
+        segmentation: Segmentation,
+    ) -> Result<Translation, InferError> {
+        let between = Translate::translate_lines(&self.first, lines, segmentation)?;
+        let between_lines: Vec<&str> = between.lines.iter().map(String::as_str).collect();
+        let last = Translate::translate_lines(&self.second, &between_lines, segmentation)?;
+        let leg = |translator: &Translator| format!("{} → {}", translator.from, translator.to);
+        let warnings = between
+            .warnings
+            .iter()
+            .map(|warning| format!("{}: {warning}", leg(&self.first)))
+            .chain(
+                last.warnings
+                    .iter()
+                    .map(|warning| format!("{}: {warning}", leg(&self.second))),
+            )
+            .collect();
+        Ok(Translation {
+            lines: last.lines,
+            model: self.info.clone(),
+            warnings,
+        })
     }
 }
 
@@ -155,23 +264,73 @@ impl TranslatorBuilder {
     }
 
     /// The model that will be loaded: the one named, else the catalog's
-    /// for the pair (see [`default_model`]).
+    /// for the pair (see [`default_model`]), else its two models through
+    /// English, joined by `+` (`bergamot-pt-en+opus-mt-en-de`).
     pub fn model_name(&self) -> Result<String, Error> {
+        Ok(self
+            .route()?
+            .iter()
+            .map(|(_, _, name)| name.as_str())
+            .collect::<Vec<_>>()
+            .join("+"))
+    }
+
+    /// The steps to load, `(from, to, model)`: the model named, the
+    /// catalog's for the pair, or the catalog's to English and from
+    /// English.
+    fn route(&self) -> Result<Vec<(String, String, String)>, Error> {
         let (from, to) = (language(&self.from)?, language(&self.to)?);
-        match &self.model {
-            Some(name) => Ok(name.clone()),
-            None => default_model(&from, &to, &self.load)?.ok_or_else(|| Error::NoTranslator {
-                from: self.from.clone(),
-                to: self.to.clone(),
-            }),
+        if let Some(name) = &self.model {
+            return Ok(vec![(from, to, name.clone())]);
+        }
+        if let Some(name) = default_model(&from, &to, &self.load)? {
+            return Ok(vec![(from, to, name)]);
+        }
+        let via = PIVOT_LANGUAGE;
+        if from != via && to != via && from != to {
+            if let (Some(first), Some(second)) = (
+                default_model(&from, via, &self.load)?,
+                default_model(via, &to, &self.load)?,
+            ) {
+                return Ok(vec![(from, via.into(), first), (via.into(), to, second)]);
+            }
+        }
+        Err(Error::NoTranslator {
+            from: self.from.clone(),
+            to: self.to.clone(),
+        })
+    }
+
+    /// Finds (downloading if allowed) and loads the model, or both models
+    /// of a route through English.
+    pub fn load(self) -> Result<Translator, Error> {
+        let mut legs = self.route()?.into_iter();
+        let (Some(first), second) = (legs.next(), legs.next()) else {
+            return Err(Error::NoTranslator {
+                from: self.from,
+                to: self.to,
+            });
+        };
+        match second {
+            None => self.load_leg(first, self.from.clone(), self.to.clone()),
+            Some(second) => {
+                let via = first.1.clone();
+                let first = self.load_leg(first, self.from.clone(), via.clone())?;
+                let second = self.load_leg(second, via, self.to.clone())?;
+                Translator::pivot(first, second)
+            }
         }
     }
 
-    /// Finds (downloading if allowed) and loads the model.
-    pub fn load(self) -> Result<Translator, Error> {
-        let name = self.model_name()?;
+    /// Loads one model `name` from `from` to `to` (language codes as
+    /// resolved, and as the caller wrote them for reports).
+    fn load_leg(
+        &self,
+        (from_code, to_code, name): (String, String, String),
+        from: String,
+        to: String,
+    ) -> Result<Translator, Error> {
         let located = locate(&name, &self.load)?;
-        let to = language(&self.to)?;
         let mut pool = None;
         let inner: Arc<dyn Translate + Send + Sync> = match located.info.family {
             Family::Bergamot => Arc::new(
@@ -181,7 +340,7 @@ impl TranslatorBuilder {
             Family::Marian => {
                 pool = Some(Pool::new(self.threads)?);
                 let options = OpusMtOptions {
-                    target: to,
+                    target: to_code.clone(),
                     task: located
                         .preset
                         .and_then(|preset| preset.translate)
@@ -203,11 +362,17 @@ impl TranslatorBuilder {
                 .into())
             }
         };
+        let leg = Leg {
+            from: from_code,
+            to: to_code,
+            model: inner.info().clone(),
+        };
         Ok(Translator {
             inner,
             pool,
-            from: self.from,
-            to: self.to,
+            from,
+            to,
+            legs: Arc::from([leg]),
         })
     }
 }

@@ -280,5 +280,144 @@ fn language_tags_are_bcp47_and_case_insensitive() {
     assert_eq!(builder.model_name().unwrap(), "bergamot-en-pt");
 }
 
+/// Puts the tiny Marian model into `cache` as the catalog's `name`, at its
+/// pinned revision, laid out as huggingface_hub writes it.
+fn cache_as_catalog_model(cache: &Path, name: &str) {
+    let catalog = precis::Catalog::builtin().unwrap();
+    let Some(precis::PresetSource::Hub { repo, revision }) =
+        catalog.get(name).map(|preset| preset.source.clone())
+    else {
+        panic!("{name} is a Hub model of the catalog");
+    };
+    let snapshot = cache
+        .join(format!("models--{}", repo.replace('/', "--")))
+        .join("snapshots")
+        .join(revision);
+    std::fs::create_dir_all(&snapshot).unwrap();
+    for entry in std::fs::read_dir(fixture("marian-tiny")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, snapshot.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+/// A pair the catalog has no model for goes through English when it has
+/// both halves: one translator, whose route names both legs, and whose
+/// output is the second leg's translation of the first's.
+#[test]
+fn a_pair_without_a_model_is_translated_through_english() {
+    let cache = tempfile::tempdir().unwrap();
+    cache_as_catalog_model(cache.path(), "opus-mt-de-en");
+    cache_as_catalog_model(cache.path(), "opus-mt-en-fr");
+    let options = offline_in(cache.path());
+    let builder = Translator::builder("de", "fr").load_options(options.clone());
+    assert_eq!(builder.model_name().unwrap(), "opus-mt-de-en+opus-mt-en-fr");
+    let pivot = builder.load().unwrap();
+    assert_eq!((pivot.from(), pivot.to()), ("de", "fr"));
+    assert_eq!(pivot.info().name, "opus-mt-de-en+opus-mt-en-fr");
+    let route: Vec<(&str, &str, &str)> = pivot
+        .legs()
+        .iter()
+        .map(|leg| (leg.from.as_str(), leg.to.as_str(), leg.model.name.as_str()))
+        .collect();
+    assert_eq!(
+        route,
+        [("de", "en", "opus-mt-de-en"), ("en", "fr", "opus-mt-en-fr")]
+    );
+    assert!(pivot
+        .legs()
+        .iter()
+        .all(|leg| leg.model.family == Family::Marian && leg.model.revision.is_some()));
+
+    let text = "Der Regen fiel.\n\nDie Schlange wuchs.";
+    let translation = pivot.translate(text).unwrap();
+    assert_eq!(translation.lines.len(), 3, "one line per input line");
+    assert_eq!(translation.lines[1], "");
+    assert_eq!(translation.model.name, "opus-mt-de-en+opus-mt-en-fr");
+    let load = |from: &str, to: &str| {
+        Translator::builder(from, to)
+            .load_options(options.clone())
+            .load()
+            .unwrap()
+    };
+    let english = load("de", "en").translate(text).unwrap().lines.join("\n");
+    let french = load("en", "fr").translate(&english).unwrap();
+    assert_eq!(translation.lines, french.lines, "leg after leg");
+}
+
+#[test]
+fn a_pair_with_a_model_of_its_own_is_not_pivoted() {
+    let cache = tempfile::tempdir().unwrap();
+    let builder = Translator::builder("de", "en").load_options(offline_in(cache.path()));
+    assert_eq!(builder.model_name().unwrap(), "opus-mt-de-en");
+    // English on either side has no pivot; neither has a pair missing a half.
+    for (from, to) in [("xx", "en"), ("en", "xx"), ("de", "xx")] {
+        let err = Translator::builder(from, to)
+            .load_options(offline_in(cache.path()))
+            .model_name()
+            .unwrap_err();
+        assert!(matches!(err, Error::NoTranslator { .. }), "{from}-{to}: {err}");
+    }
+}
+
+#[test]
+fn translators_chain_only_through_a_shared_language() {
+    let dir = fixture("marian-tiny");
+    let load = |from: &str, to: &str| {
+        Translator::builder(from, to)
+            .model(dir.to_str().unwrap())
+            .load()
+            .unwrap()
+    };
+    let err = Translator::pivot(load("de", "en"), load("fr", "es")).unwrap_err();
+    assert!(matches!(err, Error::PivotMismatch { .. }), "{err}");
+    assert_eq!(err.kind(), ErrorKind::Usage);
+    let chained = Translator::pivot(load("de", "en"), load("en", "fr")).unwrap();
+    assert_eq!(chained.legs().len(), 2);
+    let twice = Translator::pivot(chained, load("fr", "es")).unwrap();
+    assert_eq!(twice.legs().len(), 3, "a chain of chains keeps every leg");
+}
+
+/// The real pt→en and en→pt Bergamot models chained: a Portuguese text
+/// comes back in Portuguese, each leg's output the next one's input.
+/// Skipped without the models (`just models`); in CI they must be there.
+#[test]
+fn real_pivot_round_trip_pt_en_pt() {
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/downloads");
+    if !models.join("bergamot-pt-en").is_dir() || !models.join("bergamot-en-pt").is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "models/downloads/bergamot-pt-en and bergamot-en-pt are missing in CI: run `just models` first"
+        );
+        eprintln!("notice: models/downloads/bergamot-pt-en or bergamot-en-pt is absent (run `just models`); skipping this real-model test");
+        return;
+    }
+    let options = LoadOptions {
+        offline: true,
+        models_dir: Some(models),
+        cache_dir: None,
+    };
+    let load = |from: &str, to: &str| {
+        Translator::builder(from, to)
+            .load_options(options.clone())
+            .threads(1)
+            .load()
+            .unwrap()
+    };
+    let round_trip = Translator::pivot(load("pt", "en"), load("en", "pt")).unwrap();
+    assert_eq!(round_trip.info().name, "bergamot-pt-en+bergamot-en-pt");
+    assert_eq!(round_trip.info().family, Family::Bergamot);
+    let text = "A biblioteca municipal abre no sábado.\n\nO conselho votará o novo orçamento na quinta-feira.";
+    let translation = round_trip.translate(text).unwrap();
+    assert_eq!(translation.lines.len(), 3, "{:?}", translation.lines);
+    assert!(translation.lines[0].contains("biblioteca"), "{:?}", translation.lines);
+    assert!(translation.lines[2].contains("orçamento"), "{:?}", translation.lines);
+    let english = load("pt", "en").translate(text).unwrap().lines.join("\n");
+    assert!(english.contains("library"), "{english}");
+    assert_eq!(
+        translation.lines,
+        load("en", "pt").translate(&english).unwrap().lines
+    );
+}
+
 #[path = "library/registry.rs"]
 mod registry;

@@ -215,3 +215,106 @@ fn default_opus_mt_with_the_hub_unreachable_exits_3_with_the_fix() {
         .assert();
     assert_names_model_and_fixes(assert, "--model");
 }
+
+/// opus-mt-de-en's and opus-mt-en-fr's pinned revisions in the catalog.
+const OPUS_MT_DE_EN_REVISION: &str = "6f6b23ef5ef8a586414ad9d2b7dda64ca5352935";
+const OPUS_MT_EN_FR_REVISION: &str = "c96fcd7f38a4c0d1ac9b61e255b47f3f7ff55e5e";
+
+const GERMAN: &str = "Die Fähre fährt wieder\n\n\
+    Die Fähre zwischen den beiden Städten am Fluss fuhr am Montag nach einem Winter voller Reparaturen wieder. \
+    Die Mannschaft hat den Motor ersetzt und den Rumpf gestrichen.\n\n\
+    Die Bauern aus dem Tal waren die ersten, die mit Kisten voller Äpfel zum Markt übersetzten. \
+    Der Bürgermeister dankte der Mannschaft bei einer kurzen Feier.\n\n\
+    Die Fahrkarten kosten so viel wie im letzten Jahr, und der Fahrplan hängt an beiden Anlegestellen aus.\n";
+
+/// `record["route"]` as `(from, to, model name, family)` per leg.
+fn route_of(record: &serde_json::Value) -> Vec<(String, String, String, String)> {
+    record["route"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a route list: {record}"))
+        .iter()
+        .map(|leg| {
+            let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+            (
+                text(&leg["from"]),
+                text(&leg["to"]),
+                text(&leg["model"]["name"]),
+                text(&leg["model"]["family"]),
+            )
+        })
+        .collect()
+}
+
+/// German → French has no model of its own in the catalog: `translate` and
+/// `run` go through English with the catalog's two opus-mt models, and the
+/// JSON names the route and both models.
+#[test]
+fn a_pair_without_a_model_goes_through_english() {
+    let sandbox = Sandbox::new();
+    sandbox.cache_model_as(
+        "marian-tiny",
+        "Helsinki-NLP/opus-mt-de-en",
+        OPUS_MT_DE_EN_REVISION,
+    );
+    sandbox.cache_model_as(
+        "marian-tiny",
+        "Helsinki-NLP/opus-mt-en-fr",
+        OPUS_MT_EN_FR_REVISION,
+    );
+    sandbox.write("artikel.txt", GERMAN);
+    let want = vec![
+        ("de".into(), "en".into(), "opus-mt-de-en".into(), "marian".into()),
+        ("en".into(), "fr".into(), "opus-mt-en-fr".into(), "marian".into()),
+    ];
+    let args = [
+        "translate", "--from", "de", "--to", "fr", "--format", "json", "artikel.txt",
+    ];
+    let record = &json_records(stdout_of(&sandbox, &args).as_bytes())[0];
+    assert_eq!(record["model"]["name"], "opus-mt-de-en+opus-mt-en-fr", "{record}");
+    assert_eq!(route_of(record), want, "{record}");
+    assert_eq!(
+        record["route"][0]["model"]["revision"], OPUS_MT_DE_EN_REVISION,
+        "{record}"
+    );
+    assert_eq!(
+        record["lines"].as_array().unwrap().len(),
+        GERMAN.lines().count(),
+        "{record}"
+    );
+
+    let args = [
+        "run", "--model", "textrank", "--to", "fr", "--format", "json", "artikel.txt",
+    ];
+    let record = &json_records(stdout_of(&sandbox, &args).as_bytes())[0];
+    let translation = &record["translation"];
+    assert_eq!(translation["from"], "de", "{record}");
+    assert_eq!(
+        translation["model"]["name"], "opus-mt-de-en+opus-mt-en-fr",
+        "{record}"
+    );
+    assert_eq!(route_of(translation), want, "{record}");
+}
+
+/// A direct translation's route is its one model; text already in the
+/// target language passes through with an empty route.
+#[test]
+fn a_direct_route_has_one_leg_and_a_passthrough_none() {
+    let sandbox = Sandbox::new();
+    sandbox.cache_model_as(
+        "marian-tiny",
+        "Helsinki-NLP/opus-mt-de-en",
+        OPUS_MT_DE_EN_REVISION,
+    );
+    sandbox.write("artikel.txt", GERMAN);
+    let args = ["translate", "--to", "en", "--format", "json", "artikel.txt"];
+    let record = &json_records(stdout_of(&sandbox, &args).as_bytes())[0];
+    assert_eq!(
+        route_of(record),
+        [("de".into(), "en".into(), "opus-mt-de-en".into(), "marian".into())],
+        "{record}"
+    );
+    let args = ["translate", "--to", "de", "--format", "json", "artikel.txt"];
+    let record = &json_records(stdout_of(&sandbox, &args).as_bytes())[0];
+    assert_eq!(record["route"], serde_json::json!([]), "{record}");
+    assert!(record["model"].is_null(), "{record}");
+}

@@ -103,13 +103,23 @@ fn a_missing_model_for_a_detected_language_says_which_and_how_to_fix() {
         .stderr(predicate::str::contains(
             "error: no translation model for pt → de (pt: the language artigo.txt was detected to be in); pass a model with --translation-model NAME|DIR, or the articles' language with --from LANG",
         ));
+    // pt → de has no model of its own: it goes through English, and the
+    // error names both models it looked for.
     sandbox
         .precis()
         .args(["translate", "--to", "de", "artigo.txt"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
-            "error: no translation model for pt → de: the catalog has none for this pair",
+            "error: no translation model for pt → de (precis looks for the catalog's bergamot-pt-en+opus-mt-en-de;",
+        ));
+    sandbox
+        .precis()
+        .args(["translate", "--to", "ja", "artigo.txt"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "error: no translation model for pt → ja: the catalog has none for this pair, nor one for each half of the way through English",
         ));
 }
 

@@ -219,3 +219,49 @@ fn language_tags_are_bcp47_and_case_insensitive() {
     assert_eq!(record["translation"]["model"]["name"], "bergamot-en-pt");
     assert_eq!(record["notes"], serde_json::json!([]), "{record}");
 }
+
+/// A pivot may mix families: Portuguese → German goes through English on
+/// the real Bergamot pt→en model and the catalog's opus-mt en→de (here
+/// the tiny random Marian model in its place), and the JSON names both.
+#[test]
+fn a_pivot_mixes_a_bergamot_and_an_opus_mt_leg() {
+    let Some(models) = downloaded_models("bergamot-pt-en") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    sandbox.cache_model_as(
+        "marian-tiny",
+        "Helsinki-NLP/opus-mt-en-de",
+        "0012d6d6ff4b4dd06bee042d3294295f0e587abd",
+    );
+    let output = succeed(
+        sandbox
+            .precis()
+            .env("PRECIS_MODELS_DIR", &models)
+            .args(["translate", "--from", "pt", "--to", "de", "--format", "json"])
+            .write_stdin("A biblioteca municipal abre no sábado.\n"),
+    );
+    let record: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        record["model"]["name"], "bergamot-pt-en+opus-mt-en-de",
+        "{record}"
+    );
+    let legs: Vec<(&str, &str, &str)> = record["route"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|leg| {
+            (
+                leg["from"].as_str().unwrap(),
+                leg["to"].as_str().unwrap(),
+                leg["model"]["family"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        legs,
+        [("pt", "en", "bergamot"), ("en", "de", "marian")],
+        "{record}"
+    );
+    assert_eq!(record["lines"].as_array().unwrap().len(), 1, "{record}");
+}

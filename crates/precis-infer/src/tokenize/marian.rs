@@ -175,6 +175,12 @@ impl MarianTokenizer {
             .collect())
     }
 
+    /// Whether the source vocabulary has a piece for `c`: a character it
+    /// lacks reaches the model as `<unk>`.
+    pub fn knows(&self, c: char) -> Result<bool, InferError> {
+        Ok(!self.encode(&c.to_string())?.contains(&self.unk))
+    }
+
     /// Text of target-side `ids` without `</s>`, `<pad>` and `<unk>`.
     pub fn decode(&self, ids: &[u32]) -> String {
         let text: String = ids

@@ -18,3 +18,4 @@ mod t5_parity;
 mod t5_summarizer;
 mod t5_tokenizer;
 mod tokenizer_load;
+mod typography;
