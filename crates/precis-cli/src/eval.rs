@@ -196,7 +196,10 @@ fn translate(
             for note in &resolved.notes {
                 ui.warning(note);
             }
-            ui.notice(&format!("translating from {} (detected)", resolved.language));
+            ui.notice(&format!(
+                "translating from {} (detected)",
+                resolved.language
+            ));
             detected = resolved.language;
             detected.as_str()
         }

@@ -45,7 +45,11 @@ fn replacement(c: char) -> Option<Option<char>> {
     } else if c.is_punctuation_dash() {
         Some(Some('-'))
     } else if c.is_punctuation_initial_quote() || c.is_punctuation_final_quote() || c == '‚' {
-        Some(Some(if DOUBLE_QUOTES.contains(&c) { '"' } else { '\'' }))
+        Some(Some(if DOUBLE_QUOTES.contains(&c) {
+            '"'
+        } else {
+            '\''
+        }))
     } else if c == '„' {
         Some(Some('"'))
     } else {
@@ -113,7 +117,9 @@ impl Typography {
                     Some(Some('"')) if space(before) => {
                         opening.get_or_insert(c);
                     }
-                    Some(Some('"')) if space(after) || after.is_some_and(|a| a.is_ascii_punctuation()) => {
+                    Some(Some('"'))
+                        if space(after) || after.is_some_and(|a| a.is_ascii_punctuation()) =>
+                    {
                         closing.get_or_insert(c);
                     }
                     Some(Some('-')) if space(before) && space(after) => {
@@ -232,7 +238,8 @@ mod tests {
 
     #[test]
     fn folds_what_the_model_lacks_into_what_it_knows() {
-        let text = "I’m sure they haven’t changed “the plan”\u{a0}— builds—and\u{200b} caching, 1990–2000";
+        let text =
+            "I’m sure they haven’t changed “the plan”\u{a0}— builds—and\u{200b} caching, 1990–2000";
         let t = typography(&[text]);
         assert_eq!(
             t.fold(text),
@@ -273,13 +280,19 @@ mod tests {
     #[test]
     fn restores_the_text_own_quote_pair() {
         let t = typography(&["Disse «vamos» ontem."]);
-        assert_eq!(t.restore("He said \"let's go\" yesterday."), "He said «let's go» yesterday.");
+        assert_eq!(
+            t.restore("He said \"let's go\" yesterday."),
+            "He said «let's go» yesterday."
+        );
     }
 
     #[test]
     fn unpaired_quotes_and_mixed_apostrophes_stay_straight() {
         let t = typography(&["“Start of a quote", "don't and don’t"]);
-        assert_eq!(t.restore("\"Início de uma citação"), "\"Início de uma citação");
+        assert_eq!(
+            t.restore("\"Início de uma citação"),
+            "\"Início de uma citação"
+        );
         assert_eq!(t.restore("não'não"), "não'não", "both apostrophes in use");
     }
 
@@ -287,6 +300,9 @@ mod tests {
     fn a_hyphen_stays_a_hyphen() {
         let t = typography(&["a well‐known — and loved — place"]);
         assert_eq!(t.fold("a well‐known"), "a well-known");
-        assert_eq!(t.restore("um lugar bem-conhecido"), "um lugar bem-conhecido");
+        assert_eq!(
+            t.restore("um lugar bem-conhecido"),
+            "um lugar bem-conhecido"
+        );
     }
 }

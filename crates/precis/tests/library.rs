@@ -355,7 +355,10 @@ fn a_pair_with_a_model_of_its_own_is_not_pivoted() {
             .load_options(offline_in(cache.path()))
             .model_name()
             .unwrap_err();
-        assert!(matches!(err, Error::NoTranslator { .. }), "{from}-{to}: {err}");
+        assert!(
+            matches!(err, Error::NoTranslator { .. }),
+            "{from}-{to}: {err}"
+        );
     }
 }
 
@@ -409,8 +412,16 @@ fn real_pivot_round_trip_pt_en_pt() {
     let text = "A biblioteca municipal abre no sábado.\n\nO conselho votará o novo orçamento na quinta-feira.";
     let translation = round_trip.translate(text).unwrap();
     assert_eq!(translation.lines.len(), 3, "{:?}", translation.lines);
-    assert!(translation.lines[0].contains("biblioteca"), "{:?}", translation.lines);
-    assert!(translation.lines[2].contains("orçamento"), "{:?}", translation.lines);
+    assert!(
+        translation.lines[0].contains("biblioteca"),
+        "{:?}",
+        translation.lines
+    );
+    assert!(
+        translation.lines[2].contains("orçamento"),
+        "{:?}",
+        translation.lines
+    );
     let english = load("pt", "en").translate(text).unwrap().lines.join("\n");
     assert!(english.contains("library"), "{english}");
     assert_eq!(

@@ -263,14 +263,34 @@ fn a_pair_without_a_model_goes_through_english() {
     );
     sandbox.write("artikel.txt", GERMAN);
     let want = vec![
-        ("de".into(), "en".into(), "opus-mt-de-en".into(), "marian".into()),
-        ("en".into(), "fr".into(), "opus-mt-en-fr".into(), "marian".into()),
+        (
+            "de".into(),
+            "en".into(),
+            "opus-mt-de-en".into(),
+            "marian".into(),
+        ),
+        (
+            "en".into(),
+            "fr".into(),
+            "opus-mt-en-fr".into(),
+            "marian".into(),
+        ),
     ];
     let args = [
-        "translate", "--from", "de", "--to", "fr", "--format", "json", "artikel.txt",
+        "translate",
+        "--from",
+        "de",
+        "--to",
+        "fr",
+        "--format",
+        "json",
+        "artikel.txt",
     ];
     let record = &json_records(stdout_of(&sandbox, &args).as_bytes())[0];
-    assert_eq!(record["model"]["name"], "opus-mt-de-en+opus-mt-en-fr", "{record}");
+    assert_eq!(
+        record["model"]["name"], "opus-mt-de-en+opus-mt-en-fr",
+        "{record}"
+    );
     assert_eq!(route_of(record), want, "{record}");
     assert_eq!(
         record["route"][0]["model"]["revision"], OPUS_MT_DE_EN_REVISION,
@@ -283,7 +303,14 @@ fn a_pair_without_a_model_goes_through_english() {
     );
 
     let args = [
-        "run", "--model", "textrank", "--to", "fr", "--format", "json", "artikel.txt",
+        "run",
+        "--model",
+        "textrank",
+        "--to",
+        "fr",
+        "--format",
+        "json",
+        "artikel.txt",
     ];
     let record = &json_records(stdout_of(&sandbox, &args).as_bytes())[0];
     let translation = &record["translation"];
@@ -310,7 +337,12 @@ fn a_direct_route_has_one_leg_and_a_passthrough_none() {
     let record = &json_records(stdout_of(&sandbox, &args).as_bytes())[0];
     assert_eq!(
         route_of(record),
-        [("de".into(), "en".into(), "opus-mt-de-en".into(), "marian".into())],
+        [(
+            "de".into(),
+            "en".into(),
+            "opus-mt-de-en".into(),
+            "marian".into()
+        )],
         "{record}"
     );
     let args = ["translate", "--to", "de", "--format", "json", "artikel.txt"];

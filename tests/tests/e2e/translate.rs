@@ -238,7 +238,15 @@ fn a_pivot_mixes_a_bergamot_and_an_opus_mt_leg() {
         sandbox
             .precis()
             .env("PRECIS_MODELS_DIR", &models)
-            .args(["translate", "--from", "pt", "--to", "de", "--format", "json"])
+            .args([
+                "translate",
+                "--from",
+                "pt",
+                "--to",
+                "de",
+                "--format",
+                "json",
+            ])
             .write_stdin("A biblioteca municipal abre no sábado.\n"),
     );
     let record: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();

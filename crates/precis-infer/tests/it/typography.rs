@@ -6,8 +6,7 @@
 
 use precis_infer::tokenize::MarianTokenizer;
 use precis_infer::{
-    BergamotTranslator, Family, ModelInfo, OpusMtOptions, OpusMtTranslator, Segmentation,
-    Translate,
+    BergamotTranslator, Family, ModelInfo, OpusMtOptions, OpusMtTranslator, Segmentation, Translate,
 };
 
 use crate::support::{downloaded, fixture_dir};
@@ -65,7 +64,10 @@ fn bergamot_translates_curly_text_as_its_plain_twin() {
         let want = by_sentence(&translator, straight);
         assert_eq!(plain(&got), want, "{curly}");
         if curly.contains('’') {
-            assert!(!got.contains('\''), "apostrophes as the text writes them: {got}");
+            assert!(
+                !got.contains('\''),
+                "apostrophes as the text writes them: {got}"
+            );
         }
     }
     let quoted = by_sentence(&translator, CASES[3].0);
@@ -74,7 +76,10 @@ fn bergamot_translates_curly_text_as_its_plain_twin() {
         "the text's quotes come back: {quoted}"
     );
     let dashed = by_sentence(&translator, CASES[2].0);
-    assert!(dashed.contains('—'), "the text's dashes come back: {dashed}");
+    assert!(
+        dashed.contains('—'),
+        "the text's dashes come back: {dashed}"
+    );
 }
 
 #[test]
@@ -92,7 +97,10 @@ fn bergamot_pt_en_restores_the_article_apostrophes() {
     let want = by_sentence(&translator, "\"Não vou\", disse ela à d'Ávila.");
     assert_eq!(plain(&got), want, "{line}");
     if want.contains("n't") || want.contains("'m") {
-        assert!(!got.contains('\''), "apostrophes as the text writes them: {got}");
+        assert!(
+            !got.contains('\''),
+            "apostrophes as the text writes them: {got}"
+        );
     }
 }
 
@@ -129,14 +137,20 @@ fn opus_mt_folds_what_its_vocabulary_lacks() {
     let dir = fixture_dir("marian-tiny");
     let tokenizer = MarianTokenizer::from_dir(&dir).unwrap();
     assert!(tokenizer.knows('a').unwrap());
-    assert!(!tokenizer.knows('’').unwrap(), "the tiny vocabulary lacks ’");
+    assert!(
+        !tokenizer.knows('’').unwrap(),
+        "the tiny vocabulary lacks ’"
+    );
     let options = OpusMtOptions {
         target: "de".into(),
         ..OpusMtOptions::default()
     };
-    let translator =
-        OpusMtTranslator::load(&dir, ModelInfo::new("marian-tiny", Family::Marian), &options)
-            .unwrap();
+    let translator = OpusMtTranslator::load(
+        &dir,
+        ModelInfo::new("marian-tiny", Family::Marian),
+        &options,
+    )
+    .unwrap();
     // Odd spaces and zero-width characters: what the tiny vocabulary has.
     let (odd, plain_twin) = CASES[4];
     assert_eq!(
