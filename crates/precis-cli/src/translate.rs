@@ -107,7 +107,10 @@ pub fn run(args: &TranslateArgs, ui: &mut Ui) -> Result<()> {
                     from: route.from.clone(),
                     to: served.to.clone(),
                     model,
-                    route: route.translator.as_ref().map_or_else(Vec::new, |t| t.legs().to_vec()),
+                    route: route
+                        .translator
+                        .as_ref()
+                        .map_or_else(Vec::new, |t| t.legs().to_vec()),
                     summary: None,
                     article: Some(Lines::new(lines)),
                 }),
