@@ -397,7 +397,7 @@ fn real_pivot_round_trip_pt_en_pt() {
     let options = LoadOptions {
         offline: true,
         models_dir: Some(models),
-        cache_dir: None,
+        ..LoadOptions::default()
     };
     let load = |from: &str, to: &str| {
         Translator::builder(from, to)
