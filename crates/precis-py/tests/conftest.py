@@ -82,8 +82,10 @@ def without_timings(record: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def run_from_repo(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI runs from the repository root; so does precis here, so both
-    find models/downloads and name sources alike."""
+    find models/downloads and name sources alike. No test reaches the
+    network: the model registry is a closed local port, as in the e2e suite."""
     monkeypatch.chdir(REPO)
+    monkeypatch.setenv("PRECIS_REGISTRY_URL", "http://127.0.0.1:9/v1")
 
 
 EXAMPLES = sorted(

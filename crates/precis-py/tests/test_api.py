@@ -185,10 +185,11 @@ def test_missing_models_raise_model_errors(tmp_path: Path, monkeypatch: pytest.M
         precis.Summarizer.load("precis-test/absent", offline=True)
     with pytest.raises(precis.ModelError, match="no translation model"):
         precis.Translator.load("en", "xx")
-    # The models folder resolves as in the CLI: $PRECIS_MODELS_DIR first.
+    # The models folder resolves as in the CLI: $PRECIS_MODELS_DIR first
+    # (offline, so the registry is not asked for the pair instead).
     monkeypatch.setenv("PRECIS_MODELS_DIR", str(tmp_path))
     with pytest.raises(precis.ModelError) as raised:
-        precis.Translator.load("en", "pt")
+        precis.Translator.load("en", "pt", offline=True)
     assert str(tmp_path) in str(raised.value)
     assert isinstance(raised.value, precis.PrecisError)
 
