@@ -3,7 +3,7 @@
 //! in `removed` with the reason it was dropped.
 //!
 //! Stages, each testable on its own:
-//! [`tree::parse`] (page → blocks and elements) →
+//! [`depth::flatten`] (nesting capped before parsing) → [`tree::parse`] (page → blocks and elements) →
 //! [`patterns`] + [`classify::element_reasons`] (prune boilerplate subtrees) →
 //! [`candidate`] (score elements, choose the main content) →
 //! [`classify::decide`] (keep or drop each block) → [`assemble`] (the [`Document`]).
@@ -12,6 +12,7 @@ mod assemble;
 mod candidate;
 mod charset;
 mod classify;
+mod depth;
 mod patterns;
 mod tree;
 
@@ -26,7 +27,9 @@ use crate::{metadata, CleanError, CleanOptions, Document};
 /// Never fails on odd HTML (html5ever repairs anything); a page with no
 /// article text gives an empty [`Document`] with a warning saying why.
 pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, CleanError> {
-    let html = Html::parse_document(input);
+    let (input, flattened) = depth::flatten(input);
+    let html = Html::parse_document(&input);
+    drop(input);
     let metadata = metadata::extract(&html);
     let page = tree::parse(&html);
     drop(html);
@@ -50,6 +53,12 @@ pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, 
         .language
         .as_deref()
         .is_some_and(metadata::writes_month_first);
-    let document = assemble::document(&page, &decisions, title, metadata, main.is_some());
+    let mut document = assemble::document(&page, &decisions, title, metadata, main.is_some());
+    if flattened > 0 {
+        document.warnings.push(format!(
+            "the page nests elements deeper than {} levels: {flattened} tags below that depth were ignored (their text is kept)",
+            depth::MAX_DEPTH
+        ));
+    }
     Ok(crate::furniture::fill_metadata(document, month_first))
 }
