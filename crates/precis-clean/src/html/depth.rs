@@ -20,7 +20,15 @@ const VOID: &[&str] = &[
 
 /// Elements whose content is text up to their end tag, never tags.
 const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
 ];
 
 /// Elements a start tag of the same name closes (`<li>a<li>b`), so that
