@@ -8,8 +8,9 @@
 //! together sentence by sentence.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-use precis_generate::{generate, Batch, GenerationConfig};
+use precis_generate::{generate_until, Batch, GenerationConfig};
 use tokenizers::Tokenizer;
 
 use crate::config::scalars;
@@ -224,6 +225,16 @@ impl BergamotModel {
     /// Translates sentences, each on its own, saying per sentence whether
     /// the length limit cut it and in how many pieces it was translated.
     pub fn translate_segments(&self, sentences: &[&str]) -> Result<Vec<Segment>, BergamotError> {
+        self.translate_segments_until(sentences, None)
+    }
+
+    /// [`Self::translate_segments`], giving up once `deadline` passes
+    /// (every worker checks it before each decoder step).
+    pub fn translate_segments_until(
+        &self,
+        sentences: &[&str],
+        deadline: Option<Instant>,
+    ) -> Result<Vec<Segment>, BergamotError> {
         // `owners[i]`: the sentence source piece `i` belongs to.
         let mut sources = Vec::new();
         let mut owners = Vec::new();
@@ -255,7 +266,7 @@ impl BergamotModel {
                         scope.spawn(move || {
                             let mut done = Vec::new();
                             for chunk in mine {
-                                done.extend(self.translate_chunk(chunk, sources)?);
+                                done.extend(self.translate_chunk(chunk, sources, deadline)?);
                             }
                             Ok(done)
                         })
@@ -293,6 +304,7 @@ impl BergamotModel {
         &self,
         chunk: &[usize],
         sources: &[Vec<u32>],
+        deadline: Option<Instant>,
     ) -> Result<Vec<(usize, Segment)>, BergamotError> {
         let batch: Vec<&[u32]> = chunk
             .iter()
@@ -300,7 +312,7 @@ impl BergamotModel {
             .collect();
         chunk
             .iter()
-            .zip(self.decode_batch(&batch)?)
+            .zip(self.decode_batch(&batch, deadline)?)
             .map(|(&i, (ids, cut))| {
                 let text = self
                     .tokenizer
@@ -321,7 +333,11 @@ impl BergamotModel {
     /// Decodes one batch of EOS-terminated sources. Returns per source the
     /// output ids (without EOS) and whether Marian's length limit
     /// (`max_length_factor` × source tokens) cut it.
-    fn decode_batch(&self, sources: &[&[u32]]) -> Result<Vec<(Vec<u32>, bool)>, BergamotError> {
+    fn decode_batch(
+        &self,
+        sources: &[&[u32]],
+        deadline: Option<Instant>,
+    ) -> Result<Vec<(Vec<u32>, bool)>, BergamotError> {
         let rows: Vec<Vec<u32>> = sources.iter().map(|source| source.to_vec()).collect();
         let batch = Batch::pad(&rows, EOS);
         let width = batch.width();
@@ -341,7 +357,7 @@ impl BergamotModel {
             ..GenerationConfig::default()
         };
         let model = self.net.for_batch(allowed);
-        let generation = generate(&model, &batch, &config)?;
+        let generation = generate_until(&model, &batch, &config, deadline)?;
         Ok(sources
             .iter()
             .zip(generation.outputs)

@@ -25,7 +25,8 @@ const MAGIC: &[(&[u8], &str)] = &[
     (b"RIFF", "a RIFF media file"),
 ];
 
-/// Decodes UTF-8 (with or without BOM) or UTF-16 with a BOM.
+/// Decodes UTF-8 (with or without BOM) or UTF-16 (with a BOM, or without
+/// one when its NUL bytes show it: see [`bomless_utf16`]).
 ///
 /// Invalid UTF-8 is decoded lossily (U+FFFD) with a warning rather than
 /// refused, because scraped pages often carry a few stray Latin-1 bytes in
@@ -40,6 +41,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, CleanError> {
         decode_utf16(rest, u16::from_le_bytes)?
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         decode_utf16(rest, u16::from_be_bytes)?
+    } else if let Some((text, order)) = bomless_utf16(bytes) {
+        warnings.push(format!(
+            "the input has no byte-order mark but is UTF-16 ({order}, as its NUL bytes show); it was decoded as such"
+        ));
+        text
     } else {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         reject_binary(bytes)?;
@@ -90,6 +96,39 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, CleanE
         })
 }
 
+/// UTF-16 without a byte-order mark (what some Windows tools write),
+/// told by where its NUL bytes fall: text is mostly characters below
+/// U+0100, whose UTF-16 units have a zero high byte, so every other byte is
+/// NUL — at odd offsets in little-endian, even ones in big-endian. Binary
+/// files have NULs anywhere, including whole zero units, and are left to
+/// [`reject_binary`]. Returns the text and the byte order's name.
+fn bomless_utf16(bytes: &[u8]) -> Option<(String, &'static str)> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) || !bytes.contains(&0) {
+        return None;
+    }
+    let sample = bytes.get(..bytes.len().min(4096))?;
+    let (mut low, mut high) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        match (pair[0], pair[1]) {
+            (0, 0) => return None,
+            (_, 0) => low += 1,
+            (0, _) => high += 1,
+            _ => {}
+        }
+    }
+    let units = sample.len() / 2;
+    let (unit, order): (fn([u8; 2]) -> u16, _) = if low * 2 >= units && high * 10 <= low {
+        (u16::from_le_bytes, "little-endian")
+    } else if high * 2 >= units && low * 10 <= high {
+        (u16::from_be_bytes, "big-endian")
+    } else {
+        return None;
+    };
+    let text = decode_utf16(bytes, unit).ok()?;
+    // A zero unit past the sample is binary after all.
+    (!text.contains('\0')).then_some((text, order))
+}
+
 fn reject_binary(bytes: &[u8]) -> Result<(), CleanError> {
     if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
         return Err(CleanError::Binary {
@@ -130,6 +169,31 @@ mod tests {
             .collect();
         assert_eq!(decode(&le).unwrap().text, "Grüß");
         assert_eq!(decode(&be).unwrap().text, "Grüß");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_told_by_its_nul_bytes() {
+        let text = "Ferry returns to the river, café reopens.\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for (bytes, order) in [(le, "little-endian"), (be, "big-endian")] {
+            let decoded = decode(&bytes).unwrap();
+            assert_eq!(decoded.text, text);
+            assert!(
+                decoded.warnings[0].contains(order),
+                "{:?}",
+                decoded.warnings
+            );
+        }
+        // Zero units and stray NULs are binary, not UTF-16.
+        assert!(matches!(
+            decode(b"ab\0\0cd\0\0"),
+            Err(CleanError::Binary { .. })
+        ));
+        assert!(matches!(
+            decode(b"text\0more!"),
+            Err(CleanError::Binary { .. })
+        ));
     }
 
     #[test]

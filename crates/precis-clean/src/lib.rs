@@ -45,8 +45,6 @@ mod stem;
 mod stopwords;
 mod text;
 
-use std::time::{Duration, Instant};
-
 pub use decode::{decode, Decoded};
 pub use document::{Document, Metadata, Paragraph, Reason, Removed};
 pub use error::CleanError;
@@ -118,58 +116,70 @@ pub fn clean(input: &str, options: &CleanOptions) -> Result<Document, CleanError
 /// # Ok::<(), precis_clean::CleanError>(())
 /// ```
 pub fn clean_batch(inputs: &[&str], options: &CleanOptions) -> Vec<Result<Document, CleanError>> {
-    clean_batch_timed(inputs, options)
-        .into_iter()
-        .map(|(document, _)| document)
+    let mut site = SiteBoilerplate::default();
+    for input in inputs {
+        site.learn(input, options);
+    }
+    inputs
+        .iter()
+        .map(|input| clean_with(input, options, &site))
         .collect()
 }
 
-/// [`clean_batch`], with the time each article took: its own stages plus
-/// an equal share of learning what the batch's articles repeat.
-pub fn clean_batch_timed(
-    inputs: &[&str],
+/// What the articles of one site repeat (slogans, appeals, footers),
+/// learned one article at a time, so a batch never needs all its articles
+/// in memory: read each once to [`learn`](Self::learn), then again to
+/// [`clean_with`] it. It keeps a 64-bit fingerprint per distinct block,
+/// not the text.
+///
+/// ```
+/// use precis_clean::{clean_with, CleanOptions, Reason, SiteBoilerplate};
+///
+/// let footer = "River Times: independent news since 1901, read by the whole valley.";
+/// let articles = [
+///     format!("The ferry crossed the river on Monday, the first time in a year.\n\n{footer}"),
+///     format!("The bridge will reopen in May after two years of repairs, the council said.\n\n{footer}"),
+/// ];
+/// let options = CleanOptions::default();
+/// let mut site = SiteBoilerplate::default();
+/// for article in &articles {
+///     site.learn(article, &options);
+/// }
+/// let document = clean_with(&articles[0], &options, &site)?;
+/// assert!(document.removed.iter().any(|r| r.reason == Reason::RepeatedAcrossArticles));
+/// # Ok::<(), precis_clean::CleanError>(())
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct SiteBoilerplate(text::RepeatedLines);
+
+impl SiteBoilerplate {
+    /// Counts the blocks of one more article (plain text only: HTML pages
+    /// mark their furniture with elements instead).
+    pub fn learn(&mut self, input: &str, options: &CleanOptions) {
+        if let Ok(Some(blocks)) = segment(input, options) {
+            self.0.add(&blocks);
+        }
+    }
+}
+
+/// Cleans one article of a batch: [`clean`], and blocks `site` learned to
+/// recur across the batch's articles are dropped as
+/// [`Reason::RepeatedAcrossArticles`].
+pub fn clean_with(
+    input: &str,
     options: &CleanOptions,
-) -> Vec<(Result<Document, CleanError>, Duration)> {
-    let segmented: Vec<(Segmented, Duration)> = inputs
-        .iter()
-        .map(|input| {
-            let started = Instant::now();
-            let segmented = segment(input, options);
-            (segmented, started.elapsed())
-        })
-        .collect();
-    let started = Instant::now();
-    let text_articles: Vec<&[text::Block]> = segmented
-        .iter()
-        .filter_map(|(article, _)| article.as_ref().ok()?.as_deref())
-        .collect();
-    let repeated = text::RepeatedLines::learn(&text_articles);
-    let share = started.elapsed() / u32::try_from(inputs.len().max(1)).unwrap_or(u32::MAX);
-    segmented
-        .into_iter()
-        .zip(inputs)
-        .map(|((article, segmenting), input)| {
-            let started = Instant::now();
-            let document = article.and_then(|article| {
-                let mut document = match article {
-                    Some(blocks) => {
-                        furniture::fill_metadata(text::extract(blocks, &repeated), false)
-                    }
-                    None => html::extract(input, options)?,
-                };
-                document.detect_language();
-                Ok(document)
-            });
-            (document, segmenting + share + started.elapsed())
-        })
-        .collect()
+    site: &SiteBoilerplate,
+) -> Result<Document, CleanError> {
+    let mut document = match segment(input, options)? {
+        Some(blocks) => furniture::fill_metadata(text::extract(blocks, &site.0), false),
+        None => html::extract(input, options)?,
+    };
+    document.detect_language();
+    Ok(document)
 }
 
-/// An article's text blocks, or `None` for HTML (cleaned whole later).
-type Segmented = Result<Option<Vec<text::Block>>, CleanError>;
-
-/// [`Segmented`] `input`.
-fn segment(input: &str, options: &CleanOptions) -> Segmented {
+/// A plain-text input's blocks, or `None` for HTML.
+fn segment(input: &str, options: &CleanOptions) -> Result<Option<Vec<text::Block>>, CleanError> {
     if input.is_empty() {
         return Err(CleanError::Empty);
     }

@@ -93,6 +93,7 @@ fn folder_files(
     let mut files = Vec::new();
     let mut hidden = Vec::new();
     let mut others = Vec::new();
+    let mut special = Vec::new();
     for entry in entries {
         let entry =
             entry.with_context(|| format!("cannot list the folder {}", folder.display()))?;
@@ -100,11 +101,24 @@ fn folder_files(
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') || path.is_dir() {
             hidden.push(name);
+        } else if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+            // A FIFO, socket or device never ends the way a file does:
+            // reading one would hang the batch.
+            special.push(name);
         } else if is_article_file(&name, glob) {
             files.push(path);
         } else {
             others.push(name);
         }
+    }
+    special.sort();
+    if !special.is_empty() {
+        notice(format!(
+            "{}: skipped {} file(s) that are not regular files (pipes, sockets or devices): {}",
+            folder.display(),
+            special.len(),
+            listed(&special)
+        ));
     }
     files.sort();
     hidden.sort();

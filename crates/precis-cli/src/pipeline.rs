@@ -1,14 +1,17 @@
 //! The article pipeline behind `precis run`, `summarize` and `clean`: read
-//! → decode → clean (as one batch) → summarize → translate → render, with
-//! the library's [`Pipeline`] doing the work. An article that fails is set
+//! → decode → clean → summarize → translate → render, with the library's
+//! [`Pipeline`] doing the work, one article in memory at a time. An article that fails is set
 //! aside with its error and the batch goes on; a model that cannot be
 //! loaded stops everything, since every later article would fail the same
 //! way.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use precis::{decode, ArticleFormat, Decoded, ErrorRecord, Pipeline, Record, Report};
+use precis::{
+    decode, ArticleFormat, Decoded, ErrorRecord, Pipeline, Record, Report, SiteBoilerplate,
+};
 
 use crate::cli::{InputArgs, InputKind, OutputArgs, SummaryArgs, TranslationArgs};
 use crate::failure::{chain, classify, Failure, Kind};
@@ -51,11 +54,13 @@ pub fn run(
         sources.len() > 1,
     )?;
     let pipeline = build(input.kind, &stages, ui)?;
-    ui.batch(sources.len(), "reading, cleaning");
-    let mut cleaned = clean_stage(&pipeline, &sources, ui);
+    let mut reader = Reader::default();
+    ui.batch(sources.len(), "reading");
+    let site = learn_stage(&pipeline, &sources, &mut reader, ui);
+    let mut unservable = HashMap::new();
     if translating(&stages) {
         ui.stage("finding translators");
-        cleaned = resolve_translators(&pipeline, cleaned)?;
+        unservable = resolve_translators(&pipeline, &sources, &mut reader, &site)?;
     }
     ui.stage(match (stages.summary.is_some(), translating(&stages)) {
         (false, _) => "writing",
@@ -63,7 +68,15 @@ pub fn run(
         (true, true) => "summarizing, translating",
     });
     let mut failures = Vec::new();
-    for (source, article) in sources.iter().zip(cleaned) {
+    // One article in memory at a time: read, clean, summarize, write.
+    let mut cleaning = Duration::ZERO;
+    for (index, source) in sources.iter().enumerate() {
+        let started = std::time::Instant::now();
+        let article = match unservable.remove(&index) {
+            Some(error) => Err(error),
+            None => reader.clean(&pipeline, source, &site),
+        };
+        cleaning += started.elapsed();
         let cleaned = match article {
             Ok(article) => article,
             Err(error) => {
@@ -111,6 +124,10 @@ pub fn run(
         ui.advance();
     }
     ui.end_batch();
+    ui.timing(
+        &format!("reading and cleaning {} article(s)", sources.len()),
+        cleaning,
+    );
     batch_result(sources.len(), failures)
 }
 
@@ -119,41 +136,43 @@ fn translating(stages: &Stages) -> bool {
     stages.summary.is_some() && stages.translation.is_some_and(|t| t.to.is_some())
 }
 
-/// Finds every cleaned article's translator before any is summarized
-/// (with `--from auto` the model depends on each article's language, known
-/// once it is cleaned). An article whose translator cannot be had fails
-/// now; when that is every article, the batch stops here.
+/// Finds every article's translator before any is summarized (with
+/// `--from auto` the model depends on each article's language, known once
+/// it is cleaned), reading and cleaning one article at a time. Returns the
+/// errors of the articles whose translator cannot be had, by position;
+/// when that is every article, the batch stops here.
 fn resolve_translators(
     pipeline: &Pipeline,
-    cleaned: Vec<Result<Report>>,
-) -> Result<Vec<Result<Report>>> {
+    sources: &[Source],
+    reader: &mut Reader,
+    site: &SiteBoilerplate,
+) -> Result<HashMap<usize, anyhow::Error>> {
     let mut ready = 0;
     let mut model_failed = false;
-    let resolved: Vec<Result<Report>> = cleaned
-        .into_iter()
-        .map(|article| {
-            let report = article?;
-            match pipeline.prepare(&report) {
-                Ok(()) => {
-                    ready += 1;
-                    Ok(report)
-                }
-                Err(error) => {
-                    let error = anyhow::Error::from(error);
-                    model_failed |= classify(&error) == Kind::Model;
-                    Err(error)
-                }
+    let mut unservable = HashMap::new();
+    for (index, source) in sources.iter().enumerate() {
+        // An article that cannot be read or cleaned fails with that error
+        // when it is processed.
+        let Ok(report) = reader.clean(pipeline, source, site) else {
+            continue;
+        };
+        match pipeline.prepare(&report) {
+            Ok(()) => ready += 1,
+            Err(error) => {
+                let error = anyhow::Error::from(error);
+                model_failed |= classify(&error) == Kind::Model;
+                unservable.insert(index, error);
             }
-        })
-        .collect();
-    if ready > 0 || !model_failed {
-        return Ok(resolved);
+        }
     }
-    let error = resolved
-        .into_iter()
-        .filter_map(Result::err)
+    if ready > 0 || !model_failed {
+        return Ok(unservable);
+    }
+    let first_model_error = (0..sources.len())
+        .filter_map(|index| unservable.remove(&index))
         .find(|error| classify(error) == Kind::Model);
-    Err(error.unwrap_or_else(|| Failure::model("no article's translator can be loaded").into()))
+    Err(first_model_error
+        .unwrap_or_else(|| Failure::model("no article's translator can be loaded").into()))
 }
 
 /// `error` as a record's `error`: its kind and the message stderr shows.
@@ -205,42 +224,70 @@ fn build(kind: InputKind, stages: &Stages, ui: &mut Ui) -> Result<Pipeline> {
     Ok(builder.build())
 }
 
-/// Read, decode and clean every source; the readable ones are cleaned
-/// together so boilerplate repeated across them is recognised.
-fn clean_stage(pipeline: &Pipeline, sources: &[Source], ui: &mut Ui) -> Vec<Result<Report>> {
+/// Reads and decodes sources one at a time, as often as the batch's
+/// passes need them. Files are read again each time; stdin and URLs cannot
+/// be read again faithfully, so their bytes (or read error) are kept.
+#[derive(Default)]
+struct Reader {
+    kept: HashMap<String, std::result::Result<Vec<u8>, String>>,
+}
+
+impl Reader {
+    fn decoded(&mut self, source: &Source) -> Result<Decoded> {
+        let bytes = match source {
+            Source::File(_) => input::read(source)?,
+            Source::Stdin | Source::Url(_) => {
+                let kept = self
+                    .kept
+                    .entry(source.to_string())
+                    .or_insert_with(|| input::read(source).map_err(|error| chain(&error)));
+                kept.clone().map_err(Failure::input)?
+            }
+        };
+        decode(&bytes).with_context(|| format!("cannot use {source}"))
+    }
+
+    /// The source read, decoded and cleaned with what the batch repeats.
+    fn clean(
+        &mut self,
+        pipeline: &Pipeline,
+        source: &Source,
+        site: &SiteBoilerplate,
+    ) -> Result<Report> {
+        let decoded = self.decoded(source)?;
+        let mut report = pipeline
+            .clean(&source.to_string(), &decoded.text, site)
+            .with_context(|| format!("cannot clean {source}"))?;
+        report.document.warnings.splice(0..0, decoded.warnings);
+        Ok(report)
+    }
+}
+
+/// A batch's first pass: every readable source counted toward what the
+/// articles repeat (site boilerplate), holding one article at a time and
+/// keeping only fingerprints. A single article has nothing to learn from.
+fn learn_stage(
+    pipeline: &Pipeline,
+    sources: &[Source],
+    reader: &mut Reader,
+    ui: &mut Ui,
+) -> SiteBoilerplate {
+    let mut site = SiteBoilerplate::default();
+    if sources.len() < 2 {
+        return site;
+    }
     let started = std::time::Instant::now();
-    let decoded: Vec<Result<Decoded>> = sources
-        .iter()
-        .map(|source| {
-            let bytes = input::read(source)?;
-            decode(&bytes).with_context(|| format!("cannot use {source}"))
-        })
-        .collect();
-    let names: Vec<String> = sources.iter().map(ToString::to_string).collect();
-    let readable: Vec<(&str, &str)> = names
-        .iter()
-        .zip(&decoded)
-        .filter_map(|(name, d)| Some((name.as_str(), d.as_ref().ok()?.text.as_str())))
-        .collect();
-    // clean_batch gives one result per readable input.
-    let mut cleaned = pipeline.clean_batch(&readable).into_iter();
+    for source in sources {
+        // Unreadable sources fail with their error in a later pass.
+        if let Ok(decoded) = reader.decoded(source) {
+            pipeline.learn(&mut site, &decoded.text);
+        }
+    }
     ui.timing(
-        &format!("cleaning {} article(s)", sources.len()),
+        &format!("learning what {} article(s) repeat", sources.len()),
         started.elapsed(),
     );
-    sources
-        .iter()
-        .zip(decoded)
-        .map(|(source, decoded)| {
-            let decoded = decoded?;
-            let cleaned = cleaned
-                .next()
-                .context("precis returned fewer articles than it was given")?;
-            let mut report = cleaned.with_context(|| format!("cannot clean {source}"))?;
-            report.document.warnings.splice(0..0, decoded.warnings);
-            Ok(report)
-        })
-        .collect()
+    site
 }
 
 /// Whether `error` concerns one article only (its language's translator).

@@ -335,6 +335,7 @@ pub(super) fn run<M: Seq2SeqModel>(
     let mut active: Vec<usize> = (0..inputs).collect();
     let mut cur_len = 1;
     while !active.is_empty() && cur_len < plan.max_length {
+        plan.check_deadline()?;
         let last = active
             .iter()
             .flat_map(|&input| searches[input].running.iter())

@@ -40,6 +40,10 @@ pub enum GenerateError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The caller's deadline passed before generation finished; what was
+    /// generated so far is discarded rather than returned as if complete.
+    #[error("the time limit passed before generation finished")]
+    DeadlinePassed,
     /// The model returned something the contract rules out.
     #[error("the model broke the generation contract: {0}")]
     Model(String),

@@ -10,7 +10,8 @@
 //! 2. [`processors`] — the logits processors, in HF's order;
 //! 3. a search strategy — greedy search or sampling, or beam search / beam
 //!    sampling — run by [`generate`] on a [`Seq2SeqModel`];
-//! 4. stopping — eos ids and the length limit, inside each strategy.
+//! 4. stopping — eos ids and the length limit, inside each strategy, and
+//!    the caller's deadline ([`generate_until`]), checked before every step.
 //!
 //! ```no_run
 //! use precis_generate::{generate, Batch, GenerationConfig, GenerationOverrides, Seq2SeqModel};
@@ -48,6 +49,8 @@ pub use config::{
     EarlyStopping, GenerationConfig, GenerationOverrides, TaskDefaults, DEFAULT_NEW_TOKENS,
     MAX_BEAMS, MAX_LENGTH_LIMIT,
 };
+use std::time::Instant;
+
 pub use error::GenerateError;
 pub use model::{Batch, Seq2SeqModel, SpecialTokens};
 use plan::Plan;
@@ -90,7 +93,19 @@ pub fn generate<M: Seq2SeqModel>(
     batch: &Batch,
     config: &GenerationConfig,
 ) -> Result<Generation, M::Error> {
-    run(model, batch, config, config.num_beams > 1)
+    run(model, batch, config, config.num_beams > 1, None)
+}
+
+/// [`generate`], giving up with [`GenerateError::DeadlinePassed`] once
+/// `deadline` passes: the search checks it before every decoder step, on
+/// the caller's thread, so a caller's time limit stops the work itself.
+pub fn generate_until<M: Seq2SeqModel>(
+    model: &M,
+    batch: &Batch,
+    config: &GenerationConfig,
+    deadline: Option<Instant>,
+) -> Result<Generation, M::Error> {
+    run(model, batch, config, config.num_beams > 1, deadline)
 }
 
 /// Beam search even for `num_beams: 1` (where [`generate`] uses greedy
@@ -103,7 +118,7 @@ pub fn beam_search<M: Seq2SeqModel>(
     batch: &Batch,
     config: &GenerationConfig,
 ) -> Result<Generation, M::Error> {
-    run(model, batch, config, true)
+    run(model, batch, config, true, None)
 }
 
 fn run<M: Seq2SeqModel>(
@@ -111,8 +126,9 @@ fn run<M: Seq2SeqModel>(
     batch: &Batch,
     config: &GenerationConfig,
     beams: bool,
+    deadline: Option<Instant>,
 ) -> Result<Generation, M::Error> {
-    let plan = Plan::new(config, model.special_tokens())?;
+    let plan = Plan::new(config, model.special_tokens(), deadline)?;
     if (0..batch.rows()).any(|row| batch.tokens(row).is_empty()) {
         return Err(GenerateError::EmptyInput.into());
     }

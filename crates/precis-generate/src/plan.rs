@@ -3,6 +3,8 @@
 //! strategies read them. Kept apart from [`super::config`] so that the
 //! settings do not depend on the processors built from them.
 
+use std::time::Instant;
+
 use super::config::{GenerationConfig, DEFAULT_NEW_TOKENS, MAX_LENGTH_LIMIT};
 use super::model::SpecialTokens;
 use super::processors::LogitsProcessorList;
@@ -18,11 +20,17 @@ pub(crate) struct Plan {
     pub decoder_start: u32,
     pub vocab_size: usize,
     pub processors: LogitsProcessorList,
+    /// When to give up (see [`crate::generate_until`]).
+    pub deadline: Option<Instant>,
 }
 
 impl Plan {
     /// Validates `config` and resolves it for a model's special tokens.
-    pub fn new(config: &GenerationConfig, special: &SpecialTokens) -> Result<Self, GenerateError> {
+    pub fn new(
+        config: &GenerationConfig,
+        special: &SpecialTokens,
+        deadline: Option<Instant>,
+    ) -> Result<Self, GenerateError> {
         config.validate()?;
         let max_length = match (config.max_new_tokens, config.max_length) {
             (Some(new), _) => new.saturating_add(1),
@@ -88,7 +96,17 @@ impl Plan {
             decoder_start,
             vocab_size: vocab,
             processors,
+            deadline,
         })
+    }
+
+    /// Fails once the deadline has passed: checked before every decoder
+    /// step, the only part of a search whose count the input can grow.
+    pub fn check_deadline(&self) -> Result<(), GenerateError> {
+        match self.deadline {
+            Some(deadline) if Instant::now() >= deadline => Err(GenerateError::DeadlinePassed),
+            _ => Ok(()),
+        }
     }
 
     /// Whether `token` ends a sequence.

@@ -39,6 +39,7 @@ pub(super) fn run<M: Seq2SeqModel>(
     let mut active: Vec<usize> = (0..rows).collect();
 
     while !active.is_empty() {
+        plan.check_deadline()?;
         let last = active
             .iter()
             .map(|&row| tokens[row].last().copied().unwrap_or(plan.decoder_start))

@@ -5,6 +5,7 @@
 //! put back together line by line.
 
 use std::path::Path;
+use std::time::Instant;
 
 use precis_bergamot::{BergamotError, BergamotModel, DecodeSettings, MAX_SOURCE_TOKENS};
 
@@ -73,10 +74,11 @@ impl Translate for BergamotTranslator {
         &self.info
     }
 
-    fn translate_lines(
+    fn translate_lines_until(
         &self,
         lines: &[&str],
         segmentation: Segmentation,
+        deadline: Option<Instant>,
     ) -> Result<Translation, InferError> {
         translate_by_segment(
             &self.info,
@@ -85,7 +87,7 @@ impl Translate for BergamotTranslator {
             |line| Ok(self.model.fits(line)?),
             |c| Ok(self.model.knows(c)?),
             |sentences| {
-                let segments = self.model.translate_segments(sentences)?;
+                let segments = self.model.translate_segments_until(sentences, deadline)?;
                 Ok(sentences
                 .iter()
                 .zip(segments)

@@ -57,6 +57,10 @@ pub enum InferError {
     /// The generation engine failed in a way no other variant describes.
     #[error(transparent)]
     Generation(precis_generate::GenerateError),
+    /// The caller's deadline passed: the work stopped, and nothing partial
+    /// is returned as if it were complete.
+    #[error("the time limit passed before the work finished")]
+    TimedOut,
     /// The operating system refused to start the inference threads.
     #[error("cannot start the inference threads: {0}")]
     Threads(String),
@@ -82,6 +86,7 @@ impl From<precis_generate::GenerateError> for InferError {
             E::MissingFile { path, file, fix } => Self::MissingFile { path, file, fix },
             E::BadConfig { path, detail } => Self::BadConfig { path, detail },
             E::Io { context, source } => Self::Io { context, source },
+            E::DeadlinePassed => Self::TimedOut,
             other => Self::Generation(other),
         }
     }

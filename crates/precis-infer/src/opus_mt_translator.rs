@@ -6,9 +6,10 @@
 //! catalog entry and the caller's, and put back together line by line.
 
 use std::path::Path;
+use std::time::Instant;
 
 use crate::files::safetensors_files;
-use crate::generate::{generate, Batch, GenerationConfig, GenerationOverrides};
+use crate::generate::{generate_until, Batch, GenerationConfig, GenerationOverrides};
 use crate::models::bart::{Bart, Config};
 use crate::quantize::Precision;
 use crate::task::translate_by_segment;
@@ -112,6 +113,16 @@ impl OpusMtTranslator {
         &self,
         sentences: &[&str],
     ) -> Result<Vec<(String, bool)>, InferError> {
+        self.translate_sentences_until(sentences, None)
+    }
+
+    /// [`Self::translate_sentences`], giving up with
+    /// [`InferError::TimedOut`] once `deadline` passes.
+    pub fn translate_sentences_until(
+        &self,
+        sentences: &[&str],
+        deadline: Option<Instant>,
+    ) -> Result<Vec<(String, bool)>, InferError> {
         let sources = sentences
             .iter()
             .map(|s| self.tokenizer.encode(&format!("{}{s}", self.prefix)))
@@ -126,7 +137,9 @@ impl OpusMtTranslator {
                 .filter_map(|&i| sources.get(i).cloned())
                 .collect();
             let batch = Batch::pad(&rows, pad);
-            let generation = threads::on_pool(|| generate(&self.model, &batch, &self.generation))?;
+            let generation = threads::on_pool(|| {
+                generate_until(&self.model, &batch, &self.generation, deadline)
+            })?;
             for (&i, hypotheses) in chunk.iter().zip(&generation.outputs) {
                 if let (Some(best), Some(slot)) = (hypotheses.first(), out.get_mut(i)) {
                     *slot = (self.tokenizer.decode(&best.tokens), !best.finished);
@@ -142,10 +155,11 @@ impl Translate for OpusMtTranslator {
         &self.info
     }
 
-    fn translate_lines(
+    fn translate_lines_until(
         &self,
         lines: &[&str],
         segmentation: Segmentation,
+        deadline: Option<Instant>,
     ) -> Result<Translation, InferError> {
         let fits = |line: &str| -> Result<bool, InferError> {
             let tokens = self.tokenizer.encode(&format!("{}{line}", self.prefix))?;
@@ -153,7 +167,7 @@ impl Translate for OpusMtTranslator {
         };
         let knows = |c: char| self.tokenizer.knows(c);
         translate_by_segment(&self.info, lines, segmentation, fits, knows, |sentences| {
-            let translated = self.translate_sentences(sentences)?;
+            let translated = self.translate_sentences_until(sentences, deadline)?;
             Ok(sentences
                 .iter()
                 .zip(translated)

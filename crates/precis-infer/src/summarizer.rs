@@ -5,15 +5,23 @@
 //! generation engine, and [`Seq2SeqSummarizer::summarize_text`] reduces the partial
 //! summaries (map-reduce) until one summary is left. Truncation happens only
 //! when asked for, and is then reported.
+//!
+//! Work is bounded per article, not only per call: each call generates at
+//! most the model's input window in tokens (a summary longer than what the
+//! model reads is no summary), and all calls of one article — every chunk,
+//! every reduce round — share [`BUDGET_CALLS`] calls' worth of tokens. When
+//! the budget runs out the summary covers the chunks done and says so.
 
 use std::path::Path;
+use std::time::Instant;
 
 use precis_clean::Document;
 
 use crate::files::safetensors_files;
-use crate::generate::{generate, GenerationConfig, GenerationOverrides, Seq2SeqModel};
+use crate::generate::{generate_until, GenerationConfig, GenerationOverrides, Seq2SeqModel};
 use crate::models::{AnyConfig, AnySeq2Seq};
 use crate::quantize::Precision;
+use crate::task::check_deadline;
 use crate::threads;
 use crate::tokenize::TextTokenizer;
 use crate::{Family, InferError, ModelInfo, Summarize, Summary, TaskDefaults};
@@ -21,6 +29,11 @@ use crate::{Family, InferError, ModelInfo, Summarize, Summary, TaskDefaults};
 /// How partial summaries may be reduced at most; each level shrinks the text
 /// by the chunk/summary length ratio, so real articles need one or two.
 const MAX_REDUCE_LEVELS: usize = 4;
+
+/// Generated tokens one article may cost, in calls' worth of the per-call
+/// limit: a long article's chunks and the rounds reducing their summaries
+/// all draw on it (a 20 KB article is about 10 chunks of t5-small).
+pub const BUDGET_CALLS: usize = 16;
 
 /// Options of [`Seq2SeqSummarizer::load`]. `Default` is what the CLI uses
 /// without flags.
@@ -71,6 +84,16 @@ pub struct Seq2SeqSummarizer {
     truncate: bool,
     batch_size: usize,
     info: ModelInfo,
+    /// Most new tokens per call, after clamping to the window.
+    new_tokens: usize,
+    /// Said in every summary when a config's length limit was clamped.
+    clamped: Option<String>,
+}
+
+/// Generated tokens left for one article, and what ran out.
+struct TokenBudget {
+    left: usize,
+    deadline: Option<Instant>,
 }
 
 /// A piece of the input: one sentence (or a slice of an overlong one) and
@@ -122,7 +145,7 @@ impl Seq2SeqSummarizer {
             dir,
             Some(task.hf_task.as_deref().unwrap_or("summarization")),
         )?;
-        let generation = defaults
+        let mut generation = defaults
             .generation
             .with(&task.generation)
             .with(&options.generation);
@@ -139,6 +162,7 @@ impl Seq2SeqSummarizer {
                 "the input window is {window} tokens; it must be at least 16"
             )));
         }
+        let (new_tokens, clamped) = clamp_length(&mut generation, window);
         Ok(Self {
             model,
             tokenizer,
@@ -148,7 +172,14 @@ impl Seq2SeqSummarizer {
             truncate: options.truncate,
             batch_size: options.batch_size.max(1),
             info,
+            new_tokens,
+            clamped,
         })
+    }
+
+    /// Most generated tokens one article may cost (see [`BUDGET_CALLS`]).
+    pub fn token_budget(&self) -> usize {
+        self.new_tokens * BUDGET_CALLS
     }
 
     /// The generation settings it runs with (model defaults, then the caller's overrides).
@@ -173,10 +204,16 @@ impl Seq2SeqSummarizer {
 
     /// Sentences of `text` with their token costs; a sentence longer than
     /// `budget` is split between words.
-    fn units<'a>(&self, text: &'a str, budget: usize) -> Result<Vec<Unit<'a>>, InferError> {
+    fn units<'a>(
+        &self,
+        text: &'a str,
+        budget: usize,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<Unit<'a>>, InferError> {
         let mut units = Vec::new();
         let paragraphs = text.split("\n\n").map(str::trim).filter(|p| !p.is_empty());
         for (paragraph, block) in paragraphs.enumerate() {
+            check_deadline(deadline)?;
             for sentence in precis_clean::sentences(block) {
                 let tokens = self.cost(sentence)?;
                 if tokens <= budget {
@@ -222,8 +259,16 @@ impl Seq2SeqSummarizer {
     /// starting with the last sentence of the previous one (overlap keeps
     /// context across cuts). Text that fits comes back as one piece.
     pub fn chunks(&self, text: &str) -> Result<Vec<String>, InferError> {
+        self.chunks_until(text, None)
+    }
+
+    fn chunks_until(
+        &self,
+        text: &str,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<String>, InferError> {
         let budget = self.budget()?;
-        let units = self.units(text, budget)?;
+        let units = self.units(text, budget, deadline)?;
         let mut chunks = Vec::new();
         let mut i = 0;
         while i < units.len() {
@@ -246,14 +291,51 @@ impl Seq2SeqSummarizer {
 
     /// Stage 2: one summary per text, generated in batches.
     pub fn summarize_batch(&self, texts: &[String]) -> Result<Vec<String>, InferError> {
+        let mut budget = TokenBudget {
+            left: usize::MAX,
+            deadline: None,
+        };
+        self.summarize_within(texts, &mut budget)
+    }
+
+    /// [`Self::summarize_batch`] drawing on an article's `budget`: stops
+    /// before a batch whose rows could overdraw it, so fewer summaries than
+    /// texts come back when it runs out.
+    fn summarize_within(
+        &self,
+        texts: &[String],
+        budget: &mut TokenBudget,
+    ) -> Result<Vec<String>, InferError> {
         let mut summaries = Vec::with_capacity(texts.len());
-        for group in texts.chunks(self.batch_size) {
+        let mut rest = texts;
+        while !rest.is_empty() {
+            check_deadline(budget.deadline)?;
+            // A batch runs until its longest row ends: each row may cost the
+            // per-call limit, so only rows the budget covers at that cost go.
+            let affordable = budget.left / self.new_tokens.max(1);
+            let (group, after) = rest.split_at(rest.len().min(self.batch_size).min(affordable));
+            if group.is_empty() {
+                break;
+            }
+            rest = after;
+            let left = budget.left - group.len() * self.new_tokens;
             let rows = group
                 .iter()
                 .map(|text| self.tokenizer.encode(&format!("{}{}", self.prefix, text)))
                 .collect::<Result<Vec<_>, _>>()?;
             let batch = self.tokenizer.pad(&rows);
-            let generation = threads::on_pool(|| generate(&self.model, &batch, &self.generation))?;
+            let deadline = budget.deadline;
+            let generation = threads::on_pool(|| {
+                generate_until(&self.model, &batch, &self.generation, deadline)
+            })?;
+            let steps = generation
+                .outputs
+                .iter()
+                .filter_map(|hypotheses| hypotheses.first())
+                .map(|h| h.tokens.len())
+                .max()
+                .unwrap_or(0);
+            budget.left = left + group.len() * self.new_tokens.saturating_sub(steps);
             for hypotheses in &generation.outputs {
                 let best = hypotheses
                     .first()
@@ -267,11 +349,21 @@ impl Seq2SeqSummarizer {
 
     /// The whole pipeline on plain text: paragraphs separated by blank lines.
     pub fn summarize_text(&self, text: &str) -> Result<Summary, InferError> {
+        self.summarize_text_until(text, None)
+    }
+
+    /// [`Self::summarize_text`], giving up with [`InferError::TimedOut`]
+    /// once `deadline` passes.
+    pub fn summarize_text_until(
+        &self,
+        text: &str,
+        deadline: Option<Instant>,
+    ) -> Result<Summary, InferError> {
         if text.trim().is_empty() {
             return Err(InferError::EmptyInput);
         }
-        let mut warnings = Vec::new();
-        let mut pieces = self.chunks(text)?;
+        let mut warnings: Vec<String> = self.clamped.iter().cloned().collect();
+        let mut pieces = self.chunks_until(text, deadline)?;
         if self.truncate && pieces.len() > 1 {
             let total = self.cost(text)?;
             let kept = self.cost(pieces.first().map(String::as_str).unwrap_or_default())?;
@@ -282,7 +374,19 @@ impl Seq2SeqSummarizer {
             pieces.truncate(1);
         }
         let chunks = pieces.len();
-        let mut summaries = self.summarize_batch(&pieces)?;
+        let mut budget = TokenBudget {
+            left: self.token_budget(),
+            deadline,
+        };
+        let mut summaries = self.summarize_within(&pieces, &mut budget)?;
+        if summaries.len() < chunks {
+            warnings.push(format!(
+                "the article is too long to summarize whole: the generation budget of {} tokens per article covered its first {} of {chunks} chunks ({} tokens each), and the rest was not summarized",
+                self.token_budget(),
+                summaries.len(),
+                self.window
+            ));
+        }
         let mut levels = 0;
         while summaries.len() > 1 {
             levels += 1;
@@ -293,7 +397,16 @@ impl Seq2SeqSummarizer {
                 ));
                 return Ok(self.summary(combined, chunks, warnings));
             }
-            summaries = self.summarize_batch(&self.chunks(&combined)?)?;
+            let pieces = self.chunks_until(&combined, deadline)?;
+            let reduced = self.summarize_within(&pieces, &mut budget)?;
+            if reduced.len() < pieces.len() {
+                warnings.push(format!(
+                    "the generation budget of {} tokens per article ran out before the partial summaries were combined; they are returned joined",
+                    self.token_budget()
+                ));
+                return Ok(self.summary(combined, chunks, warnings));
+            }
+            summaries = reduced;
         }
         let text = summaries.pop().unwrap_or_default();
         Ok(self.summary(text, chunks, warnings))
@@ -309,19 +422,47 @@ impl Seq2SeqSummarizer {
     }
 }
 
+/// Clamps the config's length limit to `window` new tokens: a summary
+/// longer than the text the model reads at once is no summary, and
+/// generation cost grows with it (a config asking 10⁹ ran for minutes).
+/// Returns the per-call limit and, when clamped, the sentence saying so.
+fn clamp_length(generation: &mut GenerationConfig, window: usize) -> (usize, Option<String>) {
+    let (asked, field) = match (generation.max_new_tokens, generation.max_length) {
+        (Some(new), _) => (new, "max_new_tokens"),
+        (None, Some(length)) => (length.saturating_sub(1), "max_length"),
+        (None, None) => (crate::generate::DEFAULT_NEW_TOKENS, "max_new_tokens"),
+    };
+    if asked <= window {
+        return (asked, None);
+    }
+    generation.max_new_tokens = Some(window);
+    generation.max_length = None;
+    // A minimum above the new maximum would forbid every eos.
+    generation.min_length = generation.min_length.min(window);
+    generation.min_new_tokens = generation.min_new_tokens.map(|n| n.min(window));
+    let message = format!(
+        "the model's settings ask for summaries of up to {asked} tokens ({field}); they were capped at {window}, the model's input window"
+    );
+    (window, Some(message))
+}
+
 impl Summarize for Seq2SeqSummarizer {
     fn info(&self) -> &ModelInfo {
         &self.info
     }
 
     /// Summarizes the article's body paragraphs.
-    fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
+    fn summarize_until(
+        &self,
+        document: &Document,
+        deadline: Option<Instant>,
+    ) -> Result<Summary, InferError> {
         let body: Vec<&str> = document
             .paragraphs
             .iter()
             .map(|p| p.text.as_str())
             .collect();
-        self.summarize_text(&body.join("\n\n"))
+        self.summarize_text_until(&body.join("\n\n"), deadline)
     }
 }
 
@@ -358,4 +499,33 @@ fn join_units(units: &[Unit]) -> String {
         out.push_str(unit.text);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn length_limits_beyond_the_window_are_clamped_with_a_message() {
+        let mut config = GenerationConfig {
+            max_length: Some(1_000_000_000),
+            min_length: 2_000,
+            ..GenerationConfig::default()
+        };
+        let (new_tokens, message) = clamp_length(&mut config, 512);
+        assert_eq!(new_tokens, 512);
+        assert_eq!(config.max_new_tokens, Some(512));
+        assert_eq!(config.min_length, 512);
+        config.validate().unwrap();
+        assert_eq!(
+            message.as_deref(),
+            Some("the model's settings ask for summaries of up to 999999999 tokens (max_length); they were capped at 512, the model's input window")
+        );
+        let mut small = GenerationConfig {
+            max_length: Some(200),
+            ..GenerationConfig::default()
+        };
+        assert_eq!(clamp_length(&mut small, 512), (199, None));
+        assert_eq!(small.max_length, Some(200));
+    }
 }

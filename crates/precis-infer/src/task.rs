@@ -1,6 +1,8 @@
 //! The two jobs precis does with a model, as traits every model family
 //! implements, so the CLI can chain any summarizer with any translator.
 
+use std::time::Instant;
+
 use precis_clean::Document;
 use serde::{Deserialize, Serialize};
 
@@ -64,7 +66,25 @@ pub trait Summarize {
     /// The model behind it, for reports.
     fn info(&self) -> &ModelInfo;
     /// Summarizes one cleaned article.
-    fn summarize(&self, document: &Document) -> Result<Summary, InferError>;
+    fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
+        self.summarize_until(document, None)
+    }
+    /// Summarizes one cleaned article, giving up with
+    /// [`InferError::TimedOut`] once `deadline` passes: every loop whose
+    /// length the article sets checks it, so the work itself stops.
+    fn summarize_until(
+        &self,
+        document: &Document,
+        deadline: Option<Instant>,
+    ) -> Result<Summary, InferError>;
+}
+
+/// [`InferError::TimedOut`] once `deadline` has passed.
+pub(crate) fn check_deadline(deadline: Option<Instant>) -> Result<(), InferError> {
+    match deadline {
+        Some(deadline) if Instant::now() >= deadline => Err(InferError::TimedOut),
+        _ => Ok(()),
+    }
 }
 
 /// A translation and how it was made.
@@ -106,6 +126,17 @@ pub trait Translate {
         &self,
         lines: &[&str],
         segmentation: Segmentation,
+    ) -> Result<Translation, InferError> {
+        self.translate_lines_until(lines, segmentation, None)
+    }
+    /// [`Translate::translate_lines`], giving up with
+    /// [`InferError::TimedOut`] once `deadline` passes (checked between
+    /// batches and before every decoder step).
+    fn translate_lines_until(
+        &self,
+        lines: &[&str],
+        segmentation: Segmentation,
+        deadline: Option<Instant>,
     ) -> Result<Translation, InferError>;
 }
 

@@ -61,7 +61,7 @@ pub use translator::{
 
 pub use precis_clean::{
     clean_bytes, decode, detect_language, CleanError, CleanOptions, Decoded, Document, InputKind,
-    Language, Metadata, Paragraph,
+    Language, Metadata, Paragraph, SiteBoilerplate,
 };
 pub use precis_infer::generate::GenerationOverrides;
 pub use precis_infer::{

@@ -1,10 +1,9 @@
 //! [`Pipeline`]: clean → summarize → translate, returning one [`Report`]
 //! per article.
 
-use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use precis_clean::{CleanError, CleanOptions, Document, InputKind};
+use precis_clean::{CleanError, CleanOptions, Document, InputKind, SiteBoilerplate};
 use precis_infer::{InferError, Segmentation, Translate, Translation};
 
 use crate::report::{millis, removed_summary, Report, TranslationRecord};
@@ -87,7 +86,9 @@ impl PipelineBuilder {
         self
     }
 
-    /// Give up on an article whose summarizing or translating takes longer.
+    /// Give up on an article whose summarizing or translating takes longer:
+    /// the work itself stops (every long loop checks the time), so the next
+    /// article starts with the machine to itself.
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.0.timeout = Some(limit);
         self
@@ -125,33 +126,46 @@ impl Pipeline {
     /// repeated across them (a site's banners and appeals) is recognised;
     /// one result per article, in order.
     pub fn clean_batch(&self, articles: &[(&str, &str)]) -> Vec<Result<Report, Error>> {
-        let texts: Vec<&str> = articles.iter().map(|(_, text)| *text).collect();
-        let input = match self.format {
+        let mut site = SiteBoilerplate::default();
+        for (_, text) in articles {
+            self.learn(&mut site, text);
+        }
+        articles
+            .iter()
+            .map(|(source, text)| self.clean(source, text, &site))
+            .collect()
+    }
+
+    /// Counts one article of a batch toward what the batch's articles
+    /// repeat; learn from all of them, then [`Pipeline::clean`] each. Only
+    /// fingerprints are kept, so the articles can be read one at a time.
+    pub fn learn(&self, site: &mut SiteBoilerplate, text: &str) {
+        if let Some(input) = self.input_kind() {
+            site.learn(text, &CleanOptions { input });
+        }
+    }
+
+    /// Cleans one article of a batch, dropping what `site` learned the
+    /// batch repeats (see [`Pipeline::learn`]).
+    pub fn clean(&self, source: &str, text: &str, site: &SiteBoilerplate) -> Result<Report, Error> {
+        let started = Instant::now();
+        let document = match self.input_kind() {
+            Some(input) => precis_clean::clean_with(text, &CleanOptions { input }, site)?,
+            None => Document::from_paragraph_lines(text),
+        };
+        let mut report = Report::new(source.to_string(), document);
+        report.timings.clean_ms = Some(millis(started.elapsed()));
+        Ok(report)
+    }
+
+    /// What precis-clean is told the input is; `None`: already clean.
+    fn input_kind(&self) -> Option<InputKind> {
+        match self.format {
             ArticleFormat::Auto => Some(InputKind::Auto),
             ArticleFormat::Text => Some(InputKind::Text),
             ArticleFormat::Html => Some(InputKind::Html),
             ArticleFormat::Clean => None,
-        };
-        let cleaned: Vec<(Result<Document, CleanError>, Duration)> = match input {
-            Some(input) => precis_clean::clean_batch_timed(&texts, &CleanOptions { input }),
-            None => texts
-                .iter()
-                .map(|text| {
-                    let started = Instant::now();
-                    let document = Document::from_paragraph_lines(text);
-                    (Ok(document), started.elapsed())
-                })
-                .collect(),
-        };
-        articles
-            .iter()
-            .zip(cleaned)
-            .map(|((source, _), (document, took))| {
-                let mut report = Report::new(source.to_string(), document?);
-                report.timings.clean_ms = Some(millis(took));
-                Ok(report)
-            })
-            .collect()
+        }
     }
 
     /// Finds the translator a cleaned article needs, loading it on the
@@ -190,16 +204,14 @@ impl Pipeline {
                     .unwrap_or_else(|| "no text found".into()),
             });
         }
-        let summarizer = summarizer.clone();
-        let document = report.document.clone();
         let started = Instant::now();
-        let summary = self
-            .within(&report.source, move || summarizer.summarize(&document))?
+        let deadline = self.timeout.map(|limit| started + limit);
+        let summary = summarizer
+            .summarize_until(&report.document, deadline)
             .map_err(|error| match error {
-                Error::Infer(source) => Error::Summarizing {
-                    article: report.source.clone(),
-                    source,
-                },
+                Error::Infer(source) => self.failed(&report.source, source, |article, source| {
+                    Error::Summarizing { article, source }
+                }),
                 other => other,
             })?;
         report.timings.summarize_ms = Some(millis(started.elapsed()));
@@ -238,26 +250,19 @@ impl Pipeline {
                 return Ok(report);
             };
             let started = Instant::now();
-            let summary_lines = owned_lines(&summary.text);
-            let article_lines = if self.translate_article {
-                owned_lines(&report.document.to_text())
-            } else {
-                Arc::from([])
-            };
-            let job_translator = translator.clone();
-            let (summary_translation, article_translation) = self
-                .within(&report.source, move || {
-                    let summary = translate(&job_translator, &summary_lines)?;
-                    let article = if article_lines.is_empty() {
-                        None
-                    } else {
-                        Some(translate(&job_translator, &article_lines)?)
-                    };
+            let translated = |text: &str| translate(&translator, text, deadline);
+            let (summary_translation, article_translation) = translated(&summary.text)
+                .and_then(|summary| {
+                    let article = self
+                        .translate_article
+                        .then(|| translated(&report.document.to_text()))
+                        .transpose()?;
                     Ok((summary, article))
-                })?
-                .map_err(|source| Error::Translating {
-                    article: report.source.clone(),
-                    source,
+                })
+                .map_err(|source| {
+                    self.failed(&report.source, source, |article, source| {
+                        Error::Translating { article, source }
+                    })
                 })?;
             let mut warnings = route_warnings;
             warnings.extend(summary_translation.warnings);
@@ -282,23 +287,19 @@ impl Pipeline {
         Ok(report)
     }
 
-    /// Runs `job`, giving up after the pipeline's timeout. A job that times
-    /// out cannot be stopped from outside, so it finishes in the background
-    /// and its result is discarded.
-    fn within<T: Send + 'static>(
+    /// The error of a stage that failed with `source`: the pipeline's
+    /// timeout when its deadline passed, else the `stage`'s own error.
+    fn failed(
         &self,
-        source: &str,
-        job: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, Error> {
-        let Some(limit) = self.timeout else {
-            return Ok(job());
-        };
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || sender.send(job()));
-        receiver.recv_timeout(limit).map_err(|_| Error::Timeout {
-            article: source.to_string(),
-            limit,
-        })
+        article: &str,
+        source: InferError,
+        stage: fn(String, InferError) -> Error,
+    ) -> Error {
+        let article = article.to_string();
+        match (source, self.timeout) {
+            (InferError::TimedOut, Some(limit)) => Error::Timeout { article, limit },
+            (source, _) => stage(article, source),
+        }
     }
 }
 
@@ -335,13 +336,13 @@ impl Served {
     }
 }
 
-fn owned_lines(text: &str) -> Arc<[String]> {
-    text.lines().map(str::to_owned).collect()
-}
-
-fn translate(translator: &Translator, lines: &[String]) -> Result<Translation, InferError> {
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+fn translate(
+    translator: &Translator,
+    text: &str,
+    deadline: Option<Instant>,
+) -> Result<Translation, InferError> {
+    let lines: Vec<&str> = text.lines().collect();
     // Summaries and articles are prose: sentence by sentence translates them
     // best and never lets a model skip a sentence of a long paragraph.
-    Translate::translate_lines(translator, &lines, Segmentation::Sentence)
+    Translate::translate_lines_until(translator, &lines, Segmentation::Sentence, deadline)
 }

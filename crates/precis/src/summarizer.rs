@@ -1,6 +1,7 @@
 //! [`Summarizer`]: any summarizer precis runs, loaded by name in one call.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use precis_clean::{Document, Paragraph};
 use precis_infer::extractive::{Budget, Lead3, MiniLm, TextRank};
@@ -108,8 +109,19 @@ impl Summarizer {
     /// [`SummarizerBuilder::any_language`] allowed it; otherwise it is
     /// refused ([`Error::UnsupportedLanguage`]).
     pub fn summarize(&self, document: &Document) -> Result<Summary, Error> {
+        self.summarize_until(document, None)
+    }
+
+    /// [`Summarizer::summarize`], giving up once `deadline` passes
+    /// ([`precis_infer::InferError::TimedOut`]): the summarizer checks it
+    /// in every loop the article's length drives, so its work stops too.
+    pub fn summarize_until(
+        &self,
+        document: &Document,
+        deadline: Option<Instant>,
+    ) -> Result<Summary, Error> {
         let Some((language, supported)) = self.unsupported(document) else {
-            return Ok(Summarize::summarize(self, document)?);
+            return Ok(Summarize::summarize_until(self, document, deadline)?);
         };
         let Some(fallback) = &self.fallback else {
             return Err(Error::UnsupportedLanguage {
@@ -118,7 +130,7 @@ impl Summarizer {
                 supported: supported.to_vec(),
             });
         };
-        let mut summary = fallback.summarize(document)?;
+        let mut summary = fallback.summarize_until(document, deadline)?;
         summary.warnings.insert(
             0,
             format!(
@@ -164,10 +176,14 @@ impl Summarize for Summarizer {
         self.inner.info()
     }
 
-    fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
+    fn summarize_until(
+        &self,
+        document: &Document,
+        deadline: Option<Instant>,
+    ) -> Result<Summary, InferError> {
         match &self.pool {
-            Some(pool) => pool.run(|| self.inner.summarize(document)),
-            None => self.inner.summarize(document),
+            Some(pool) => pool.run(|| self.inner.summarize_until(document, deadline)),
+            None => self.inner.summarize_until(document, deadline),
         }
     }
 }

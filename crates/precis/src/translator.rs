@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use precis_clean::Language;
 
@@ -179,14 +180,19 @@ impl Translate for Pivot {
         &self.info
     }
 
-    fn translate_lines(
+    fn translate_lines_until(
         &self,
         lines: &[&str],
         segmentation: Segmentation,
+        deadline: Option<Instant>,
     ) -> Result<Translation, InferError> {
-        let between = Translate::translate_lines(&self.first, lines, segmentation)?;
+        let between = self
+            .first
+            .translate_lines_until(lines, segmentation, deadline)?;
         let between_lines: Vec<&str> = between.lines.iter().map(String::as_str).collect();
-        let last = Translate::translate_lines(&self.second, &between_lines, segmentation)?;
+        let last = self
+            .second
+            .translate_lines_until(&between_lines, segmentation, deadline)?;
         let leg = |translator: &Translator| format!("{} → {}", translator.from, translator.to);
         let warnings = between
             .warnings
@@ -211,14 +217,20 @@ impl Translate for Translator {
         self.inner.info()
     }
 
-    fn translate_lines(
+    fn translate_lines_until(
         &self,
         lines: &[&str],
         segmentation: Segmentation,
+        deadline: Option<Instant>,
     ) -> Result<Translation, InferError> {
         match &self.pool {
-            Some(pool) => pool.run(|| self.inner.translate_lines(lines, segmentation)),
-            None => self.inner.translate_lines(lines, segmentation),
+            Some(pool) => pool.run(|| {
+                self.inner
+                    .translate_lines_until(lines, segmentation, deadline)
+            }),
+            None => self
+                .inner
+                .translate_lines_until(lines, segmentation, deadline),
         }
     }
 }

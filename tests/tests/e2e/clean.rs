@@ -173,5 +173,8 @@ fn verbose_reports_stage_timings() {
         .args(["clean", "-v", "a.txt"])
         .assert()
         .success()
-        .stderr(predicate::str::is_match(r"time: cleaning 1 article\(s\): [0-9.]+ ms").unwrap());
+        .stderr(
+            predicate::str::is_match(r"time: reading and cleaning 1 article\(s\): [0-9.]+ ms")
+                .unwrap(),
+        );
 }

@@ -2,6 +2,7 @@
 //! one test binary so the binary under test is built once per run.
 
 mod bad_input;
+mod bounds;
 mod clean;
 mod cli;
 mod eval;

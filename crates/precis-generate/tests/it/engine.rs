@@ -7,8 +7,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use precis_generate::{
-    beam_search, generate, Batch, GenerateError, Generation, GenerationConfig, GenerationOverrides,
-    Seq2SeqModel, SpecialTokens, MAX_LENGTH_LIMIT,
+    beam_search, generate, generate_until, Batch, GenerateError, Generation, GenerationConfig,
+    GenerationOverrides, Seq2SeqModel, SpecialTokens, MAX_LENGTH_LIMIT,
 };
 use serde_json::{json, Value};
 
@@ -307,6 +307,36 @@ fn absurd_max_length_is_capped_and_reported() {
         run(&model, &[vec![3, 8]], &huge).max_length,
         MAX_LENGTH_LIMIT
     );
+}
+
+#[test]
+fn a_passed_deadline_stops_every_strategy_before_its_next_step() {
+    let fixture = fixture();
+    let model = Mock::from_fixture(&fixture);
+    let batch = Batch::pad(&[vec![3, 8]], 0);
+    for overrides in [
+        json!({"max_length": 1_000_000, "eos_token_id": []}),
+        json!({"max_length": 1_000_000, "eos_token_id": [], "num_beams": 3}),
+        json!({"max_length": 1_000_000, "eos_token_id": [], "do_sample": true}),
+    ] {
+        let config = config(overrides.clone());
+        let before = model.rows_stepped.load(Ordering::Relaxed);
+        let past = std::time::Instant::now();
+        let error = generate_until(&model, &batch, &config, Some(past)).unwrap_err();
+        assert!(
+            matches!(error, GenerateError::DeadlinePassed),
+            "{overrides}: {error}"
+        );
+        // Not a single decoder step ran: the search stopped, not its result.
+        assert_eq!(model.rows_stepped.load(Ordering::Relaxed), before);
+        // A deadline far away changes nothing.
+        let later = past + std::time::Duration::from_secs(3600);
+        let small = self::config(json!({"max_new_tokens": 5}));
+        assert_eq!(
+            generate_until(&model, &batch, &small, Some(later)).unwrap(),
+            generate(&model, &batch, &small).unwrap()
+        );
+    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Lead-3, the classic news baseline: the article's first three sentences.
 //! Hard to beat on news, where the most important facts come first.
 
+use std::time::Instant;
+
 use precis_clean::Document;
 
 use super::{built_in, sentences, summary};
@@ -41,12 +43,13 @@ impl Summarize for Lead3 {
         &self.info
     }
 
-    fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
-        let sentences = sentences(document);
-        summary(
-            &sentences,
-            (0..sentences.len().min(3)).collect(),
-            &self.info,
-        )
+    fn summarize_until(
+        &self,
+        document: &Document,
+        deadline: Option<Instant>,
+    ) -> Result<Summary, InferError> {
+        let candidates = sentences(document, deadline)?;
+        let first = (0..candidates.sentences.len().min(3)).collect();
+        summary(&candidates, first, &self.info, false)
     }
 }

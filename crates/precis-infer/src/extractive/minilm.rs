@@ -9,6 +9,7 @@
 //! position and length priors, then selects with MMR.
 
 use std::path::Path;
+use std::time::Instant;
 
 use candle_core::{Device, Tensor};
 use precis_clean::Document;
@@ -18,6 +19,7 @@ use tokenizers::{Tokenizer, TruncationParams};
 use super::{pick, position_weight, prior, sentences, summary, Budget, Sentence};
 use crate::models::bert::{self, BertModel};
 use crate::quantize::Precision;
+use crate::task::check_deadline;
 use crate::{InferError, ModelInfo, Summarize, Summary};
 
 /// Most sentences per forward pass. Batching by similar length wastes
@@ -103,6 +105,16 @@ impl SentenceEncoder {
 
     /// One L2-normalized vector per sentence, in input order.
     pub fn embed(&self, sentences: &[&str]) -> Result<Vec<Vec<f32>>, InferError> {
+        self.embed_until(sentences, None)
+    }
+
+    /// [`SentenceEncoder::embed`], giving up with [`InferError::TimedOut`]
+    /// once `deadline` passes (checked before every batch).
+    pub fn embed_until(
+        &self,
+        sentences: &[&str],
+        deadline: Option<Instant>,
+    ) -> Result<Vec<Vec<f32>>, InferError> {
         let encodings = self
             .tokenizer
             .encode_batch(sentences.to_vec(), true)
@@ -115,6 +127,7 @@ impl SentenceEncoder {
             .map(|&i| encodings[i].get_ids().len())
             .collect();
         for range in batches(&lengths) {
+            check_deadline(deadline)?;
             let batch = &order[range];
             let len = batch
                 .iter()
@@ -207,14 +220,19 @@ impl Summarize for MiniLm {
         &self.info
     }
 
-    fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
-        let sentences = sentences(document);
+    fn summarize_until(
+        &self,
+        document: &Document,
+        deadline: Option<Instant>,
+    ) -> Result<Summary, InferError> {
+        let candidates = sentences(document, deadline)?;
+        let sentences = &candidates.sentences;
         let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
-        let vectors = self.encoder.embed(&texts)?;
-        let relevance = Self::relevance(&sentences, &vectors);
+        let vectors = self.encoder.embed_until(&texts, deadline)?;
+        let relevance = Self::relevance(sentences, &vectors);
         let similarity = |i: usize, j: usize| dot(&vectors[i], &vectors[j]);
-        let picked = pick(&sentences, &relevance, &similarity, self.budget);
-        summary(&sentences, picked, &self.info)
+        let picked = pick(sentences, &relevance, &similarity, self.budget);
+        summary(&candidates, picked, &self.info, true)
     }
 }
 

@@ -7,12 +7,16 @@
 //! with the random jumps biased toward the article's opening (news puts
 //! the key facts first), scores how central each sentence is. Length and
 //! quote priors then adjust the scores, and MMR selects within the budget.
+//! The graph is built once (n² similarities of at most
+//! [`super::MAX_RANKED_SENTENCES`] sentences) and read by both.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use precis_clean::{stemmed_words, Document};
 
 use super::{built_in, pick, position_weight, prior, sentences, summary, Budget};
+use crate::task::check_deadline;
 use crate::{Family, InferError, ModelInfo, Summarize, Summary};
 
 const DAMPING: f64 = 0.85;
@@ -62,26 +66,32 @@ impl Summarize for TextRank {
         &self.info
     }
 
-    fn summarize(&self, document: &Document) -> Result<Summary, InferError> {
-        let sentences = sentences(document);
+    fn summarize_until(
+        &self,
+        document: &Document,
+        deadline: Option<Instant>,
+    ) -> Result<Summary, InferError> {
+        let candidates = sentences(document, deadline)?;
+        let sentences = &candidates.sentences;
         // Porter's rules are English: elsewhere they would mangle words,
         // and its ASCII-only tokens would cut "ação" or Cyrillic apart.
         let english = document.language.as_ref().is_none_or(|l| l.code == "en");
         let words = if english { stemmed_words } else { words };
         let vectors = tf_idf(sentences.iter().map(|s| s.text.as_str()), words);
-        let similarity = |i: usize, j: usize| cosine(&vectors[i], &vectors[j]);
+        let graph = Graph::build(&vectors, deadline)?;
         let jumps: Vec<f64> = sentences
             .iter()
             .map(|s| position_weight(s.position))
             .collect();
-        let ranks = pagerank(sentences.len(), &similarity, &jumps);
+        let ranks = pagerank(&graph, &jumps, deadline)?;
         let relevance: Vec<f64> = ranks
             .iter()
-            .zip(&sentences)
+            .zip(sentences)
             .map(|(rank, s)| rank * position_weight(s.position) * prior(s))
             .collect();
-        let picked = pick(&sentences, &relevance, &similarity, self.budget);
-        summary(&sentences, picked, &self.info)
+        let similarity = |i: usize, j: usize| graph.weight(i, j);
+        let picked = pick(sentences, &relevance, &similarity, self.budget);
+        summary(&candidates, picked, &self.info, true)
     }
 }
 
@@ -146,37 +156,75 @@ fn cosine(a: &HashMap<String, f64>, b: &HashMap<String, f64>) -> f64 {
         .sum()
 }
 
+/// The sentence graph: cosine similarities of every pair, computed once
+/// (symmetric, zero on the diagonal), row-major.
+struct Graph {
+    n: usize,
+    weights: Vec<f64>,
+}
+
+impl Graph {
+    fn build(
+        vectors: &[HashMap<String, f64>],
+        deadline: Option<Instant>,
+    ) -> Result<Self, InferError> {
+        let n = vectors.len();
+        let mut weights = vec![0.0; n * n];
+        for i in 0..n {
+            check_deadline(deadline)?;
+            for j in i + 1..n {
+                let w = cosine(&vectors[i], &vectors[j]);
+                weights[i * n + j] = w;
+                weights[j * n + i] = w;
+            }
+        }
+        Ok(Graph { n, weights })
+    }
+
+    fn weight(&self, i: usize, j: usize) -> f64 {
+        self.weights.get(i * self.n + j).copied().unwrap_or(0.0)
+    }
+
+    fn row(&self, i: usize) -> &[f64] {
+        self.weights
+            .get(i * self.n..(i + 1) * self.n)
+            .unwrap_or_default()
+    }
+}
+
 /// Personalized PageRank over the weighted sentence graph: `jumps` (any
 /// positive weights) says where the random surfer restarts.
-fn pagerank(n: usize, similarity: &dyn Fn(usize, usize) -> f64, jumps: &[f64]) -> Vec<f64> {
-    let weights: Vec<Vec<f64>> = (0..n)
-        .map(|i| {
-            (0..n)
-                .map(|j| if i == j { 0.0 } else { similarity(i, j) })
-                .collect()
-        })
-        .collect();
-    let out_weight: Vec<f64> = weights.iter().map(|row| row.iter().sum()).collect();
+fn pagerank(
+    graph: &Graph,
+    jumps: &[f64],
+    deadline: Option<Instant>,
+) -> Result<Vec<f64>, InferError> {
+    let n = graph.n;
+    let out_weight: Vec<f64> = (0..n).map(|i| graph.row(i).iter().sum()).collect();
     let jump_total: f64 = jumps.iter().sum::<f64>().max(1e-12);
     let restart: Vec<f64> = jumps.iter().map(|j| j / jump_total).collect();
     let mut rank = restart.clone();
     for _ in 0..ITERATIONS {
-        rank = (0..n)
-            .map(|i| {
-                let inflow: f64 = (0..n)
-                    .filter(|&j| out_weight[j] > 0.0)
-                    .map(|j| weights[j][i] / out_weight[j] * rank[j])
-                    .sum();
-                // A sentence sharing no word with any other passes its rank on by restarting.
-                let dangling: f64 = (0..n)
-                    .filter(|&j| out_weight[j] == 0.0)
-                    .map(|j| rank[j])
-                    .sum();
-                (1.0 - DAMPING) * restart[i] + DAMPING * (inflow + dangling * restart[i])
-            })
+        check_deadline(deadline)?;
+        // A sentence sharing no word with any other passes its rank on by restarting.
+        let dangling: f64 = (0..n)
+            .filter(|&j| out_weight[j] == 0.0)
+            .map(|j| rank[j])
+            .sum();
+        // Each sentence j spreads its rank over its edges in proportion to their weights.
+        let mut next: Vec<f64> = restart
+            .iter()
+            .map(|r| (1.0 - DAMPING) * r + DAMPING * dangling * r)
             .collect();
+        for j in (0..n).filter(|&j| out_weight[j] > 0.0) {
+            let share = DAMPING * rank[j] / out_weight[j];
+            for (slot, w) in next.iter_mut().zip(graph.row(j)) {
+                *slot += w * share;
+            }
+        }
+        rank = next;
     }
-    rank
+    Ok(rank)
 }
 
 #[cfg(test)]
@@ -186,8 +234,11 @@ mod tests {
     #[test]
     fn pagerank_favours_the_hub_and_sums_to_one() {
         // Sentence 0 shares words with 1 and 2, which share nothing with each other.
-        let similarity = |i: usize, j: usize| if i == 0 || j == 0 { 0.5 } else { 0.0 };
-        let ranks = pagerank(3, &similarity, &[1.0, 1.0, 1.0]);
+        let graph = Graph {
+            n: 3,
+            weights: vec![0.0, 0.5, 0.5, 0.5, 0.0, 0.0, 0.5, 0.0, 0.0],
+        };
+        let ranks = pagerank(&graph, &[1.0, 1.0, 1.0], None).unwrap();
         assert!(ranks[0] > ranks[1] && ranks[0] > ranks[2], "{ranks:?}");
         assert!((ranks.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     }

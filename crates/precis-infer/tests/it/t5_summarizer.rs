@@ -4,6 +4,7 @@
 
 use precis_infer::generate::GenerationOverrides;
 use precis_infer::quantize::Precision;
+use precis_infer::summarizer::BUDGET_CALLS;
 use precis_infer::tokenize::TextTokenizer;
 use precis_infer::{Family, InferError, Seq2SeqOptions, Seq2SeqSummarizer};
 
@@ -55,6 +56,49 @@ fn summaries_are_hf_generate_outputs_decoded() {
         (expected[0].as_str(), 1, 0)
     );
     assert_eq!(one.model.family, Family::T5);
+}
+
+#[test]
+fn one_token_budget_bounds_every_chunk_and_round_of_an_article() {
+    // A config asking for 10⁹ tokens and banning eos until then: only the
+    // caps can stop it.
+    let window = 150;
+    let summarizer = tiny(&Seq2SeqOptions {
+        window: Some(window),
+        generation: GenerationOverrides {
+            max_length: Some(1_000_000_000),
+            min_length: Some(1_000_000_000),
+            ..GenerationOverrides::default()
+        },
+        ..Seq2SeqOptions::default()
+    });
+    assert_eq!(summarizer.token_budget(), window * BUDGET_CALLS);
+    let article = vec![long_article(); 8].join("\n\n");
+    let chunks = summarizer.chunks(&article).unwrap().len();
+    assert!(chunks > BUDGET_CALLS, "{chunks} chunks");
+    let summary = summarizer.summarize_text(&article).unwrap();
+    assert_eq!(summary.chunks, chunks);
+    // Each call writes the window (eos is banned that long), so the budget
+    // pays for BUDGET_CALLS chunk summaries and no reduce round.
+    assert_eq!(summary.text.split("\n\n").count(), BUDGET_CALLS);
+    assert_eq!(
+        summary.warnings,
+        [
+            "the model's settings ask for summaries of up to 999999999 tokens (max_length); they were capped at 150, the model's input window".to_string(),
+            format!("the article is too long to summarize whole: the generation budget of 2400 tokens per article covered its first {BUDGET_CALLS} of {chunks} chunks (150 tokens each), and the rest was not summarized"),
+            "the generation budget of 2400 tokens per article ran out before the partial summaries were combined; they are returned joined".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn a_passed_deadline_stops_the_summarizer() {
+    let summarizer = tiny(&Seq2SeqOptions::default());
+    let past = Some(std::time::Instant::now());
+    assert!(matches!(
+        summarizer.summarize_text_until(&long_article(), past),
+        Err(InferError::TimedOut)
+    ));
 }
 
 #[test]
