@@ -68,10 +68,12 @@ fixtures: venv
 bergamot-parity: venv
     {{venv}}/bin/python scripts/bergamot_parity.py record
 
-# Summaries (ROUGE on cnndm-dev: lead3, textrank, minilm, minilm-q8) and translation (BLEU/chrF on FLORES en→pt) on ../shared
+# Summaries (ROUGE on cnndm-dev: lead3, textrank, minilm, minilm-q8) and translation (BLEU/chrF on FLORES: en→pt by sentence and by line, pt→en) on ../shared
 eval: build models
     cargo run --release -p precis-eval --example eval_summarize -- --data ../shared/eval/cnndm-dev.jsonl lead3 textrank minilm minilm-q8
     target/release/precis eval translate --src ../shared/eval/flores200-devtest/eng.devtest --ref ../shared/eval/flores200-devtest/por.devtest --from en --to pt
+    target/release/precis eval translate --src ../shared/eval/flores200-devtest/eng.devtest --ref ../shared/eval/flores200-devtest/por.devtest --from en --to pt --unit line
+    target/release/precis eval translate --src ../shared/eval/flores200-devtest/por.devtest --ref ../shared/eval/flores200-devtest/eng.devtest --from pt --to en
 
 # Cleaning quality (web-dev F1, HTML and plain text; the article-extraction benchmark beside its peers; both on even/odd halves) and speed (pages/s, MB/s, one core)
 bench-clean:

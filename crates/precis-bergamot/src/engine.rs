@@ -62,21 +62,67 @@ pub struct BergamotModel {
     shortlist: Option<Shortlist>,
     tokenizer: Tokenizer,
     settings: DecodeSettings,
+    pair: Option<String>,
+    vocabularies: Vec<PathBuf>,
 }
 
-/// The one file in `folder` whose name matches, or a `MissingFile` error.
-fn find_file(
-    folder: &Path,
-    what: &str,
-    matches: impl Fn(&str) -> bool,
-) -> Result<Option<PathBuf>, BergamotError> {
+/// The language pair a Firefox Translations file name carries (`enpt` in
+/// `model.enpt.intgemm.alphas.bin`, `lex.50.50.enpt.s2t.bin`,
+/// `vocab.enpt.spm`, `srcvocab.enpt.spm`), if it is one of those files.
+fn pair_tag(file_name: &str) -> Option<&str> {
+    let parts: Vec<&str> = file_name.split('.').collect();
+    let tag = match parts.first()? {
+        &"model" | &"vocab" | &"srcvocab" | &"trgvocab" => parts.get(1)?,
+        &"lex" => parts.get(parts.iter().position(|&p| p == "s2t")?.checked_sub(1)?)?,
+        _ => return None,
+    };
+    let letters = (4..=6).contains(&tag.len()) && tag.bytes().all(|b| b.is_ascii_lowercase());
+    letters.then_some(*tag)
+}
+
+/// The one language pair the named files carry: files of different pairs
+/// in one folder (a shortlist or vocabulary copied from the other
+/// direction) are an error naming them.
+pub fn folder_pair<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Option<String>, String> {
+    let mut tagged: Vec<(&str, &str)> = names
+        .into_iter()
+        .filter_map(|name| pair_tag(name).map(|tag| (name, tag)))
+        .collect();
+    tagged.sort();
+    match tagged.first() {
+        None => Ok(None),
+        Some(&(first, pair)) => match tagged.iter().find(|(_, tag)| *tag != pair) {
+            Some((other, tag)) => Err(format!(
+                "{first} is named for the pair `{pair}` but {other} for `{tag}`; one of them belongs to another model"
+            )),
+            None => Ok(Some(pair.to_string())),
+        },
+    }
+}
+
+/// The names of the files in `folder`.
+fn file_names(folder: &Path) -> Result<Vec<String>, BergamotError> {
     let entries = std::fs::read_dir(folder).map_err(|source| BergamotError::Io {
         context: format!("listing model folder {}", folder.display()),
         source,
     })?;
-    let mut found: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(&matches))
+    Ok(entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect())
+}
+
+/// The one file among `names` (of `folder`) that matches, or an error when
+/// several do.
+fn find_file(
+    folder: &Path,
+    names: &[String],
+    what: &str,
+    matches: impl Fn(&str) -> bool,
+) -> Result<Option<PathBuf>, BergamotError> {
+    let mut found: Vec<PathBuf> = names
+        .iter()
+        .filter(|n| matches(n))
+        .map(|n| folder.join(n))
         .collect();
     found.sort();
     if found.len() > 1 {
@@ -90,7 +136,10 @@ fn find_file(
 
 impl BergamotModel {
     /// Loads a Bergamot model folder: `model.*.bin`, `tokenizer.json`, and
-    /// optionally `lex.*.s2t.bin` (shortlist) and `config.*.yml`.
+    /// optionally `lex.*.s2t.bin` (shortlist), `vocab.*.spm` and
+    /// `config.*.yml`. Files that do not belong together are refused: names
+    /// of different language pairs, a shortlist or tokenizer of another
+    /// vocabulary size, an empty vocabulary, weights that read as damaged.
     ///
     /// ```no_run
     /// let folder = std::path::Path::new("models/bergamot-enpt");
@@ -109,7 +158,8 @@ impl BergamotModel {
         if !folder.is_dir() {
             return Err(missing("model"));
         }
-        let model_path = find_file(folder, "model", |n| {
+        let names = file_names(folder)?;
+        let model_path = find_file(folder, &names, "model", |n| {
             n.starts_with("model") && n.ends_with(".bin")
         })?
         .ok_or_else(|| missing("model.*.bin"))?;
@@ -119,15 +169,32 @@ impl BergamotModel {
         }
         let tokenizer = Tokenizer::from_file(&tokenizer_path)
             .map_err(|e| BergamotError::Tokenizer(format!("{}: {e}", tokenizer_path.display())))?;
-        let shortlist_path = find_file(folder, "shortlist", |n| {
+        let shortlist_path = find_file(folder, &names, "shortlist", |n| {
             n.starts_with("lex.") && n.ends_with(".bin")
         })?;
-        let settings = match find_file(folder, "decoder config", |n| {
+        let settings = match find_file(folder, &names, "decoder config", |n| {
             n.starts_with("config") && n.ends_with(".yml")
         })? {
             Some(path) => read_settings(&path)?,
             None => DecodeSettings::default(),
         };
+        let mismatch = |detail: String| BergamotError::Mismatch {
+            path: folder.to_path_buf(),
+            detail,
+        };
+        let pair = folder_pair(names.iter().map(String::as_str)).map_err(mismatch)?;
+        let mut vocabularies = Vec::new();
+        for name in names.iter().filter(|n| n.ends_with(".spm")) {
+            let path = folder.join(name);
+            let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            if len == 0 {
+                return Err(BergamotError::BadWeights {
+                    path,
+                    detail: "the vocabulary file is empty".into(),
+                });
+            }
+            vocabularies.push(path);
+        }
         let file = MarianFile::open(&model_path)?;
         let net = BergamotNet::load(&file).map_err(|e| match e {
             BergamotError::BadWeights { detail, .. } => BergamotError::BadWeights {
@@ -145,12 +212,40 @@ impl BergamotModel {
             }
             None => None,
         };
+        let pieces = tokenizer.get_vocab_size(true);
+        if pieces != net.vocab_size() {
+            return Err(mismatch(format!(
+                "tokenizer.json has {pieces} pieces but {} has embeddings for {}",
+                model_path.display(),
+                net.vocab_size()
+            )));
+        }
         Ok(Self {
             net,
             shortlist,
             tokenizer,
             settings,
+            pair,
+            vocabularies,
         })
+    }
+
+    /// The language pair its file names carry (`enpt`: English to
+    /// Portuguese), when they carry one.
+    pub fn pair(&self) -> Option<&str> {
+        self.pair.as_deref()
+    }
+
+    /// Its SentencePiece vocabulary files (`vocab.*.spm`), which
+    /// `tokenizer.json` was made from: a caller that reads them can check
+    /// that the two agree.
+    pub fn vocabulary_files(&self) -> &[PathBuf] {
+        &self.vocabularies
+    }
+
+    /// The tokenizer (`tokenizer.json`).
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
     }
 
     /// The decoding settings it was loaded with.
@@ -189,13 +284,31 @@ impl BergamotModel {
     }
 
     /// Token ids of one sentence in EOS-terminated pieces of at most
-    /// [`MAX_SOURCE_TOKENS`], broken before a word start when one is near.
-    fn encode(&self, text: &str) -> Result<Vec<Vec<u32>>, BergamotError> {
+    /// [`MAX_SOURCE_TOKENS`], broken before a word start when one is near,
+    /// and the parts of the text the model cannot read: characters outside
+    /// its vocabulary (`<unk>`: emoji, rare scripts) and text that reads as
+    /// its end-of-sentence token (`</s>`), which are left out of the source.
+    fn encode(&self, text: &str) -> Result<(Vec<Vec<u32>>, Vec<String>), BergamotError> {
         let encoding = self
             .tokenizer
             .encode(text, false)
             .map_err(|e| BergamotError::Tokenizer(e.to_string()))?;
-        let mut ids = encoding.get_ids();
+        let unknown = self.tokenizer.token_to_id("<unk>");
+        let mut kept = Vec::with_capacity(encoding.len());
+        let mut dropped: Vec<String> = Vec::new();
+        for (&id, &(start, end)) in encoding.get_ids().iter().zip(encoding.get_offsets()) {
+            if id == EOS || Some(id) == unknown {
+                let span = text.get(start..end).unwrap_or_default().trim();
+                if !span.is_empty() && !dropped.iter().any(|d| d == span) {
+                    dropped.push(span.to_string());
+                }
+                if id == EOS {
+                    continue;
+                }
+            }
+            kept.push(id);
+        }
+        let mut ids = kept.as_slice();
         let mut pieces = Vec::new();
         let room = MAX_SOURCE_TOKENS - 1;
         while ids.len() > room {
@@ -209,7 +322,7 @@ impl BergamotModel {
             ids = rest;
         }
         pieces.push(ids.iter().copied().chain([EOS]).collect());
-        Ok(pieces)
+        Ok((pieces, dropped))
     }
 
     /// Translates sentences, each on its own: with greedy decoding the
@@ -238,8 +351,11 @@ impl BergamotModel {
         // `owners[i]`: the sentence source piece `i` belongs to.
         let mut sources = Vec::new();
         let mut owners = Vec::new();
-        for (owner, sentence) in sentences.iter().enumerate() {
-            for piece in self.encode(sentence)? {
+        let mut outputs = vec![Segment::default(); sentences.len()];
+        for ((owner, sentence), output) in sentences.iter().enumerate().zip(&mut outputs) {
+            let (pieces, dropped) = self.encode(sentence)?;
+            output.dropped = dropped;
+            for piece in pieces {
                 sources.push(piece);
                 owners.push(owner);
             }
@@ -285,7 +401,6 @@ impl BergamotModel {
                 }
             }
         }
-        let mut outputs = vec![Segment::default(); sentences.len()];
         for (piece, &owner) in pieces.into_iter().zip(&owners) {
             if let Some(out) = outputs.get_mut(owner) {
                 if out.pieces > 0 {
@@ -397,6 +512,10 @@ pub struct Segment {
     /// Source pieces it was translated in (more than 1 for a sentence
     /// longer than [`MAX_SOURCE_TOKENS`]).
     pub pieces: usize,
+    /// Parts of the sentence the model cannot read (outside its
+    /// vocabulary, or its own end-of-sentence token), each once: the
+    /// translation leaves them out.
+    pub dropped: Vec<String>,
 }
 
 fn read_settings(path: &Path) -> Result<DecodeSettings, BergamotError> {

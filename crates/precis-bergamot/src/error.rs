@@ -25,6 +25,15 @@ pub enum BergamotError {
         /// What is wrong with it.
         detail: String,
     },
+    /// The folder's files do not belong together: a vocabulary, shortlist
+    /// or tokenizer of another model or language pair.
+    #[error("the files in {path} do not belong together: {detail}")]
+    Mismatch {
+        /// The folder.
+        path: PathBuf,
+        /// Which files disagree, and how.
+        detail: String,
+    },
     /// A decoder config cannot be used, or the folder is ambiguous.
     #[error("cannot read {path}: {detail}")]
     BadConfig {

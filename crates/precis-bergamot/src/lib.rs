@@ -31,3 +31,4 @@ pub use config::BergamotConfig;
 pub use engine::{BergamotModel, DecodeSettings, Segment, MAX_SOURCE_TOKENS};
 pub use error::BergamotError;
 pub use marian_bin::{Item, ItemType, MarianFile};
+pub use shortlist::Shortlist;

@@ -17,6 +17,18 @@ use crate::BergamotError;
 const VERSION: u64 = 1;
 const HEADER_BYTES: usize = 32;
 
+/// Int8 weights are checked in runs of this many values.
+const BLOCK: usize = 4096;
+/// Trained weights are bell-shaped around zero and quantized so that the
+/// largest magnitude maps to 127: a run of them averages a small magnitude
+/// (at most 27 in the Firefox tiny models), while random bytes average 64
+/// (±0.6 over a run). Above this, a run is not trained weights.
+const MAX_MEAN_MAGNITUDE: f32 = 48.0;
+/// No trained float parameter (bias, norm scale) comes near this (the tiny
+/// models' largest is 42); random bytes read as f32 exceed it about half
+/// the time, when they are not NaN or infinite.
+const MAX_FLOAT_MAGNITUDE: f32 = 1e4;
+
 /// Element types this reader understands (Marian `src/common/types.h`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemType {
@@ -201,7 +213,52 @@ impl MarianFile {
                 return Err(self.error(format!("tensor `{name}` holds raw bytes, not numbers")))
             }
         };
+        self.check_plausible(item)?;
         Ok((values, item.shape.clone()))
+    }
+
+    /// Cheap structural evidence that a tensor holds trained weights, not
+    /// damaged bytes (the file's recorded hash is the real proof, when
+    /// there is one): floats finite and of a sane size, int8 runs not
+    /// spread like random bytes.
+    fn check_plausible(&self, item: &Item) -> Result<(), BergamotError> {
+        let data = self.data(item);
+        let n = item.elements();
+        let damaged = |what: String| {
+            self.error(format!(
+                "tensor `{}` {what}: the file is damaged (re-fetch the model files)",
+                item.name
+            ))
+        };
+        match item.item_type {
+            ItemType::Float32 => {
+                let bad = data.chunks_exact(4).take(n).position(|c| {
+                    let v = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                    !(v.abs() <= MAX_FLOAT_MAGNITUDE)
+                });
+                if let Some(i) = bad {
+                    return Err(damaged(format!(
+                        "holds a NaN, infinite or absurd value at index {i}"
+                    )));
+                }
+            }
+            ItemType::Intgemm8 => {
+                let values = data.get(..n).unwrap_or_default();
+                for (block, run) in values.chunks_exact(BLOCK).enumerate() {
+                    let total: u32 = run.iter().map(|&q| u32::from((q as i8).unsigned_abs())).sum();
+                    let mean = total as f32 / BLOCK as f32;
+                    if mean > MAX_MEAN_MAGNITUDE {
+                        return Err(damaged(format!(
+                            "has values {}..{} spread like random bytes (mean magnitude {mean:.0} of 127)",
+                            block * BLOCK,
+                            (block + 1) * BLOCK
+                        )));
+                    }
+                }
+            }
+            ItemType::Int8 => {}
+        }
+        Ok(())
     }
 
     /// The quantization multiplier stored after an intgemm tensor's values.

@@ -22,6 +22,7 @@ pub struct Shortlist {
 }
 
 impl Shortlist {
+    /// Reads and checks the shortlist file at `path`.
     pub fn open(path: &Path) -> Result<Self, BergamotError> {
         let bytes = std::fs::read(path).map_err(|source| BergamotError::Io {
             context: format!("reading shortlist {}", path.display()),
@@ -97,9 +98,17 @@ impl Shortlist {
         })
     }
 
-    /// Fails when a listed target id is outside a vocabulary of `vocab_size`
-    /// (the shortlist belongs to another model).
+    /// Fails when the shortlist was built for another vocabulary than the
+    /// model's `vocab_size` entries (source and target share it, as the
+    /// tied embeddings do): a list per source token, and no target id
+    /// outside it.
     pub fn check_vocab(&self, vocab_size: usize) -> Result<(), String> {
+        let sources = self.offsets.len().saturating_sub(1);
+        if sources != vocab_size {
+            return Err(format!(
+                "shortlist has lists for {sources} source tokens but the model's vocabulary has {vocab_size}; it belongs to another model"
+            ));
+        }
         match self.targets.iter().find(|&&t| t as usize >= vocab_size) {
             Some(t) => Err(format!(
                 "shortlist lists target id {t} but the model's vocabulary has {vocab_size} entries; it belongs to another model"
@@ -196,8 +205,20 @@ mod tests {
         let list = Shortlist::from_bytes(&bytes).unwrap();
         // 0,1 frequent; 9,30 from source 1; padded with 2,3,4,5 to reach 8.
         assert_eq!(list.allowed(&[1, 1, 7], 40), vec![0, 1, 2, 3, 4, 5, 9, 30]);
+    }
+
+    #[test]
+    fn a_shortlist_of_another_vocabulary_is_refused() {
+        let lists: Vec<Vec<u32>> = (0..40).map(|s| vec![s, 39 - s]).collect();
+        let lists: Vec<&[u32]> = lists.iter().map(Vec::as_slice).collect();
+        let list = Shortlist::from_bytes(&build(2, &lists)).unwrap();
         assert!(list.check_vocab(40).is_ok());
-        assert!(list.check_vocab(30).unwrap_err().contains("target id 30"));
+        let err = list.check_vocab(41).unwrap_err();
+        assert!(err.contains("40 source tokens"), "{err}");
+        let mut out_of_range = lists.clone();
+        out_of_range[3] = &[40];
+        let list = Shortlist::from_bytes(&build(2, &out_of_range)).unwrap();
+        assert!(list.check_vocab(40).unwrap_err().contains("target id 40"));
     }
 
     #[test]

@@ -29,7 +29,19 @@ pub fn run(command: EvalCommand, ui: &mut Ui) -> Result<()> {
             summary,
             json,
         } => {
-            let items = read_summary_data(&data)?;
+            // The data set is the command's input: reading it is an input
+            // problem even though the reader's errors are inference errors.
+            let items = read_summary_data(&data).context(Failure::input(format!(
+                "cannot use the data set {}",
+                data.display()
+            )))?;
+            if items.is_empty() {
+                return Err(Failure::input(format!(
+                    "the data set {} holds no articles: there is nothing to score",
+                    data.display()
+                ))
+                .into());
+            }
             let report = match predictions {
                 Some(path) => {
                     let predictions = read_lines(&path)?;

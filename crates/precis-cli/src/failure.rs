@@ -179,16 +179,53 @@ fn hint(error: &(dyn std::error::Error + 'static), translation: bool) -> Option<
         Error::NoTranslatorFor { .. } => format!("pass a model with {flag} NAME|DIR, or the articles' language with --from LANG"),
         Error::UndetectedLanguage => "pass its language with --from LANG".into(),
         Error::UnsupportedLanguage { .. } => "name a summarizer for that language with --model (textrank and lead3 work in any), or leave --model out to let precis choose".into(),
+        Error::Infer(InferError::Corrupted { .. }) => "the model's files changed since they were fetched: fetch them again (`just models` for models/downloads, `precis models fetch NAME` for Hub models)".into(),
+        Error::Infer(InferError::Mismatch { .. }) => "keep each model's own files in its folder (or fetch them again with `just models`), and check that --from and --to name the pair the folder holds".into(),
         Error::NothingKept { article, .. } => format!("check that it is an article, try --input text or --input html, and see `precis clean --format json {article}` for what was removed and why"),
         _ => return None,
     })
 }
 
-/// `error`'s own message, with its fix hint.
+/// The library's generation settings and the options that set them.
+const FLAGS: [(&str, &str); 8] = [
+    ("min_length", "--min-length"),
+    ("max_length", "--max-length"),
+    ("num_beams", "--beams"),
+    ("do_sample", "--sample"),
+    ("length_penalty", "--length-penalty"),
+    ("no_repeat_ngram_size", "--no-repeat-ngram"),
+    ("precision", "--quantize"),
+    ("top_p", "--top-p"),
+];
+
+/// The option that sets a library setting, or the setting's own name.
+fn flag(setting: &str) -> &str {
+    FLAGS
+        .iter()
+        .find(|(name, _)| *name == setting)
+        .map_or(setting, |(_, flag)| flag)
+}
+
+/// `error`'s own message, with its fix hint. Settings the caller gave are
+/// named by this CLI's options.
 fn message(error: &(dyn std::error::Error + 'static), translation: bool) -> String {
+    let settings = matches!(
+        library_error(error),
+        Some(precis::Error::Infer(InferError::InvalidSettings(_)))
+    ) || matches!(
+        error.downcast_ref::<InferError>(),
+        Some(InferError::InvalidSettings(_))
+    );
+    let mut text = error.to_string();
+    if settings {
+        // Only snake_case names: a plain word (`precision`) is also English.
+        for (name, flag) in FLAGS.iter().filter(|(name, _)| name.contains('_')) {
+            text = text.replace(name, flag);
+        }
+    }
     match hint(error, translation) {
-        Some(hint) => format!("{error}; {hint}"),
-        None => error.to_string(),
+        Some(hint) => format!("{text}; {hint}"),
+        None => text,
     }
 }
 
@@ -201,18 +238,7 @@ fn not_applicable(error: &anyhow::Error) -> Option<String> {
     else {
         return None;
     };
-    let flags: Vec<&str> = settings
-        .iter()
-        .map(|setting| match *setting {
-            "min_length" => "--min-length",
-            "num_beams" => "--beams",
-            "do_sample" => "--sample",
-            "length_penalty" => "--length-penalty",
-            "no_repeat_ngram_size" => "--no-repeat-ngram",
-            "precision" => "--quantize",
-            other => other,
-        })
-        .collect();
+    let flags: Vec<&str> = settings.iter().map(|setting| flag(setting)).collect();
     Some(format!(
         "{} only apply to models that generate text; {model} picks sentences from the article (use --max-length WORDS to set its length, or --model with an abstractive model)",
         flags.join(", ")
@@ -298,6 +324,23 @@ mod tests {
         let text = render(&translator);
         assert!(text.contains("with --translation-model PATH"), "{text}");
         assert!(!text.contains("--model PATH"), "{text}");
+    }
+
+    #[test]
+    fn damaged_or_mismatched_models_are_model_failures_with_a_fix() {
+        let corrupted = anyhow::Error::new(precis::Error::Infer(InferError::Corrupted {
+            path: "models/downloads/m/model.bin".into(),
+            expected: "00".into(),
+            actual: "11".into(),
+        }));
+        assert_eq!(classify(&corrupted), Kind::Model);
+        assert!(render(&corrupted).contains("fetch them again"));
+        let swapped = anyhow::Error::new(precis::Error::Infer(InferError::Mismatch {
+            path: "models/downloads/bergamot-en-pt".into(),
+            detail: "opposite direction".into(),
+        }));
+        assert_eq!(classify(&swapped), Kind::Model);
+        assert!(render(&swapped).contains("--from and --to"));
     }
 
     #[test]

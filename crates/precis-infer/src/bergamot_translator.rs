@@ -10,6 +10,7 @@ use std::time::Instant;
 use precis_bergamot::{BergamotError, BergamotModel, DecodeSettings, MAX_SOURCE_TOKENS};
 
 use crate::task::translate_by_segment;
+use crate::tokenize::spm::SpmModel;
 use crate::{InferError, ModelInfo, Segmentation, Translate, Translation};
 
 /// A loaded Bergamot translator.
@@ -32,10 +33,18 @@ impl BergamotTranslator {
     /// # Ok::<(), precis_infer::InferError>(())
     /// ```
     pub fn load(folder: &Path, info: ModelInfo) -> Result<Self, InferError> {
-        Ok(Self {
-            info,
-            model: BergamotModel::load(folder)?,
-        })
+        crate::integrity::verify(folder)?;
+        let model = BergamotModel::load(folder)?;
+        if let [vocabulary] = model.vocabulary_files() {
+            check_vocabulary(folder, vocabulary, model.tokenizer())?;
+        }
+        Ok(Self { info, model })
+    }
+
+    /// The language pair its file names carry (`enpt`: English to
+    /// Portuguese), when they carry one.
+    pub fn pair(&self) -> Option<&str> {
+        self.model.pair()
     }
 
     /// The decoding settings it was loaded with.
@@ -55,12 +64,55 @@ impl BergamotTranslator {
     }
 }
 
+/// Fails unless `tokenizer.json` holds the pieces of the folder's
+/// SentencePiece `vocabulary`, id for id: a tokenizer of the other
+/// direction (same size, other ids) would feed the model wrong tokens.
+fn check_vocabulary(
+    folder: &Path,
+    vocabulary: &Path,
+    tokenizer: &tokenizers::Tokenizer,
+) -> Result<(), InferError> {
+    let bytes = std::fs::read(vocabulary).map_err(|source| InferError::Io {
+        context: format!("reading {}", vocabulary.display()),
+        source,
+    })?;
+    let spm = SpmModel::parse(&bytes).map_err(|detail| InferError::BadWeights {
+        path: vocabulary.to_path_buf(),
+        detail,
+    })?;
+    let name = vocabulary.file_name().unwrap_or_default().to_string_lossy();
+    let differs = spm.pieces.iter().enumerate().find(|(id, piece)| {
+        u32::try_from(*id)
+            .ok()
+            .and_then(|id| tokenizer.id_to_token(id))
+            .is_none_or(|token| token != piece.piece)
+    });
+    match differs {
+        _ if spm.pieces.len() != tokenizer.get_vocab_size(true) => Err(format!(
+            "{name} has {} pieces but tokenizer.json {}",
+            spm.pieces.len(),
+            tokenizer.get_vocab_size(true)
+        )),
+        Some((id, piece)) => Err(format!(
+            "piece {id} is `{}` in {name} but `{}` in tokenizer.json; the tokenizer belongs to another model",
+            piece.piece,
+            u32::try_from(id).ok().and_then(|id| tokenizer.id_to_token(id)).unwrap_or_default()
+        )),
+        None => Ok(()),
+    }
+    .map_err(|detail| InferError::Mismatch {
+        path: folder.to_path_buf(),
+        detail,
+    })
+}
+
 impl From<BergamotError> for InferError {
     fn from(error: BergamotError) -> Self {
         match error {
             BergamotError::MissingFile { path, file, fix } => Self::MissingFile { path, file, fix },
             BergamotError::BadWeights { path, detail } => Self::BadWeights { path, detail },
             BergamotError::BadConfig { path, detail } => Self::BadConfig { path, detail },
+            BergamotError::Mismatch { path, detail } => Self::Mismatch { path, detail },
             BergamotError::Tokenizer(detail) => Self::Tokenizer(detail),
             BergamotError::Io { context, source } => Self::Io { context, source },
             BergamotError::Generation(error) => error.into(),
@@ -97,6 +149,13 @@ impl Translate for BergamotTranslator {
                         warnings.push(format!(
                             "a sentence longer than {MAX_SOURCE_TOKENS} tokens was translated in {} pieces, each on its own; check its translation",
                             segment.pieces
+                        ));
+                    }
+                    if !segment.dropped.is_empty() {
+                        warnings.push(format!(
+                            "the model cannot read {} in \"{sentence}\" (not in its vocabulary), so the translation leaves {} out",
+                            segment.dropped.iter().map(|d| format!("\"{d}\"")).collect::<Vec<_>>().join(", "),
+                            if segment.dropped.len() == 1 { "it" } else { "them" }
                         ));
                     }
                     if segment.cut {

@@ -27,6 +27,27 @@ pub enum InferError {
         /// What is wrong with it.
         detail: String,
     },
+    /// A model file's bytes differ from the hash recorded when it was
+    /// fetched: it was damaged or replaced since.
+    #[error("model file {path} is corrupted: its SHA-256 is {actual}, but the folder's record says {expected}")]
+    Corrupted {
+        /// The file.
+        path: PathBuf,
+        /// The recorded hash.
+        expected: String,
+        /// The file's hash now.
+        actual: String,
+    },
+    /// The files of a model folder do not belong together, or the folder
+    /// holds another model than the one asked for (another language pair
+    /// or direction, a vocabulary of another model).
+    #[error("the files in {path} do not belong together: {detail}")]
+    Mismatch {
+        /// The folder.
+        path: PathBuf,
+        /// Which files disagree, and how.
+        detail: String,
+    },
     /// A config or settings file cannot be used.
     #[error("cannot read {path}: {detail}")]
     BadConfig {

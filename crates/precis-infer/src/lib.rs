@@ -22,6 +22,7 @@ mod error;
 pub mod extractive;
 mod family;
 pub mod files;
+pub mod integrity;
 pub mod models;
 mod opus_mt_translator;
 pub mod quantize;

@@ -66,6 +66,7 @@ impl OpusMtTranslator {
     /// ```
     pub fn load(dir: &Path, info: ModelInfo, options: &OpusMtOptions) -> Result<Self, InferError> {
         let name = info.name.as_str();
+        crate::integrity::verify(dir)?;
         let config = Config::load(&dir.join("config.json"))?;
         let model = Bart::from_safetensors(&safetensors_files(dir)?, &config, options.precision)?;
         let tokenizer = MarianTokenizer::from_dir(dir)?.fit_model(config.vocab_size)?;

@@ -120,6 +120,7 @@ impl Seq2SeqSummarizer {
     /// # Ok::<(), precis_infer::InferError>(())
     /// ```
     pub fn load(dir: &Path, info: ModelInfo, options: &Seq2SeqOptions) -> Result<Self, InferError> {
+        crate::integrity::verify(dir)?;
         let config_path = dir.join("config.json");
         if !config_path.is_file() {
             return Err(InferError::MissingFile {

@@ -317,6 +317,16 @@ impl SummarizerBuilder {
                     Family::T5 | Family::Bart => {
                         let mut generation = self.generation.clone();
                         generation.max_length = self.max_length.or(generation.max_length);
+                        // Both asked for: generation would stop at the
+                        // maximum and silently ignore the minimum.
+                        if let (Some(min), Some(max)) = (generation.min_length, generation.max_length) {
+                            if min > max {
+                                return Err(InferError::InvalidSettings(format!(
+                                    "min_length ({min}) is larger than max_length ({max}): no summary can be both"
+                                ))
+                                .into());
+                            }
+                        }
                         let options = Seq2SeqOptions {
                             precision: self.precision.unwrap_or_default(),
                             task: located

@@ -6,6 +6,7 @@
 //! [`Translator::legs`] name each step and its model.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -345,10 +346,13 @@ impl TranslatorBuilder {
         let located = locate(&name, &self.load)?;
         let mut pool = None;
         let inner: Arc<dyn Translate + Send + Sync> = match located.info.family {
-            Family::Bergamot => Arc::new(
-                BergamotTranslator::load(&located.dir, located.info)?
-                    .with_workers(self.threads.unwrap_or_else(crate::default_threads)),
-            ),
+            Family::Bergamot => {
+                let translator = BergamotTranslator::load(&located.dir, located.info)?;
+                check_pair(&located.dir, translator.pair(), &language(&self.from)?, &to)?;
+                Arc::new(
+                    translator.with_workers(self.threads.unwrap_or_else(crate::default_threads)),
+                )
+            }
             Family::Marian => {
                 pool = Some(Pool::new(self.threads)?);
                 let options = OpusMtOptions {
@@ -387,6 +391,25 @@ impl TranslatorBuilder {
             legs: Arc::from([leg]),
         })
     }
+}
+
+/// Fails when a model folder's files name another language pair than
+/// `from` → `to` (Firefox Translations names every file for its pair:
+/// `model.enpt…`): swapped or misnamed folders would translate in the
+/// wrong direction, or not at all, without an error.
+fn check_pair(dir: &Path, pair: Option<&str>, from: &str, to: &str) -> Result<(), InferError> {
+    let Some(pair) = pair else { return Ok(()) };
+    let detail = if pair == format!("{from}{to}") {
+        return Ok(());
+    } else if pair == format!("{to}{from}") {
+        format!("its files are named for {to} → {from} (`{pair}`), the opposite direction of the {from} → {to} it was loaded for")
+    } else {
+        format!("its files are named for the pair `{pair}`, not {from} → {to}")
+    };
+    Err(InferError::Mismatch {
+        path: dir.to_path_buf(),
+        detail,
+    })
 }
 
 /// The translators for one target language, from a source language given
@@ -548,4 +571,21 @@ pub fn default_model(from: &str, to: &str, load: &LoadOptions) -> Result<Option<
     Ok([opus_mt, bergamot]
         .into_iter()
         .find(|name| catalog.get(name).is_some()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_named_for_another_pair_is_refused() {
+        let dir = Path::new("models/bergamot-en-pt");
+        assert!(check_pair(dir, Some("enpt"), "en", "pt").is_ok());
+        assert!(check_pair(dir, None, "en", "pt").is_ok());
+        let swapped = check_pair(dir, Some("pten"), "en", "pt").unwrap_err();
+        assert!(matches!(swapped, InferError::Mismatch { .. }));
+        assert!(swapped.to_string().contains("opposite direction"), "{swapped}");
+        let other = check_pair(dir, Some("ende"), "en", "pt").unwrap_err();
+        assert!(other.to_string().contains("`ende`, not en → pt"), "{other}");
+    }
 }

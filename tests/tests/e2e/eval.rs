@@ -83,6 +83,31 @@ fn misaligned_predictions_exit_1() {
         );
 }
 
+/// The data set is the input: missing, it is an input error (1, not a
+/// model error); empty, there is nothing to score, and zero scores would
+/// read as a real result.
+#[test]
+fn missing_or_empty_data_sets_are_input_errors() {
+    let sandbox = Sandbox::new();
+    let eval = |data: &str| {
+        let mut command = sandbox.precis();
+        command.args(["eval", "summarize", "--data", data, "--model", "lead3"]);
+        command
+    };
+    eval("absent.jsonl")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: cannot use the data set absent.jsonl\n  caused by: cannot read data set absent.jsonl",
+        ));
+    sandbox.write("empty.jsonl", "\n");
+    eval("empty.jsonl")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("error: the data set empty.jsonl holds no articles: there is nothing to score\n");
+}
+
 #[test]
 fn bleu_and_chrf_of_given_translations() {
     let sandbox = Sandbox::new();

@@ -8,6 +8,7 @@ mod cli;
 mod eval;
 mod families;
 mod inputs;
+mod integrity;
 mod language;
 mod models;
 mod outputs;

@@ -1,6 +1,7 @@
 //! The seed case of issue 3: `../shared/articles/bakhmut-raw.txt` cleaned as
 //! `bakhmut-expected.json` says. Skipped with a notice when `../shared` is
-//! absent (a clone outside the project's machines).
+//! absent (a clone outside the project's machines; under CI that fails). A
+//! missing or unreadable file inside it, or a cleaning error, fails.
 
 use precis_clean::{clean_bytes, CleanOptions, Document};
 use serde::Deserialize;
@@ -23,10 +24,14 @@ fn squash(text: &str) -> String {
 
 fn load() -> Option<(Document, Expected)> {
     let dir = shared("articles")?;
-    let raw = std::fs::read(dir.join("bakhmut-raw.txt")).ok()?;
-    let expected: Expected =
-        serde_json::from_slice(&std::fs::read(dir.join("bakhmut-expected.json")).ok()?).ok()?;
-    let document = clean_bytes(&raw, &CleanOptions::default()).ok()?;
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    let expected: Expected = serde_json::from_slice(&read("bakhmut-expected.json"))
+        .unwrap_or_else(|e| panic!("bakhmut-expected.json: {e}"));
+    let document = clean_bytes(&read("bakhmut-raw.txt"), &CleanOptions::default())
+        .unwrap_or_else(|e| panic!("cleaning bakhmut-raw.txt failed: {e}"));
     Some((document, expected))
 }
 

@@ -4,6 +4,5 @@
 
 mod config;
 mod engine;
-mod overhead;
 mod processors;
 mod support;

@@ -16,17 +16,7 @@ pub fn fixture_json<T: DeserializeOwned>(relative: &str) -> T {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// `../shared/<relative>` when present, else `None` with a notice.
-pub fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    eprintln!("skipping: {} is absent (CI has ../shared)", path.display());
-    None
-}
+pub use precis_testdata::shared;
 
 /// A JSON number list, with "inf"/"-inf" strings for infinities.
 pub fn floats(value: &Value) -> Vec<f32> {

@@ -63,6 +63,7 @@ impl SentenceEncoder {
     /// `sentence_bert_config.json` (its `max_seq_length`, else 512); the
     /// linear layers' weights are kept in `precision`.
     pub fn load(dir: &Path, precision: Precision) -> Result<Self, InferError> {
+        crate::integrity::verify(dir)?;
         let file = |name: &str| {
             let path = dir.join(name);
             if path.exists() {

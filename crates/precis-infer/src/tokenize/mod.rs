@@ -10,7 +10,7 @@
 
 mod bpe;
 mod marian;
-mod spm;
+pub(crate) mod spm;
 
 use std::path::{Path, PathBuf};
 

@@ -60,6 +60,8 @@ fn assert_translates(translator: &BergamotTranslator, sources: &[&str], expected
         .translate_lines(sources, Segmentation::Line)
         .unwrap()
         .lines;
+    assert_eq!(got.len(), sources.len(), "one output line per source");
+    assert_eq!(expected.len(), sources.len(), "one expectation per source");
     let bad: Vec<String> = sources
         .iter()
         .zip(expected)

@@ -45,6 +45,8 @@ fn embeddings_match_sentence_transformers() {
     let sentences: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let encoder = SentenceEncoder::load(&dir, Precision::F32).unwrap();
     let vectors = encoder.embed(&sentences).unwrap();
+    assert_eq!(vectors.len(), sentences.len(), "one embedding per sentence");
+    assert_eq!(reference.len(), sentences.len(), "one reference per sentence");
     for ((sentence, got), want) in sentences.iter().zip(&vectors).zip(&reference) {
         assert_eq!(got.len(), want.len());
         let worst = got
@@ -70,10 +72,12 @@ fn q8_embeddings_stay_close_to_f32() {
         .unwrap()
         .embed(&sentences)
         .unwrap();
+    assert_eq!(vectors.len(), reference.len(), "one embedding per sentence");
     let mut cosines: Vec<f64> = vectors
         .iter()
         .zip(&reference)
         .map(|(got, want)| {
+            assert_eq!(got.len(), want.len());
             // Both are unit length: the dot product is the cosine.
             got.iter().zip(want).map(|(g, w)| f64::from(*g) * w).sum()
         })

@@ -30,15 +30,4 @@ pub fn accounted(document: &Document) -> BTreeMap<char, usize> {
     letters(&all.join("\n"))
 }
 
-/// `../shared/<relative>` (evaluation data beside the checkout), or `None`
-/// with a notice: clones outside the project's machines do not have it.
-pub fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    eprintln!("skipping: {} is absent (CI has ../shared)", path.display());
-    None
-}
+pub use precis_testdata::shared;

@@ -14,18 +14,4 @@ pub fn fixture(name: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// `../shared/<relative>` (the repository's sibling), or `None` with a notice.
-pub fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(relative);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!(
-            "skipping: {} is absent (it is the shared eval data, see ../shared/README.md)",
-            path.display()
-        );
-        None
-    }
-}
+pub use precis_testdata::shared;

@@ -51,40 +51,8 @@ pub fn fixture_files(name: &str, files: &[&str]) -> tempfile::TempDir {
     dir
 }
 
-/// `../shared/<relative>` (evaluation data beside the checkout), or `None`
-/// with a notice: clones outside the project's machines do not have it.
-pub fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    eprintln!("skipping: {} is absent (CI has ../shared)", path.display());
-    None
-}
+pub use precis_testdata::{downloaded, shared};
 
-/// `models/downloads/<folder>` (`just models` fetches it), or `None` with
-/// a notice; under CI a missing model fails instead, so its tests never
-/// pass there without running.
-pub fn downloaded(folder: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../models/downloads")
-        .join(folder);
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing under CI: run scripts/fetch_models.sh before the tests",
-        dir.display()
-    );
-    eprintln!(
-        "skipping: {} is absent; run `just models` to fetch it",
-        dir.display()
-    );
-    None
-}
 
 /// The fixture's `expected.json`: what transformers computed with the model.
 #[derive(Debug, Deserialize)]
