@@ -83,7 +83,7 @@ fn pair_tag(file_name: &str) -> Option<&str> {
 /// The one language pair the named files carry: files of different pairs
 /// in one folder (a shortlist or vocabulary copied from the other
 /// direction) are an error naming them.
-pub fn folder_pair<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Option<String>, String> {
+fn folder_pair<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Option<String>, String> {
     let mut tagged: Vec<(&str, &str)> = names
         .into_iter()
         .filter_map(|name| pair_tag(name).map(|tag| (name, tag)))
@@ -207,7 +207,7 @@ impl BergamotModel {
             Some(path) => {
                 let list = Shortlist::open(&path)?;
                 list.check_vocab(net.vocab_size())
-                    .map_err(|detail| BergamotError::BadWeights { path, detail })?;
+                    .map_err(|detail| mismatch(format!("{}: {detail}", path.display())))?;
                 Some(list)
             }
             None => None,
@@ -439,6 +439,7 @@ impl BergamotModel {
                         text,
                         cut,
                         pieces: 1,
+                        dropped: Vec::new(),
                     },
                 ))
             })
@@ -551,4 +552,31 @@ fn read_settings(path: &Path) -> Result<DecodeSettings, BergamotError> {
         batch_size: positive("mini-batch", defaults.batch_size)?,
         ..defaults
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_carry_the_pair() {
+        assert_eq!(pair_tag("model.enpt.intgemm.alphas.bin"), Some("enpt"));
+        assert_eq!(pair_tag("lex.50.50.enpt.s2t.bin"), Some("enpt"));
+        assert_eq!(pair_tag("vocab.enpt.spm"), Some("enpt"));
+        assert_eq!(pair_tag("srcvocab.enja.spm"), Some("enja"));
+        assert_eq!(pair_tag("tokenizer.json"), None);
+        assert_eq!(pair_tag("model.bin"), None);
+        assert_eq!(pair_tag("config.intgemm8bitalpha.yml"), None);
+    }
+
+    #[test]
+    fn files_of_two_pairs_in_one_folder_are_refused() {
+        let own = ["model.enpt.intgemm.alphas.bin", "lex.50.50.enpt.s2t.bin", "vocab.enpt.spm", "tokenizer.json"];
+        assert_eq!(folder_pair(own).unwrap().as_deref(), Some("enpt"));
+        assert_eq!(folder_pair(["model.bin", "tokenizer.json"]).unwrap(), None);
+        let mixed = ["model.enpt.intgemm.alphas.bin", "lex.50.50.pten.s2t.bin", "vocab.enpt.spm"];
+        let err = folder_pair(mixed).unwrap_err();
+        assert!(err.contains("lex.50.50.pten.s2t.bin is named for the pair `pten`"), "{err}");
+        assert!(err.contains("`enpt`"), "{err}");
+    }
 }

@@ -173,3 +173,57 @@ fn missing_tensor_and_wrong_kind_are_errors() {
         .to_string()
         .contains("not an intgemm8"));
 }
+
+/// An intgemm tensor of `values`, multiplier 1.
+fn intgemm(name: &'static str, values: &[i8]) -> Spec {
+    let mut data: Vec<u8> = values.iter().map(|&v| v as u8).collect();
+    data.extend_from_slice(&1f32.to_le_bytes());
+    Spec {
+        name,
+        code: 0x4101,
+        shape: vec![64, values.len() as i32 / 64],
+        data,
+    }
+}
+
+#[test]
+fn damaged_weights_are_refused_when_read() {
+    // Trained weights: most small, a few near the extremes.
+    let trained: Vec<i8> = (0..8192)
+        .map(|i: i32| if i % 97 == 0 { 127 } else { ((i * 7) % 21 - 10) as i8 })
+        .collect();
+    // Random bytes (a fixed xorshift stream): spread over -128..=127.
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let random: Vec<i8> = (0..8192)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 32) as u8 as i8
+        })
+        .collect();
+    let specs = vec![
+        intgemm("trained", &trained),
+        intgemm("random", &random),
+        Spec {
+            name: "nan",
+            code: 0x0404,
+            shape: vec![1, 3],
+            data: floats(&[0.5, f32::NAN, 2.0]),
+        },
+        Spec {
+            name: "absurd",
+            code: 0x0404,
+            shape: vec![1, 2],
+            data: floats(&[0.5, 3.0e9]),
+        },
+    ];
+    let file = parse(marian_file(1, &specs)).unwrap();
+    assert!(file.matrix("trained").is_ok());
+    let err = file.matrix("random").unwrap_err().to_string();
+    assert!(err.contains("spread like random bytes"), "{err}");
+    let err = file.matrix("nan").unwrap_err().to_string();
+    assert!(err.contains("NaN, infinite or absurd value at index 1"), "{err}");
+    let err = file.matrix("absurd").unwrap_err().to_string();
+    assert!(err.contains("absurd value at index 1"), "{err}");
+}
