@@ -571,12 +571,24 @@ mod tests {
 
     #[test]
     fn files_of_two_pairs_in_one_folder_are_refused() {
-        let own = ["model.enpt.intgemm.alphas.bin", "lex.50.50.enpt.s2t.bin", "vocab.enpt.spm", "tokenizer.json"];
+        let own = [
+            "model.enpt.intgemm.alphas.bin",
+            "lex.50.50.enpt.s2t.bin",
+            "vocab.enpt.spm",
+            "tokenizer.json",
+        ];
         assert_eq!(folder_pair(own).unwrap().as_deref(), Some("enpt"));
         assert_eq!(folder_pair(["model.bin", "tokenizer.json"]).unwrap(), None);
-        let mixed = ["model.enpt.intgemm.alphas.bin", "lex.50.50.pten.s2t.bin", "vocab.enpt.spm"];
+        let mixed = [
+            "model.enpt.intgemm.alphas.bin",
+            "lex.50.50.pten.s2t.bin",
+            "vocab.enpt.spm",
+        ];
         let err = folder_pair(mixed).unwrap_err();
-        assert!(err.contains("lex.50.50.pten.s2t.bin is named for the pair `pten`"), "{err}");
+        assert!(
+            err.contains("lex.50.50.pten.s2t.bin is named for the pair `pten`"),
+            "{err}"
+        );
         assert!(err.contains("`enpt`"), "{err}");
     }
 }

@@ -245,7 +245,10 @@ impl MarianFile {
             ItemType::Intgemm8 => {
                 let values = data.get(..n).unwrap_or_default();
                 for (block, run) in values.chunks_exact(BLOCK).enumerate() {
-                    let total: u32 = run.iter().map(|&q| u32::from((q as i8).unsigned_abs())).sum();
+                    let total: u32 = run
+                        .iter()
+                        .map(|&q| u32::from((q as i8).unsigned_abs()))
+                        .sum();
                     let mean = total as f32 / BLOCK as f32;
                     if mean > MAX_MEAN_MAGNITUDE {
                         return Err(damaged(format!(

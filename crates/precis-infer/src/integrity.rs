@@ -127,7 +127,10 @@ mod tests {
         assert!(verify(dir.path()).unwrap());
         // `sha256sum` writes the same format.
         let manifest = std::fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
-        assert!(manifest.starts_with(&format!("{}  weights.bin\n", sha256_file(&dir.path().join("weights.bin")).unwrap())));
+        assert!(manifest.starts_with(&format!(
+            "{}  weights.bin\n",
+            sha256_file(&dir.path().join("weights.bin")).unwrap()
+        )));
 
         std::fs::write(dir.path().join("weights.bin"), b"trainee").unwrap();
         match verify(dir.path()).unwrap_err() {

@@ -319,7 +319,9 @@ impl SummarizerBuilder {
                         generation.max_length = self.max_length.or(generation.max_length);
                         // Both asked for: generation would stop at the
                         // maximum and silently ignore the minimum.
-                        if let (Some(min), Some(max)) = (generation.min_length, generation.max_length) {
+                        if let (Some(min), Some(max)) =
+                            (generation.min_length, generation.max_length)
+                        {
                             if min > max {
                                 return Err(InferError::InvalidSettings(format!(
                                     "min_length ({min}) is larger than max_length ({max}): no summary can be both"

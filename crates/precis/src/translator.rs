@@ -584,7 +584,10 @@ mod tests {
         assert!(check_pair(dir, None, "en", "pt").is_ok());
         let swapped = check_pair(dir, Some("pten"), "en", "pt").unwrap_err();
         assert!(matches!(swapped, InferError::Mismatch { .. }));
-        assert!(swapped.to_string().contains("opposite direction"), "{swapped}");
+        assert!(
+            swapped.to_string().contains("opposite direction"),
+            "{swapped}"
+        );
         let other = check_pair(dir, Some("ende"), "en", "pt").unwrap_err();
         assert!(other.to_string().contains("`ende`, not en → pt"), "{other}");
     }

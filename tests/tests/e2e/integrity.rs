@@ -155,7 +155,10 @@ fn the_tokenizer_of_the_other_direction_is_refused() {
     std::fs::copy(pt_en.join("tokenizer.json"), en_pt.join("tokenizer.json")).unwrap();
     refuses(
         &sandbox,
-        &["in vocab.enpt.spm but", "the tokenizer belongs to another model"],
+        &[
+            "in vocab.enpt.spm but",
+            "the tokenizer belongs to another model",
+        ],
     );
 }
 
@@ -165,7 +168,10 @@ fn an_empty_vocabulary_is_refused() {
         return;
     };
     std::fs::write(file(&folder(&sandbox, EN_PT), "vocab."), b"").unwrap();
-    refuses(&sandbox, &["vocab.enpt.spm", "the vocabulary file is empty"]);
+    refuses(
+        &sandbox,
+        &["vocab.enpt.spm", "the vocabulary file is empty"],
+    );
 }
 
 /// The en-pt and pt-en folders swapped: `--to pt` would print English.

@@ -190,7 +190,13 @@ fn intgemm(name: &'static str, values: &[i8]) -> Spec {
 fn damaged_weights_are_refused_when_read() {
     // Trained weights: most small, a few near the extremes.
     let trained: Vec<i8> = (0..8192)
-        .map(|i: i32| if i % 97 == 0 { 127 } else { ((i * 7) % 21 - 10) as i8 })
+        .map(|i: i32| {
+            if i % 97 == 0 {
+                127
+            } else {
+                ((i * 7) % 21 - 10) as i8
+            }
+        })
         .collect();
     // Random bytes (a fixed xorshift stream): spread over -128..=127.
     let mut x = 0x2545_f491_4f6c_dd1du64;
@@ -223,7 +229,10 @@ fn damaged_weights_are_refused_when_read() {
     let err = file.matrix("random").unwrap_err().to_string();
     assert!(err.contains("spread like random bytes"), "{err}");
     let err = file.matrix("nan").unwrap_err().to_string();
-    assert!(err.contains("NaN, infinite or absurd value at index 1"), "{err}");
+    assert!(
+        err.contains("NaN, infinite or absurd value at index 1"),
+        "{err}"
+    );
     let err = file.matrix("absurd").unwrap_err().to_string();
     assert!(err.contains("absurd value at index 1"), "{err}");
 }

@@ -46,7 +46,11 @@ fn embeddings_match_sentence_transformers() {
     let encoder = SentenceEncoder::load(&dir, Precision::F32).unwrap();
     let vectors = encoder.embed(&sentences).unwrap();
     assert_eq!(vectors.len(), sentences.len(), "one embedding per sentence");
-    assert_eq!(reference.len(), sentences.len(), "one reference per sentence");
+    assert_eq!(
+        reference.len(),
+        sentences.len(),
+        "one reference per sentence"
+    );
     for ((sentence, got), want) in sentences.iter().zip(&vectors).zip(&reference) {
         assert_eq!(got.len(), want.len());
         let worst = got

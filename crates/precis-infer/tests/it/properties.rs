@@ -50,12 +50,18 @@ fn settings() -> impl Strategy<Value = serde_json::Value> {
             })
         ),
         // The other processors, on greedy and beam search and sampling.
-        (tokens.clone(), 0u32..6, 0.5f32..3.0, 3u32..50, 3u32..50, 1u32..3).prop_map(
-            |(new, min, repetition, banned, eos, beams)| json!({
+        (
+            tokens.clone(),
+            0u32..6,
+            0.5f32..3.0,
+            3u32..50,
+            3u32..50,
+            1u32..3
+        )
+            .prop_map(|(new, min, repetition, banned, eos, beams)| json!({
                 "max_new_tokens": new, "min_length": min, "repetition_penalty": repetition,
                 "num_beams": beams, BANNED: banned, EXTRA_EOS: eos
-            })
-        ),
+            })),
         (tokens, any::<u64>(), 0.05f32..1.0, 0u32..6, 3u32..50).prop_map(
             |(new, seed, top_p, min, banned)| json!({
                 "max_new_tokens": new, "do_sample": true, "seed": seed, "top_p": top_p,

@@ -53,7 +53,6 @@ pub fn fixture_files(name: &str, files: &[&str]) -> tempfile::TempDir {
 
 pub use precis_testdata::{downloaded, shared};
 
-
 /// The fixture's `expected.json`: what transformers computed with the model.
 #[derive(Debug, Deserialize)]
 pub struct Expected {
