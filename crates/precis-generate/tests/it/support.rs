@@ -2,7 +2,7 @@
 //! transformers recorded, see scripts/make_generation_fixtures.py) and the
 //! data outside the repository (`../shared`) that tests skip without.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;

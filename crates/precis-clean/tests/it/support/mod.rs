@@ -2,7 +2,6 @@
 //! pass, and `../shared`, which tests skip without.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use precis_clean::Document;
 use unicode_normalization::UnicodeNormalization;

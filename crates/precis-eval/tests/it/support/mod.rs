@@ -1,7 +1,7 @@
 //! What the evaluation tests share: the committed reference scores and
 //! `../shared`, which tests skip without.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
