@@ -216,7 +216,7 @@ pub struct SummaryArgs {
     pub model: Option<String>,
     /// Longest summary, in tokens (in words for the extractive
     /// summarizers textrank and minilm, which pick 3 sentences by default).
-    #[arg(long, value_name = "TOKENS", value_parser = clap::value_parser!(u64).range(1..).map(|n| n as usize))]
+    #[arg(long, value_name = "TOKENS", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_length: Option<usize>,
     /// Shortest summary, in tokens.
     #[arg(long, value_name = "TOKENS")]
