@@ -234,7 +234,8 @@ impl MarianFile {
             ItemType::Float32 => {
                 let bad = data.chunks_exact(4).take(n).position(|c| {
                     let v = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-                    !(v.abs() <= MAX_FLOAT_MAGNITUDE)
+                    // NaN fails `is_finite`, so it is caught too.
+                    !v.is_finite() || v.abs() > MAX_FLOAT_MAGNITUDE
                 });
                 if let Some(i) = bad {
                     return Err(damaged(format!(

@@ -206,8 +206,8 @@ fn flag(setting: &str) -> &str {
         .map_or(setting, |(_, flag)| flag)
 }
 
-/// `error`'s own message, with its fix hint. Settings the caller gave are
-/// named by this CLI's options.
+/// `error`'s own message, with its fix hint. Settings are named with the
+/// CLI options that set them.
 fn message(error: &(dyn std::error::Error + 'static), translation: bool) -> String {
     let settings = matches!(
         library_error(error),
@@ -218,9 +218,11 @@ fn message(error: &(dyn std::error::Error + 'static), translation: bool) -> Stri
     );
     let mut text = error.to_string();
     if settings {
-        // Only snake_case names: a plain word (`precision`) is also English.
+        // The setting may come from the model's own config, so it keeps its
+        // name and gains the option that overrides it. Only snake_case
+        // names: a plain word (`precision`) is also English.
         for (name, flag) in FLAGS.iter().filter(|(name, _)| name.contains('_')) {
-            text = text.replace(name, flag);
+            text = text.replace(name, &format!("{name} ({flag})"));
         }
     }
     match hint(error, translation) {

@@ -610,6 +610,17 @@ pub fn install(pair: &RegistryPair, options: &LoadOptions) -> Result<CachedPair,
     let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     write_synced(&partial.0.join(MANIFEST), text.as_bytes())
         .map_err(|e| io("writing the manifest", e))?;
+    // The same hashes in `sha256sum`'s format, checked at every load.
+    let sums: String = manifest
+        .files
+        .iter()
+        .map(|file| format!("{}  {}\n", file.sha256, file.name))
+        .collect();
+    write_synced(
+        &partial.0.join(precis_infer::integrity::MANIFEST),
+        sums.as_bytes(),
+    )
+    .map_err(|e| io("writing the hashes", e))?;
     std::fs::rename(&partial.0, &dest).map_err(|e| io("moving the model into place", e))?;
     drop(lock);
     Ok(CachedPair {

@@ -348,7 +348,7 @@ impl TranslatorBuilder {
         let inner: Arc<dyn Translate + Send + Sync> = match located.info.family {
             Family::Bergamot => {
                 let translator = BergamotTranslator::load(&located.dir, located.info)?;
-                check_pair(&located.dir, translator.pair(), &language(&self.from)?, &to)?;
+                check_pair(&located.dir, translator.pair(), &from_code, &to_code)?;
                 Arc::new(
                     translator.with_workers(self.threads.unwrap_or_else(crate::default_threads)),
                 )

@@ -580,14 +580,14 @@ fn beam_counts_are_capped_from_the_command_line_and_from_a_config() {
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", ARTICLE);
     let model = sandbox.copy_model("t5-tiny", "t5");
-    let refused = "num_beams is 65536; precis searches at most 64 beams";
+    let refused = "num_beams (--beams) is 65536; precis searches at most 64 beams";
     sandbox
         .precis()
         .args(["summarize", "--model", "t5", "--beams", "65535", "a.txt"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "num_beams is 65535; precis searches at most 64 beams",
+            "num_beams (--beams) is 65535; precis searches at most 64 beams",
         ));
     // A model whose own settings ask for more is refused the same way,
     // before any memory is spent on it.

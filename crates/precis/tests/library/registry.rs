@@ -561,4 +561,22 @@ fn a_fetched_pair_loads_and_translates_as_the_original() {
         .lines;
     assert_eq!(got, want);
     assert!(got.iter().all(|line| !line.is_empty()));
+
+    // The install recorded its files' hashes: a byte changed later is
+    // refused at the next load, not translated with.
+    let installed = precis::locate("bergamot-en-pt", &load).unwrap().dir;
+    let model = installed.join("model.enpt.intgemm.alphas.bin");
+    let mut bytes = std::fs::read(&model).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&model, bytes).unwrap();
+    let error = Translator::builder("en", "pt")
+        .load_options(load)
+        .threads(1)
+        .load()
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("model.enpt.intgemm.alphas.bin"),
+        "{error}"
+    );
 }
