@@ -150,7 +150,8 @@ pub fn load_translator_with(
     ui: &mut Ui,
 ) -> Result<Translator> {
     let TranslatorChoice { from, to, flag, .. } = *choice;
-    let name = builder.model_name()?;
+    let names = builder.model_names()?;
+    let name = names.join("+");
     let context = || {
         TranslatorLoad(match choice.model {
             Some(_) => format!("cannot load the translation model {name}"),
@@ -161,7 +162,10 @@ pub fn load_translator_with(
         // A model fetched on first use: its download bar, then the spinner.
         let mut load = load_options(false);
         load.progress = Some(ui.download_progress());
-        let fetched = locate(&name, &load);
+        // A route through English fetches each leg's model.
+        let fetched = names
+            .iter()
+            .try_for_each(|leg| locate(leg, &load).map(drop));
         ui.finish();
         fetched.map_err(|error| anyhow::Error::from(error).context(context()))?;
     }

@@ -280,12 +280,13 @@ impl TranslatorBuilder {
     /// for the pair (see [`default_model`]), else its two models through
     /// English, joined by `+` (`bergamot-pt-en+opus-mt-en-de`).
     pub fn model_name(&self) -> Result<String, Error> {
-        Ok(self
-            .route()?
-            .iter()
-            .map(|(_, _, name)| name.as_str())
-            .collect::<Vec<_>>()
-            .join("+"))
+        Ok(self.model_names()?.join("+"))
+    }
+
+    /// The models that will be loaded, one per leg: what front ends fetch
+    /// ahead of [`TranslatorBuilder::load`] to show each download.
+    pub fn model_names(&self) -> Result<Vec<String>, Error> {
+        Ok(self.route()?.into_iter().map(|(_, _, name)| name).collect())
     }
 
     /// The steps to load, `(from, to, model)`: the model named, the

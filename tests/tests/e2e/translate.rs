@@ -219,3 +219,108 @@ fn language_tags_are_bcp47_and_case_insensitive() {
     assert_eq!(record["translation"]["model"]["name"], "bergamot-en-pt");
     assert_eq!(record["notes"], serde_json::json!([]), "{record}");
 }
+
+/// opus-mt-fr-en's and opus-mt-en-de's pinned revisions in catalog.toml.
+const OPUS_MT_FR_EN_REVISION: &str = "c4aed37b318c763fd177aa449b44e3b783cc6c02";
+const OPUS_MT_EN_DE_REVISION: &str = "0012d6d6ff4b4dd06bee042d3294295f0e587abd";
+
+/// The route of a `precis translate --format json` record, as
+/// `(from, to, model)` per leg.
+fn route_of(record: &serde_json::Value) -> Vec<(String, String, String)> {
+    record["translation"]["route"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|leg| {
+            let text = |v: &serde_json::Value| v.as_str().unwrap().to_owned();
+            (
+                text(&leg["from"]),
+                text(&leg["to"]),
+                text(&leg["model"]["name"]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_pair_without_a_model_pivots_through_english_on_tiny_models() {
+    let sandbox = Sandbox::new();
+    // Tiny random Marian models stand in for both opus-mt checkpoints:
+    // French → German has none of its own, so precis goes through English.
+    sandbox.cache_model_as(
+        "marian-tiny",
+        "Helsinki-NLP/opus-mt-fr-en",
+        OPUS_MT_FR_EN_REVISION,
+    );
+    sandbox.cache_model_as(
+        "marian-tiny",
+        "Helsinki-NLP/opus-mt-en-de",
+        OPUS_MT_EN_DE_REVISION,
+    );
+    sandbox.write("in.txt", "Le bac reprend du service.\nIl part à midi.\n");
+    let output = succeed(sandbox.precis().args([
+        "translate",
+        "--from",
+        "fr",
+        "--to",
+        "de",
+        "--format",
+        "json",
+        "in.txt",
+    ]));
+    let record = &json_records(&output.stdout)[0];
+    assert_eq!(
+        route_of(record),
+        [
+            ("fr".into(), "en".into(), "opus-mt-fr-en".into()),
+            ("en".into(), "de".into(), "opus-mt-en-de".into())
+        ],
+        "{record}"
+    );
+    assert_eq!(
+        record["translation"]["model"]["name"],
+        "opus-mt-fr-en+opus-mt-en-de"
+    );
+    let lines = record["translation"]["article"]["lines"]
+        .as_array()
+        .unwrap();
+    assert_eq!(lines.len(), 2, "{record}");
+}
+
+#[test]
+fn a_bergamot_leg_and_an_opus_mt_leg_make_one_route() {
+    let Some(models) = downloaded_models("bergamot-pt-en") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    precis_e2e::copy_dir(
+        &models.join("bergamot-pt-en"),
+        &sandbox.models_dir().join("bergamot-pt-en"),
+    );
+    sandbox.cache_model_as(
+        "marian-tiny",
+        "Helsinki-NLP/opus-mt-en-de",
+        OPUS_MT_EN_DE_REVISION,
+    );
+    let output = succeed(
+        sandbox
+            .precis()
+            .args(["translate", "--to", "de", "--format", "json"])
+            .write_stdin("O barco voltou a atravessar o rio na segunda-feira, depois de um ano de reparações.\n"),
+    );
+    let record = &json_records(&output.stdout)[0];
+    assert_eq!(record["translation"]["from"], "pt", "{record}");
+    assert_eq!(
+        route_of(record),
+        [
+            ("pt".into(), "en".into(), "bergamot-pt-en".into()),
+            ("en".into(), "de".into(), "opus-mt-en-de".into())
+        ],
+        "{record}"
+    );
+    let lines = record["translation"]["article"]["lines"]
+        .as_array()
+        .unwrap();
+    assert_eq!(lines.len(), 1, "{record}");
+    assert!(!lines[0].as_str().unwrap().is_empty(), "{record}");
+}
