@@ -122,6 +122,35 @@ fn batch_is_json_lines_and_learns_repeated_lines() {
     );
 }
 
+/// `precis run` learns a batch's site furniture as `clean` does: it is
+/// removed before summarizing, so no summary quotes it.
+#[test]
+fn run_batches_learn_repeated_lines_before_summarizing() {
+    let sandbox = Sandbox::new();
+    sandbox.write("site/1.txt", ARTICLE);
+    sandbox.write("site/2.txt", SECOND_ARTICLE);
+    let output = succeed(
+        sandbox
+            .precis()
+            .args(["run", "--model", "textrank", "--format", "json", "site"]),
+    );
+    for record in json_records(&output.stdout) {
+        let repeated: Vec<&str> = record["cleaning"]["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|removed| removed["reason"] == "repeated-across-articles")
+            .map(|removed| removed["text"].as_str().unwrap())
+            .collect();
+        assert!(!repeated.is_empty(), "{record}");
+        let summary = record["summary"]["text"].as_str().unwrap();
+        assert!(!summary.is_empty(), "{record}");
+        for line in repeated {
+            assert!(!summary.contains(line), "{line:?} in {summary:?}");
+        }
+    }
+}
+
 #[test]
 fn batch_text_has_a_header_per_article() {
     let sandbox = Sandbox::new();

@@ -215,3 +215,51 @@ fn default_opus_mt_with_the_hub_unreachable_exits_3_with_the_fix() {
         .assert();
     assert_names_model_and_fixes(assert, "--model");
 }
+
+/// The summary text of `precis summarize --model t5 --format json a.txt`
+/// with `flags` on the tiny T5 folder.
+fn t5_summary(sandbox: &Sandbox, flags: &[&str]) -> String {
+    let mut args = vec!["summarize", "--model", "t5", "--format", "json"];
+    args.extend_from_slice(flags);
+    args.push("a.txt");
+    let record = json_records(stdout_of(sandbox, &args).as_bytes()).remove(0);
+    let text = record["summary"]["text"].as_str().unwrap().to_owned();
+    assert!(!text.trim().is_empty(), "{flags:?}: {record}");
+    text
+}
+
+/// The generation options the README documents, end to end: each is
+/// accepted for a generating model and changes or keeps the output as it
+/// should.
+#[test]
+fn generation_options_reach_the_decoder() {
+    let sandbox = Sandbox::new();
+    sandbox.copy_model("t5-tiny", "t5");
+    sandbox.write("a.txt", ARTICLE);
+    let greedy = t5_summary(&sandbox, &["--beams", "1"]);
+    // The tiny model's logits are far apart: 8-bit weights pick the same
+    // greedy tokens, so q8 really ran the model.
+    assert_eq!(
+        t5_summary(&sandbox, &["--beams", "1", "--quantize", "q8"]),
+        greedy
+    );
+    // Threads split the work, never change the result.
+    assert_eq!(
+        t5_summary(&sandbox, &["--beams", "1", "--threads", "2"]),
+        greedy
+    );
+    // A seeded sample is reproducible.
+    let sampled = ["--sample", "--seed", "7", "--top-k", "20", "--top-p", "0.9"];
+    assert_eq!(
+        t5_summary(&sandbox, &sampled),
+        t5_summary(&sandbox, &sampled)
+    );
+    // Random weights repeat themselves ("ellellell"): banning repeated
+    // bigrams must change the greedy text.
+    assert_ne!(
+        t5_summary(&sandbox, &["--beams", "1", "--no-repeat-ngram", "2"]),
+        greedy
+    );
+    let beams = ["--beams", "4", "--length-penalty", "2.0"];
+    assert_eq!(t5_summary(&sandbox, &beams), t5_summary(&sandbox, &beams));
+}
