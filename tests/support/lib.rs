@@ -305,119 +305,223 @@ impl Default for Sandbox {
     }
 }
 
+/// What a [`Server`] answers for one path: the body, how many of its
+/// bytes are sent, and extra response headers.
+#[derive(Clone)]
+struct Route {
+    body: Vec<u8>,
+    end: usize,
+    headers: Vec<(String, String)>,
+}
+
+type Routes = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Route>>>;
+
+/// An HTTP server on 127.0.0.1 for tests: fixed bodies by path, `Range:
+/// bytes=A-[B]` requests answered with 206 and `Content-Range` (as the
+/// Hugging Face Hub's client asks), and routes that can break off early to
+/// play a dropped connection.
+#[derive(Clone)]
+pub struct Server {
+    origin: String,
+    routes: Routes,
+}
+
+impl Server {
+    /// Starts serving (nothing yet: add routes).
+    pub fn start() -> Server {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let server = Server {
+            origin: format!("http://{}", listener.local_addr().expect("local address")),
+            routes: Default::default(),
+        };
+        let routes = server.routes.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let routes = routes.clone();
+                std::thread::spawn(move || answer(&stream, &routes));
+            }
+        });
+        server
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Serves `body` at `path`, with `headers`.
+    pub fn route(&self, path: &str, body: Vec<u8>, headers: &[(&str, &str)]) {
+        let route = Route {
+            end: body.len(),
+            body,
+            headers: headers
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+        };
+        if let Ok(mut routes) = self.routes.lock() {
+            routes.insert(path.to_string(), route);
+        }
+    }
+
+    /// Applies `change` to the body and end of every route whose path
+    /// starts with `prefix` and contains `part`.
+    fn change(&self, prefix: &str, part: &str, change: impl Fn(&mut Vec<u8>, &mut usize)) {
+        if let Ok(mut routes) = self.routes.lock() {
+            for (path, route) in routes.iter_mut() {
+                if path.starts_with(prefix) && path.contains(part) {
+                    change(&mut route.body, &mut route.end);
+                }
+            }
+        }
+    }
+
+    /// Serves the files of the folder `dir` as the Hugging Face Hub serves
+    /// `repo` at `revision` (`/{repo}/resolve/{revision}/{file}`, with the
+    /// commit and ETag headers its client reads); `HF_ENDPOINT` is then
+    /// [`Server::origin`].
+    pub fn serve_hub_repo(&self, repo: &str, revision: &str, dir: &Path) {
+        for entry in std::fs::read_dir(dir).expect("read the model folder") {
+            let path = entry.expect("list the model folder").path();
+            if !path.is_file() {
+                continue;
+            }
+            let body = std::fs::read(&path).expect("read a model file");
+            let etag = format!("\"{}\"", sha256_hex(&body));
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            self.route(
+                &format!("/{repo}/resolve/{revision}/{name}"),
+                body,
+                &[("X-Repo-Commit", revision), ("ETag", &etag)],
+            );
+        }
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    <sha2::Sha256 as sha2::Digest>::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Answers one request on `stream` from `routes`.
+fn answer(stream: &std::net::TcpStream, routes: &Routes) {
+    use std::io::{BufRead, BufReader, Write};
+    let mut reader = BufReader::new(stream);
+    let mut request = String::new();
+    let _ = reader.read_line(&mut request);
+    let mut range = None;
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        if let Some((name, value)) = header.trim_end().split_once(':') {
+            if name.eq_ignore_ascii_case("range") {
+                range = value.trim().strip_prefix("bytes=").map(str::to_owned);
+            }
+        }
+        header.clear();
+    }
+    let path = request.split(' ').nth(1).unwrap_or("");
+    let route = routes.lock().ok().and_then(|r| r.get(path).cloned());
+    let mut stream = stream;
+    let Some(route) = route else {
+        let _ = write!(
+            stream,
+            "HTTP/1.1 404 X\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found"
+        );
+        return;
+    };
+    let total = route.body.len();
+    let (status, start, last) = match range.as_deref().and_then(|r| r.split_once('-')) {
+        Some((start, last)) => {
+            let start: usize = start.parse().unwrap_or(0).min(total);
+            let last: usize = last
+                .parse()
+                .unwrap_or(total.saturating_sub(1))
+                .min(total.saturating_sub(1));
+            (206, start, last)
+        }
+        None => (200, 0, total.saturating_sub(1)),
+    };
+    let body = route.body.get(start..=last).unwrap_or_default();
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    if status == 206 {
+        head += &format!("Content-Range: bytes {start}-{last}/{total}\r\n");
+    }
+    for (name, value) in &route.headers {
+        head += &format!("{name}: {value}\r\n");
+    }
+    head += "\r\n";
+    let _ = stream.write_all(head.as_bytes());
+    let end = route.end.saturating_sub(start).min(body.len());
+    let _ = stream.write_all(&body[..end]);
+}
+
 /// A file a test registry publishes: (file name, fileType, content).
 pub type PublishedFile<'a> = (&'a str, &'a str, Vec<u8>);
-
-/// Served bodies by path, each with how many of its bytes are sent.
-type Routes = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, usize)>>>;
 
 /// A Firefox Translations model registry on 127.0.0.1 for tests: the
 /// Remote Settings root, the `translations-models-v2` records and their
 /// attachments (served plain), as Mozilla's server lays them out. A route
 /// can be cut short to play a dropped connection.
 pub struct Registry {
-    origin: String,
-    routes: Routes,
+    server: Server,
 }
 
 impl Registry {
     /// Starts serving `pairs`: (from, to, [(file name, fileType, content)]).
     pub fn serve(pairs: &[(&str, &str, Vec<PublishedFile>)]) -> Registry {
-        use std::io::{BufRead, BufReader, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let origin = format!("http://{}", listener.local_addr().expect("local address"));
-        let registry = Registry {
-            origin,
-            routes: Default::default(),
-        };
-        let routes = registry.routes.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let mut reader = BufReader::new(&stream);
-                let mut request = String::new();
-                let _ = reader.read_line(&mut request);
-                let mut header = String::new();
-                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-                    header.clear();
-                }
-                let path = request.split(' ').nth(1).unwrap_or("");
-                let route = routes.lock().ok().and_then(|r| r.get(path).cloned());
-                let (status, body, end) = match &route {
-                    Some((body, end)) => (200, body.as_slice(), *end),
-                    None => (404, &b"not found"[..], 9),
-                };
-                let mut stream = &stream;
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(&body[..end]);
-            }
-        });
+        let server = Server::start();
         let root = serde_json::json!({
-            "capabilities": {"attachments": {"base_url": format!("{}/attachments/", registry.origin)}}
+            "capabilities": {"attachments": {"base_url": format!("{}/attachments/", server.origin())}}
         });
-        registry.route("/v1/", root.to_string().into_bytes());
+        server.route("/v1/", root.to_string().into_bytes(), &[]);
         let mut records = Vec::new();
         for (from, to, files) in pairs {
             for (name, file_type, content) in files {
-                let hash: String = <sha2::Sha256 as sha2::Digest>::digest(content)
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
                 let location = format!("main-workspace/translations-models-v2/{from}{to}-{name}");
                 records.push(serde_json::json!({
                     "name": name, "fileType": file_type, "sourceLanguage": from,
                     "targetLanguage": to, "version": "3.0", "filter_expression": "",
-                    "attachment": {"hash": hash, "size": content.len(), "filename": name,
+                    "attachment": {"hash": sha256_hex(content), "size": content.len(), "filename": name,
                         "location": location, "mimetype": "application/octet-stream"}
                 }));
-                registry.route(&format!("/attachments/{location}"), content.clone());
+                server.route(&format!("/attachments/{location}"), content.clone(), &[]);
             }
         }
         let body = serde_json::json!({ "data": records }).to_string();
-        registry.route(
+        server.route(
             "/v1/buckets/main/collections/translations-models-v2/records",
             body.into_bytes(),
+            &[],
         );
-        registry
+        Registry { server }
     }
 
     /// The server URL precis takes (`PRECIS_REGISTRY_URL`).
     pub fn url(&self) -> String {
-        format!("{}/v1", self.origin)
-    }
-
-    fn route(&self, path: &str, body: Vec<u8>) {
-        let end = body.len();
-        if let Ok(mut routes) = self.routes.lock() {
-            routes.insert(path.to_string(), (body, end));
-        }
+        format!("{}/v1", self.server.origin())
     }
 
     /// Makes every attachment whose path contains `part` break off halfway.
     pub fn cut_short(&self, part: &str) {
-        if let Ok(mut routes) = self.routes.lock() {
-            for (path, (body, end)) in routes.iter_mut() {
-                if path.starts_with("/attachments/") && path.contains(part) {
-                    *end = body.len() / 2;
-                }
-            }
-        }
+        self.server
+            .change("/attachments/", part, |body, end| *end = body.len() / 2);
     }
 
     /// Replaces the attachment whose path contains `part` by other bytes
     /// (the records keep the published hash).
     pub fn tamper(&self, part: &str) {
-        if let Ok(mut routes) = self.routes.lock() {
-            for (path, (body, _)) in routes.iter_mut() {
-                if path.starts_with("/attachments/") && path.contains(part) {
-                    if let Some(byte) = body.first_mut() {
-                        *byte ^= 0xff;
-                    }
-                }
+        self.server.change("/attachments/", part, |body, _| {
+            if let Some(byte) = body.first_mut() {
+                *byte ^= 0xff;
             }
-        }
+        });
     }
 }

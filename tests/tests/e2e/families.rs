@@ -216,6 +216,55 @@ fn default_opus_mt_with_the_hub_unreachable_exits_3_with_the_fix() {
     assert_names_model_and_fixes(assert, "--model");
 }
 
+/// A Hub download that works: the catalog's opus-mt-en-de served by a
+/// local stand-in for the Hub (the tiny Marian files), fetched with
+/// `precis models fetch` into the Hugging Face cache, then translated with
+/// offline.
+#[test]
+fn a_hub_model_is_fetched_into_the_cache_and_then_used_offline() {
+    let sandbox = Sandbox::new();
+    let hub = precis_e2e::Server::start();
+    hub.serve_hub_repo(
+        "Helsinki-NLP/opus-mt-en-de",
+        OPUS_MT_EN_DE_REVISION,
+        &precis_e2e::fixture_model("marian-tiny"),
+    );
+    sandbox
+        .precis()
+        .env_remove("HF_HUB_OFFLINE")
+        .env("HF_ENDPOINT", hub.origin())
+        .timeout(Duration::from_secs(120))
+        .args(["models", "fetch", "opus-mt-en-de"])
+        .assert()
+        .success();
+    let snapshot = sandbox
+        .path()
+        .join("hf/hub/models--Helsinki-NLP--opus-mt-en-de/snapshots")
+        .join(OPUS_MT_EN_DE_REVISION);
+    assert!(snapshot.join("model.safetensors").is_file());
+    // The sandbox is offline again: the cached copy serves the pair.
+    sandbox.write("in.txt", "The ferry runs again.\n");
+    let json = stdout_of(
+        &sandbox,
+        &[
+            "translate",
+            "--from",
+            "en",
+            "--to",
+            "de",
+            "--format",
+            "json",
+            "in.txt",
+        ],
+    );
+    let record = &json_records(json.as_bytes())[0];
+    assert_eq!(record["translation"]["model"]["name"], "opus-mt-en-de");
+    assert_eq!(
+        record["translation"]["model"]["revision"], OPUS_MT_EN_DE_REVISION,
+        "{record}"
+    );
+}
+
 /// The summary text of `precis summarize --model t5 --format json a.txt`
 /// with `flags` on the tiny T5 folder.
 fn t5_summary(sandbox: &Sandbox, flags: &[&str]) -> String {
