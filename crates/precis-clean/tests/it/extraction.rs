@@ -113,3 +113,24 @@ fn a_list_of_teasers_beside_the_article_is_not_more_of_it() {
         .iter()
         .all(|t| !t.contains("Council story")));
 }
+
+#[test]
+fn text_straight_in_a_column_beside_a_link_sidebar_is_the_article() {
+    // A two-column layout: the archive sidebar (all links) and the story
+    // column share a row; the story is bare text in its column, after a
+    // headline paragraph, with no `<p>` of its own.
+    let archive: String = (1..=60)
+        .map(|n| format!("<li><a href=/archive/{n}>Month {n} of the archive</a></li>"))
+        .collect();
+    let story = "The night crew found two of the five vans broken into, their batteries gone and their doors dented, and called the police, who came within the hour. Visits booked for the morning are being moved to the afternoon, when the clinic expects to be back to normal.";
+    let page = format!(
+        "<html><body><div class=row><div class=col-side><ul>{archive}</ul></div>\
+         <div class=col-main><p class=headline>Vans broken into at the clinic</p><img src=a.jpg>{story}<br><br><div class=share><a href=/s>Share</a></div></div></div>\
+         <div class=bottom><p>Town Hall, 1 Market Street, Riverton, postcode 12345, telephone 555 0100</p></div></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(
+        texts(&document),
+        ["Vans broken into at the clinic", story]
+    );
+}
