@@ -109,7 +109,7 @@ const CUES: &[CueKind] = &[
         reason: Reason::Advertisement,
         max_words: 6,
         phrases: &[
-            r"^(?:advertisement|advertising|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|sponsored|gesponsert|promoted|ad|ads|reklame|advertentie)$",
+            r"^(?:advertisement|advertising|advert|adverts|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|sponsored|gesponsert|promoted|ad|ads|reklame|advertentie|iklan|реклама)$",
             r"^(?:sponsored|promoted) (?:by|content)",
         ],
     },
@@ -117,7 +117,9 @@ const CUES: &[CueKind] = &[
         reason: Reason::Comments,
         max_words: 14,
         phrases: &[
-            r"^(?:\d+ )?(?:comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|reacties|réactions?|reaktionen|leserkommentare)(?: \(\d+\))?:?$",
+            r"^(?:\d+ )?(?:comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|reacties|réactions?|reaktionen|leserkommentare)(?: \((?:\d+|\+)\))?:?$",
+            // The button that opens the comments.
+            r"^(?:view|show|see|read|load|hide) (?:all )?(?:\d+ )?comments?$",
             r"^\d+ (?:responses?|replies|antworten|reviews?|bewertungen)\b",
             r"comments are closed",
             r"leave a (?:reply|comment)",
@@ -153,6 +155,10 @@ const CUES: &[CueKind] = &[
             r"^(?:see|read) also\b",
             r"^also read\b",
             r"^(?:next|previous|prev) (?:post|article|story)",
+            r"^don[’']?t miss\b",
+            r"^more (?:\p{L}+ ){1,2}stories$",
+            r"^popular on\b",
+            r"^partner (?:news|content|stories)$",
             r"recommended (?:for you|stories|articles)",
             r"(?:das|dies) könnte (?:dich|sie|euch) (?:auch )?interessieren",
             r"interessiert (?:dich|sie) vielleicht",
@@ -202,6 +208,9 @@ const CUES: &[CueKind] = &[
         phrases: &[
             r"^(?:read|continue reading|read (?:the )?full|see|view) (?:more|also|all|story|article)\b",
             r"^read more",
+            // A paywall's teaser ends with the way to the rest.
+            r"^(?:to )?(?:read|continue) the (?:full|whole|rest of the|entire) (?:story|article)",
+            r"\bshare it with\b",
             r"^(?:hier )?weiterlesen",
             r"^mehr (?:lesen|erfahren|anzeigen|infos?)$",
             r"^(?:lire|en savoir) (?:la suite|plus)",
@@ -315,6 +324,8 @@ const CUES: &[CueKind] = &[
             r"^(?:tags|etiquetas|schlagw\w+|stichw\w+|themen|temas|mots-clés|argomenti|tópicos|kategorien?|categories|category|rubrik)\s?:",
             r"^direkt zu\b",
             r"^(?:page|seite|página|pagina) \d+(?: (?:of|von|de|di) \d+)?$",
+            // A gallery's counter: "Image 2 of 5".
+            r"^(?:image|photo|picture|slide|bild|foto|imagen|immagine)s? \d+ (?:of|von|de|di|/) \d+$",
             r"^\d+(?: \d+)+$",
             r"^(?:«|‹|<|←)",
             r"(?:»|›|>|→)$",
@@ -332,7 +343,9 @@ const CUES: &[CueKind] = &[
             r"à propos de l'auteur",
             r"sobre (?:el|o) autor",
             r"\b\d+ ?(?:min(?:ute)?s?\.?|minuten) (?:read|lesezeit|de lecture|de lectura|di lettura)\b",
-            r"^(?:lesezeit|reading time|temps de lecture|tiempo de lectura)\b",
+            r"^(?:lesezeit|reading time|temps de lecture|tiempo de lectura|tempo de leitura)\b",
+            // The labels of an author and date box whose values are links or images.
+            r"^(?:authors?|author name|publish(?:ed)? date|publication date|date|autor(?:in)?|datum)\s?:$",
             r"^(?:updated|published|posted|aktualisiert|veröffentlicht|publié|mis à jour|publicado|atualizado|pubblicato|aggiornato|stand)\b",
         ],
     },
@@ -423,6 +436,9 @@ static NAME_SLASH_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
 const BYLINE_MAX_WORDS: usize = 12;
 /// Longest line taken for a dateline ("Tuesday, January 21, 2020, 7:00 PM").
 const DATELINE_MAX_WORDS: usize = 8;
+/// Longest line of furniture parts one of which is a date ("By Jane Doe —
+/// November 18, 2019 / 1:07 AM / Harbour News").
+const DATED_LINE_MAX_WORDS: usize = 14;
 
 /// The words that open a byline: "By", "Von", "Par", "Por", "Door", "Text:", …
 const BYLINE_OPENER: &str = r"^(?:[Bb]y|BY|[Vv]on|VON|[Pp]ar|[Pp]or|[Dd]i|[Dd]oor|[Tt]ext:|[Tt]exto:|[Aa]utor(?:in)?:|[Aa]uthor:|[Ww]ritten by|[Pp]osted by|[Vv]erfasst von)\s+";
@@ -523,6 +539,23 @@ pub(crate) fn cue(text: &str, lowercase: &str, words: usize) -> Option<Reason> {
         .map(|kind| kind.reason);
     by_phrase
         .or_else(|| (words <= BYLINE_MAX_WORDS && BYLINE.is_match(text)).then_some(Reason::Byline))
+        .or_else(|| {
+            (words <= DATED_LINE_MAX_WORDS && crate::dates::is_dated_line(text))
+                .then_some(Reason::Dateline)
+        })
+}
+
+/// A credit in parentheses closing a caption: "… the harbour (Image:
+/// Jane Doe)", "… at dawn (Photo: River Press)".
+static CLOSING_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\((?:photo|foto|bild|image|imagen|imagem|immagine|picture|pic|credit|crédit|crédito)s?\s?:[^()]{1,60}\)\s*$")
+        .unwrap_or_else(|e| unreachable!("static credit pattern: {e}"))
+});
+
+/// Whether `text` ends the way captions do, with a credit in parentheses:
+/// a sentence of the article names no photo credit.
+pub(crate) fn ends_with_credit(text: &str) -> bool {
+    CLOSING_CREDIT.is_match(text)
 }
 
 /// Whether `text` (original case) carries a photo or video credit.
@@ -606,6 +639,21 @@ mod tests {
                 "function show() { slides[0].hidden = false; }",
                 Reason::Code,
             ),
+            ("Advert", Reason::Advertisement),
+            ("View Comments", Reason::Comments),
+            ("3 Comments (+)", Reason::Comments),
+            ("To Read the Full Story", Reason::CallToAction),
+            (
+                "Liked this report? Share it with a neighbour!",
+                Reason::CallToAction,
+            ),
+            ("DON'T MISS", Reason::RelatedLinks),
+            ("More Great Harbour Stories", Reason::RelatedLinks),
+            ("Image 2 of 7", Reason::Navigation),
+            ("Author:", Reason::Byline),
+            ("Publish date:", Reason::Byline),
+            ("By Jane Doe — March 3, 2021", Reason::Dateline),
+            ("March 3, 2021 / 7:05 AM / Harbour News", Reason::Dateline),
         ];
         for (text, expected) in cases {
             assert_eq!(reason(text), Some(expected), "{text}");
@@ -624,6 +672,8 @@ mod tests {
             "In partnership with the city, the firm will build thirty homes.",
             "Annual Report 2020",
             "Von Januar 2020 an gilt die neue Regel.",
+            "More than forty stories were told that night, and most were about the river.",
+            "The ferry ran until March 3, 2021 — then the money ran out.",
         ] {
             assert_eq!(reason(text), None, "{text}");
         }
@@ -663,5 +713,19 @@ mod tests {
         assert!(has_credit("Photo: Jane Doe"));
         assert!(!has_credit("The ferry crossed the river on Monday."));
         assert!(!has_credit("He said the 24/7 service would resume."));
+    }
+
+    #[test]
+    fn captions_end_with_their_credit() {
+        assert!(ends_with_credit(
+            "Crowds gathered on the quay to watch the ferry come in (Image: Jane Doe )"
+        ));
+        assert!(ends_with_credit(
+            "The old slipway at dawn (Photo: River Press)"
+        ));
+        assert!(!ends_with_credit(
+            "The ferry (photo: the one on the left) was built in 1968 and crossed twice a day."
+        ));
+        assert!(!ends_with_credit("The council met on Monday (see below)"));
     }
 }

@@ -149,6 +149,28 @@ pub(crate) fn parse_line(line: &str, month_first: bool) -> Option<String> {
     })
 }
 
+/// Separators between the parts of a byline or dateline; a bare "/" is
+/// not one, it is inside numeric dates.
+const PART_SEPARATORS: [&str; 6] = [" | ", " / ", " — ", " – ", " · ", " • "];
+
+/// Whether `line` is furniture parts of which one is a date: "By Jane Doe
+/// — November 18, 2019", "November 20, 2019 / 1:07 AM / Harbour News".
+/// A sentence that mentions a date ends with its stop, so is never one.
+pub(crate) fn is_dated_line(line: &str) -> bool {
+    let line = line.trim();
+    if line.ends_with(['.', '!', '?', ':', ';']) {
+        return false;
+    }
+    let mut parts = vec![line];
+    for separator in PART_SEPARATORS {
+        parts = parts
+            .into_iter()
+            .flat_map(|part| part.split(separator))
+            .collect();
+    }
+    parts.len() > 1 && parts.iter().any(|part| parse(part, false).is_some())
+}
+
 fn parse_bare(text: &str, month_first: bool) -> Option<String> {
     let number = |c: &regex::Captures, name: &str| c.name(name)?.as_str().parse::<u32>().ok();
     if let Some(c) = ISO.captures(text) {
@@ -294,6 +316,17 @@ mod tests {
         ] {
             assert_eq!(parse(text, false), None, "{text}");
         }
+    }
+
+    #[test]
+    fn dated_lines() {
+        assert!(is_dated_line("By Jane Doe | 21 January 2020"));
+        assert!(is_dated_line("November 20, 2019 / 1:07 AM / Harbour News"));
+        assert!(!is_dated_line("21 January 2020"), "one part: parse's case");
+        assert!(!is_dated_line(
+            "The ferry ran until March 3, 2021 — then the money ran out."
+        ));
+        assert!(!is_dated_line("Harbour News / Ferry Desk"));
     }
 
     #[test]

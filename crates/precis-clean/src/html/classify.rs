@@ -136,13 +136,20 @@ fn link_heavy(page: &Page, element: usize) -> Option<Reason> {
 fn cue_reason(text: &str) -> Option<Reason> {
     let text = normalize_inline(text);
     let words = measure::size(&text).words;
-    cues::cue(&text, &text.to_lowercase(), words).or_else(|| {
-        (words <= MAX_CREDIT_WORDS && cues::has_credit(&text)).then_some(Reason::PhotoCredit)
-    })
+    cues::cue(&text, &text.to_lowercase(), words)
+        .or_else(|| {
+            (words <= MAX_CREDIT_WORDS && cues::has_credit(&text)).then_some(Reason::PhotoCredit)
+        })
+        .or_else(|| {
+            (words <= MAX_CAPTION_WORDS && cues::ends_with_credit(&text))
+                .then_some(Reason::PhotoCaption)
+        })
 }
 
 /// Longest line taken for a photo credit.
 const MAX_CREDIT_WORDS: usize = 8;
+/// Longest block taken for a caption by the credit it ends with.
+const MAX_CAPTION_WORDS: usize = 40;
 
 /// Shortest block dropped for repeating an earlier one.
 const MIN_DUPLICATE_CHARS: usize = 60;
@@ -240,5 +247,9 @@ mod tests {
         assert_eq!(cue_reason("Kommentare"), Some(Reason::Comments));
         assert_eq!(cue_reason("Mehr zum Thema:"), Some(Reason::RelatedLinks));
         assert_eq!(cue_reason("The share price fell."), None);
+        assert_eq!(
+            cue_reason("Crowds on the quay as the ferry comes in (Image: Jane Doe)"),
+            Some(Reason::PhotoCaption)
+        );
     }
 }

@@ -129,8 +129,5 @@ fn text_straight_in_a_column_beside_a_link_sidebar_is_the_article() {
          <div class=bottom><p>Town Hall, 1 Market Street, Riverton, postcode 12345, telephone 555 0100</p></div></body></html>"
     );
     let document = clean_html(&page);
-    assert_eq!(
-        texts(&document),
-        ["Vans broken into at the clinic", story]
-    );
+    assert_eq!(texts(&document), ["Vans broken into at the clinic", story]);
 }
