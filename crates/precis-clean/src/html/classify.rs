@@ -42,10 +42,25 @@ fn prose_chars(page: &Page, element: usize) -> usize {
     chars - links.min(chars)
 }
 
+/// Which boilerplate rules prune elements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Rules {
+    /// Tags, roles, visibility and class/id words.
+    All,
+    /// Tags, roles and visibility only: for a page whose only prose sits in
+    /// boxes named like boilerplate (a forum thread of `comment` boxes, an
+    /// article laid out as a `gallery`).
+    MarkupOnly,
+}
+
 /// Why each element is boilerplate, inherited by its descendants (an inner
 /// reason wins: it is the more specific one). Without `main`, hints are
 /// guarded against the whole page's text; this is what scoring uses.
-pub(super) fn element_reasons(page: &Page, main: Option<&MainContent>) -> Vec<Option<Reason>> {
+pub(super) fn element_reasons(
+    page: &Page,
+    main: Option<&MainContent>,
+    rules: Rules,
+) -> Vec<Option<Reason>> {
     let mut protected = vec![false; page.elements.len()];
     let mut inside = vec![false; page.elements.len()];
     let mut reference = prose_chars(page, 0).max(1);
@@ -83,7 +98,9 @@ pub(super) fn element_reasons(page: &Page, main: Option<&MainContent>) -> Vec<Op
         } else {
             let prose = prose_chars(page, index);
             let share = prose as f32 / reference as f32;
-            match patterns::boilerplate(element) {
+            match patterns::boilerplate(element)
+                .filter(|&(_, strength)| rules == Rules::All || strength == Strength::Markup)
+            {
                 Some((reason, Strength::Markup)) if main.is_some() || share < GUARD_SHARE => {
                     Some(reason)
                 }

@@ -131,3 +131,31 @@ fn text_straight_in_a_column_beside_a_link_sidebar_is_the_article() {
     let document = clean_html(&page);
     assert_eq!(texts(&document), ["Vans broken into at the clinic", story]);
 }
+
+#[test]
+fn a_thread_whose_posts_sit_in_comment_boxes_keeps_them() {
+    // A forum thread: every post is in a box named like a comment section,
+    // and nothing else on the page is prose.
+    let post = |who: &str, text: &str| {
+        format!(
+            "<div class=thread-comment><span class=comment-author>{who}</span><div class=comment-text>{text}</div></div>"
+        )
+    };
+    let first = "Since the update my tablet will not reach the app shop over mobile data, although it works at home over the wireless network, and nothing in the settings changed.";
+    let second = "Same here, and it only happens with one network, so I suspect the provider rather than the tablet; switching the network mode off and on again fixed it for a day.";
+    let page = format!(
+        "<html><body><nav><a href=/>Forum</a> <a href=/new>New posts</a></nav>\
+         <h1>No app shop over mobile data</h1>{}{}\
+         <footer><a href=/terms>Terms</a></footer></body></html>",
+        post("tablet_fan", first),
+        post("river_rat", second)
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert!(kept.contains(&first) && kept.contains(&second), "{kept:?}");
+    assert!(
+        document.warnings.iter().any(|w| w.contains("named like boilerplate")),
+        "{:?}",
+        document.warnings
+    );
+}
