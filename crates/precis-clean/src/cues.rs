@@ -27,7 +27,16 @@ const CUES: &[CueKind] = &[
     CueKind {
         reason: Reason::CookieNotice,
         max_words: 40,
-        phrases: &[r"\bcookies?\b", r"\bgdpr\b", r"\bdsgvo\b"],
+        phrases: &[
+            r"\bcookies?\b",
+            r"\bgdpr\b",
+            r"\bdsgvo\b",
+            // The consent placeholder shown where an embedded post would be.
+            r"\bexterne[nr]? inhalte?\b.*\b(?:anzeigen|einverstanden|zustimm\w*|laden)\b",
+            r"\bexternal (?:content|media)\b.*\b(?:consent|agree|load|show)\b",
+            r"^empfohlener redaktioneller inhalt$",
+            r"^recommended editorial content$",
+        ],
     },
     CueKind {
         reason: Reason::CookieNotice,
@@ -591,6 +600,11 @@ mod tests {
                 Reason::CookieNotice,
             ),
             ("Wir verwenden Cookies.", Reason::CookieNotice),
+            (
+                "Hier steht ein externer Inhalt von einer Videoplattform. Mit einem Klick könnt ihr ihn anzeigen lassen.",
+                Reason::CookieNotice,
+            ),
+            ("Empfohlener redaktioneller Inhalt", Reason::CookieNotice),
             ("… we have a small favor to ask.", Reason::DonationAppeal),
             (
                 "Unterstützen Sie unabhängigen Journalismus",

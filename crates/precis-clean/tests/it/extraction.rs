@@ -154,8 +154,27 @@ fn a_thread_whose_posts_sit_in_comment_boxes_keeps_them() {
     let kept = texts(&document);
     assert!(kept.contains(&first) && kept.contains(&second), "{kept:?}");
     assert!(
-        document.warnings.iter().any(|w| w.contains("named like boilerplate")),
+        document
+            .warnings
+            .iter()
+            .any(|w| w.contains("named like boilerplate")),
         "{:?}",
         document.warnings
     );
 }
+
+#[test]
+fn an_embedded_post_is_quoted_text_and_its_share_bar_is_not() {
+    let quoted = "The new timetable puts the last crossing at nine, which is no use to anyone on the late shift.";
+    let page = format!(
+        "<html><body><article>{PROSE}\
+         <div class=social-media-embed><blockquote class=post-quote><p>{quoted}</p>— A commuter (@late_shift)</blockquote></div>\
+         {PROSE2}<div class=social-share><p>Share this story with your friends and family today</p></div></article></body></html>"
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert!(kept.contains(&quoted), "{kept:?}");
+    assert!(!kept.iter().any(|t| t.starts_with("Share this story")), "{kept:?}");
+}
+
+const PROSE2: &str = "<p>The operator said the new times follow a survey of passengers, and that a later boat would be tried again in the summer if numbers allow.</p>";
