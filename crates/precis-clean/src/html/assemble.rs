@@ -122,6 +122,15 @@ pub(super) fn document(
             reason: Reason::NonText,
         });
     }
+    if page.hidden_inline_elements > 0 {
+        document.removed.push(Removed {
+            text: format!(
+                "hidden inline text: {} element(s) with {} characters (hidden, or shown only on hover)",
+                page.hidden_inline_elements, page.hidden_inline_chars
+            ),
+            reason: Reason::NonText,
+        });
+    }
     if document.paragraphs.is_empty() {
         let why = if found_main {
             "everything that looked like the article was boilerplate (menus, links, notices)"

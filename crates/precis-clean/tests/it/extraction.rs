@@ -174,7 +174,29 @@ fn an_embedded_post_is_quoted_text_and_its_share_bar_is_not() {
     let document = clean_html(&page);
     let kept = texts(&document);
     assert!(kept.contains(&quoted), "{kept:?}");
-    assert!(!kept.iter().any(|t| t.starts_with("Share this story")), "{kept:?}");
+    assert!(
+        !kept.iter().any(|t| t.starts_with("Share this story")),
+        "{kept:?}"
+    );
 }
 
 const PROSE2: &str = "<p>The operator said the new times follow a survey of passengers, and that a later boat would be tried again in the summer if numbers allow.</p>";
+
+#[test]
+fn hover_cards_and_hidden_inline_text_are_not_part_of_the_sentence() {
+    let page = "<html><body><article><p>The harbour master, \
+        <span class=person-rollover><a class=person-rollover-link href=/people/ada>Ada Berg</a><span class=person-rollover-card><a href=/ada>Ada Berg</a> \
+        <a href=/x>Ferry fares rise again | Quay repairs begin</a></span></span>, said the ferry would run until nine, \
+        <span style='display: none'>subscribe for more</span>and later in the summer.</p>\
+        <p>She added that the survey of passengers, which ran for a month, had asked about every crossing of the day.</p></article></body></html>";
+    let document = clean_html(page);
+    assert_eq!(
+        texts(&document).first().copied(),
+        Some("The harbour master, Ada Berg, said the ferry would run until nine, and later in the summer.")
+    );
+    assert!(document
+        .removed
+        .iter()
+        .any(|r| r.reason == Reason::NonText
+            && r.text.starts_with("hidden inline text: 2 element(s)")));
+}
