@@ -220,7 +220,46 @@ pub(super) fn decide(
         decisions.push(decision);
     }
     drop_empty_sections(page, &mut decisions, title_block);
+    drop_related_sections(page, &mut decisions);
     decisions
+}
+
+/// A heading that introduces links to other articles ("Related", "You may
+/// also like", a heading named `related-title`) at the top of a container
+/// opens a section of them: the posts after it in that container are
+/// teasers, however long their excerpts.
+fn drop_related_sections(page: &Page, decisions: &mut [Decision]) {
+    let mut index = 0;
+    while index < decisions.len() {
+        // Said by the heading's words or its own name, not by its links.
+        let related_heading = decisions.get(index) == Some(&Decision::Drop(Reason::RelatedLinks))
+            && page.blocks.get(index).is_some_and(|b| {
+                matches!(b.kind, BlockKind::Heading(_))
+                    && (cue_reason(&b.text) == Some(Reason::RelatedLinks)
+                        || page.elements.get(b.owner).is_some_and(|e| {
+                            patterns::name_reason(&e.class_id) == Some(Reason::RelatedLinks)
+                        }))
+            });
+        // The heading opens its container; one standing between paragraphs
+        // ("Related: …" mid-article) says nothing about the text after it.
+        let section_end = related_heading
+            .then(|| {
+                let owner = page.blocks.get(index)?.owner;
+                let parent = page.elements.get(page.elements.get(owner)?.parent?)?;
+                (parent.blocks.start == index).then_some(parent.blocks.end)
+            })
+            .flatten();
+        let Some(end) = section_end else {
+            index += 1;
+            continue;
+        };
+        for decision in decisions.iter_mut().take(end).skip(index + 1) {
+            if *decision == Decision::Keep {
+                *decision = Decision::Drop(Reason::RelatedLinks);
+            }
+        }
+        index = end.max(index + 1);
+    }
 }
 
 /// A heading with no kept text under it (before the next heading of its

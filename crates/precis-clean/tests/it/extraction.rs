@@ -200,3 +200,35 @@ fn hover_cards_and_hidden_inline_text_are_not_part_of_the_sentence() {
         .any(|r| r.reason == Reason::NonText
             && r.text.starts_with("hidden inline text: 2 element(s)")));
 }
+
+#[test]
+fn posts_under_a_related_heading_are_teasers_however_long() {
+    let excerpt = |topic: &str| {
+        format!("<article class=post><p>An excerpt about {topic}, long enough to read like prose, with commas, clauses and a second sentence. It ends mid-thought, as excerpts do, waiting for a click to go on and on …</p></article>")
+    };
+    let page = format!(
+        "<html><body><div id=content><article class=post><h1>The last ferry</h1>{PROSE}{PROSE2}</article>\
+         <div class=more><h3>You may also like</h3>{}{}{}</div></div></body></html>",
+        excerpt("the bridge"),
+        excerpt("the quay"),
+        excerpt("the tides")
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert!(
+        !kept.iter().any(|t| t.starts_with("An excerpt")),
+        "{kept:?}"
+    );
+    assert!(document.removed.iter().any(
+        |r| r.reason == Reason::RelatedLinks && r.text.starts_with("An excerpt about the quay")
+    ));
+}
+
+#[test]
+fn a_related_heading_between_paragraphs_ends_nothing() {
+    let page = format!(
+        "<html><body><article>{PROSE}<h3>Related: the new timetable</h3>{PROSE2}</article></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(texts(&document).len(), 2, "{:?}", texts(&document));
+}
