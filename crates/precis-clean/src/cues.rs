@@ -341,6 +341,14 @@ const CUES: &[CueKind] = &[
             r" [>|»›/] ",
         ],
     },
+    // A tag list: the label, then keywords with no sentence among them.
+    CueKind {
+        reason: Reason::Navigation,
+        max_words: 60,
+        phrases: &[
+            r"^(?:tags|tagged(?: with)?|etiquetas|schlagw(?:ö|o)rter|stichw(?:ö|o)rter|mots-clés|palavras-chave|argomenti|keywords)\s?:?\s[^.!?]*$",
+        ],
+    },
     CueKind {
         reason: Reason::Byline,
         max_words: 12,
@@ -664,6 +672,11 @@ mod tests {
             ("DON'T MISS", Reason::RelatedLinks),
             ("More Great Harbour Stories", Reason::RelatedLinks),
             ("Image 2 of 7", Reason::Navigation),
+            (
+                "Tags ferry timetable 2021, harbour news, river crossing, night boats",
+                Reason::Navigation,
+            ),
+            ("sexta-feira, 5 de março de 2021 às 7:15", Reason::Dateline),
             ("Author:", Reason::Byline),
             ("Publish date:", Reason::Byline),
             ("By Jane Doe — March 3, 2021", Reason::Dateline),
@@ -688,6 +701,7 @@ mod tests {
             "Von Januar 2020 an gilt die neue Regel.",
             "More than forty stories were told that night, and most were about the river.",
             "The ferry ran until March 3, 2021 — then the money ran out.",
+            "Tags on the luggage showed that the bags had come from three different ports.",
         ] {
             assert_eq!(reason(text), None, "{text}");
         }

@@ -84,7 +84,7 @@ fn month_number(name: &str) -> Option<u32> {
 
 /// A time of day after a date: "07:00", "19:08:22", "7:00 PM", with an
 /// optional offset ("Z", "+02:00", "+0200").
-const TIME: &str = r"(?:[T ,]\s*(?:um\s+|at\s+|à\s+|-\s+)?(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[ap]\.?m\.?)?\s*(?:(?P<z>Z)|(?P<oh>[+-]\d{2}):?(?P<om>\d{2}))?(?:\s*(?:uhr|h|[A-Z]{3,4}))?)?";
+const TIME: &str = r"(?:[T ,]\s*(?:um\s+|at\s+|à\s+|às\s+|a las\s+|alle\s+|om\s+|-\s+)?(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[ap]\.?m\.?)?\s*(?:(?P<z>Z)|(?P<oh>[+-]\d{2}):?(?P<om>\d{2}))?(?:\s*(?:uhr|h|[A-Z]{3,4}))?)?";
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
@@ -112,9 +112,10 @@ static UNIX: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?P<mn>\p{L}+)\s+(?P<d>\d{1,2})\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s+[A-Z]{3,4})?\s+(?P<y>(?:19|20)\d{2})$",
     )
 });
-/// A weekday (or other word) before the date: "Tue, ", "Dienstag, ", "Di., ".
+/// A weekday (or other word) before the date: "Tue, ", "Dienstag, ", "Di., ",
+/// "segunda-feira, ".
 static LEADING_WORD: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"^\p{L}+\.?,?\s+(?:den\s+|le\s+|el\s+)?"));
+    LazyLock::new(|| regex(r"^\p{L}+(?:-\p{L}+)?\.?,?\s+(?:den\s+|le\s+|el\s+)?"));
 /// Labels before a date: "Published: ", "Veröffentlicht am ", "Posted on ".
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -316,6 +317,18 @@ mod tests {
         ] {
             assert_eq!(parse(text, false), None, "{text}");
         }
+    }
+
+    #[test]
+    fn weekdays_and_times_in_romance_languages() {
+        assert_eq!(
+            parse("terça-feira, 3 de março de 2020 às 9:05", false).as_deref(),
+            Some("2020-03-03T09:05")
+        );
+        assert_eq!(
+            parse("martes, 3 de marzo de 2020 a las 9:05", false).as_deref(),
+            Some("2020-03-03T09:05")
+        );
     }
 
     #[test]
