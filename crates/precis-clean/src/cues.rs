@@ -341,6 +341,15 @@ const CUES: &[CueKind] = &[
             r" [>|»›/] ",
         ],
     },
+    // The news agencies' caption opening: "In this March 3, 2021, file
+    // photo, …", "In this photo provided by …".
+    CueKind {
+        reason: Reason::PhotoCaption,
+        max_words: 60,
+        phrases: &[
+            r"^in this (?:[\p{L}\d.,’']+ ){0,6}(?:photo|image|picture|video|handout|frame grab)\b",
+        ],
+    },
     // A tag list: the label, then keywords with no sentence among them.
     CueKind {
         reason: Reason::Navigation,
@@ -673,6 +682,10 @@ mod tests {
             ("More Great Harbour Stories", Reason::RelatedLinks),
             ("Image 2 of 7", Reason::Navigation),
             (
+                "In this March 3, 2021, file photo, the ferry leaves the harbour at dawn.",
+                Reason::PhotoCaption,
+            ),
+            (
                 "Tags ferry timetable 2021, harbour news, river crossing, night boats",
                 Reason::Navigation,
             ),
@@ -701,6 +714,7 @@ mod tests {
             "Von Januar 2020 an gilt die neue Regel.",
             "More than forty stories were told that night, and most were about the river.",
             "The ferry ran until March 3, 2021 — then the money ran out.",
+            "In this town the ferry is older than the bridge.",
             "Tags on the luggage showed that the bags had come from three different ports.",
         ] {
             assert_eq!(reason(text), None, "{text}");

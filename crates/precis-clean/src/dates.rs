@@ -169,8 +169,19 @@ pub(crate) fn is_dated_line(line: &str) -> bool {
             .flat_map(|part| part.split(separator))
             .collect();
     }
-    parts.len() > 1 && parts.iter().any(|part| parse(part, false).is_some())
+    parts.len() > 1
+        && parts.iter().any(|part| {
+            // "Published: 10:48, Tue, Nov 19, 2019": the time may come first.
+            let part = part.trim();
+            let part = LABEL.find(part).map_or(part, |m| &part[m.end()..]);
+            let part = LEADING_TIME.find(part).map_or(part, |m| &part[m.end()..]);
+            parse(part, false).is_some()
+        })
 }
+
+/// A time of day before a date in a dateline's part: "10:48, ", "7:05 AM ".
+static LEADING_TIME: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?,?\s+"));
 
 fn parse_bare(text: &str, month_first: bool) -> Option<String> {
     let number = |c: &regex::Captures, name: &str| c.name(name)?.as_str().parse::<u32>().ok();
@@ -335,6 +346,9 @@ mod tests {
     fn dated_lines() {
         assert!(is_dated_line("By Jane Doe | 21 January 2020"));
         assert!(is_dated_line("November 20, 2019 / 1:07 AM / Harbour News"));
+        assert!(is_dated_line(
+            "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019"
+        ));
         assert!(!is_dated_line("21 January 2020"), "one part: parse's case");
         assert!(!is_dated_line(
             "The ferry ran until March 3, 2021 — then the money ran out."
