@@ -341,6 +341,27 @@ const CUES: &[CueKind] = &[
             r" [>|»›/] ",
         ],
     },
+    // How to reach the author, and who reported and edited: the lines
+    // that close an article ("Write to Jane Doe at jd@example.org",
+    // "Reporting by …; Editing by …").
+    CueKind {
+        reason: Reason::Byline,
+        max_words: 40,
+        phrases: &[
+            r"^(?:write to|email|e-mail|contact|reach) (?:the (?:author|writer|reporter)|\p{L}+(?: \p{L}+){0,3}) at \S+@\S+",
+            r"\b(?:can|may) be reached at\b",
+            r"\bfollow (?:him|her|them) (?:on|at|@)",
+            // Credits: "; " between them, or a few names and the end.
+            r"^(?:additional )?(?:reporting|writing|editing) by (?:[^.!?;]*;|(?:\S+ ){0,4}\S+$)",
+        ],
+    },
+    CueKind {
+        reason: Reason::CallToAction,
+        max_words: 25,
+        phrases: &[
+            r"^follow\b[^.!?]*\bon (?:twitter|facebook|instagram|youtube|linkedin|tiktok|threads|mastodon)\b[^.!?]*[.!]?$",
+        ],
+    },
     // The news agencies' caption opening: "In this March 3, 2021, file
     // photo, …", "In this photo provided by …".
     CueKind {
@@ -681,6 +702,19 @@ mod tests {
             ("DON'T MISS", Reason::RelatedLinks),
             ("More Great Harbour Stories", Reason::RelatedLinks),
             ("Image 2 of 7", Reason::Navigation),
+            ("Write to Jane Doe at jane.doe@example.org", Reason::Byline),
+            (
+                "Have a tip? Jon Roe may be reached at jroe@example.org. Follow him on Twitter @jonroe.",
+                Reason::Byline,
+            ),
+            (
+                "Reporting by Jane Doe; additional reporting by Jon Roe; Editing by Ada Berg",
+                Reason::Byline,
+            ),
+            (
+                "Follow Harbour News on Instagram, Facebook and YouTube.",
+                Reason::CallToAction,
+            ),
             (
                 "In this March 3, 2021, file photo, the ferry leaves the harbour at dawn.",
                 Reason::PhotoCaption,
@@ -715,6 +749,8 @@ mod tests {
             "More than forty stories were told that night, and most were about the river.",
             "The ferry ran until March 3, 2021 — then the money ran out.",
             "In this town the ferry is older than the bridge.",
+            "Reporting by the harbour master showed that the ferry had never been late.",
+            "Follow the river on foot and you will reach the old quay in an hour.",
             "Tags on the luggage showed that the bags had come from three different ports.",
         ] {
             assert_eq!(reason(text), None, "{text}");
