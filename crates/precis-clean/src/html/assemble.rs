@@ -125,7 +125,7 @@ pub(super) fn document(
     if page.hidden_inline_elements > 0 {
         document.removed.push(Removed {
             text: format!(
-                "hidden inline text: {} element(s) with {} characters (hidden, or shown only on hover)",
+                "inline text outside the sentence: {} element(s) with {} characters (hidden, shown only on hover, or ruby readings)",
                 page.hidden_inline_elements, page.hidden_inline_chars
             ),
             reason: Reason::NonText,

@@ -82,8 +82,9 @@ pub(super) struct Page {
     /// how many elements and how many characters they held.
     pub code_elements: usize,
     pub code_chars: usize,
-    /// Inline elements a reader does not see in the running text (hidden,
-    /// or a tooltip shown on hover): how many and how many characters.
+    /// Inline elements that are not part of the running text (hidden, a
+    /// tooltip shown on hover, a ruby reading): how many and how many
+    /// characters.
     pub hidden_inline_elements: usize,
     pub hidden_inline_chars: usize,
     /// Running totals of `chars` and `link_chars` over the blocks (one more
@@ -194,6 +195,13 @@ fn is_hidden(element: &scraper::node::Element) -> bool {
         let style = style.to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
+}
+
+/// The reading set above a ruby base (`<rt>`, and the `<rp>` brackets for
+/// browsers without ruby): furigana restate how the base text is said, and
+/// inline they would break every word in two ("子こども").
+fn is_ruby_reading(tag: &str) -> bool {
+    matches!(tag, "rt" | "rp")
 }
 
 /// An inline box shown when the pointer rests on a link (a person's card
@@ -422,7 +430,9 @@ fn walk(root: NodeRef<'_, Node>, builder: &mut Builder) {
                 } else if is_code(&tag) {
                     builder.page.code_elements += 1;
                     builder.page.code_chars += code_chars(node);
-                } else if !is_block(&tag) && (is_hidden(element) || is_hover_card(node)) {
+                } else if !is_block(&tag)
+                    && (is_hidden(element) || is_hover_card(node) || is_ruby_reading(&tag))
+                {
                     builder.page.hidden_inline_elements += 1;
                     builder.page.hidden_inline_chars += code_chars(node);
                 } else if element.name().eq_ignore_ascii_case("br") {

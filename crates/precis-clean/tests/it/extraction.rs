@@ -194,11 +194,9 @@ fn hover_cards_and_hidden_inline_text_are_not_part_of_the_sentence() {
         texts(&document).first().copied(),
         Some("The harbour master, Ada Berg, said the ferry would run until nine, and later in the summer.")
     );
-    assert!(document
-        .removed
-        .iter()
-        .any(|r| r.reason == Reason::NonText
-            && r.text.starts_with("hidden inline text: 2 element(s)")));
+    assert!(document.removed.iter().any(|r| r.reason == Reason::NonText
+        && r.text
+            .starts_with("inline text outside the sentence: 2 element(s)")));
 }
 
 #[test]
@@ -231,4 +229,14 @@ fn a_related_heading_between_paragraphs_ends_nothing() {
     );
     let document = clean_html(&page);
     assert_eq!(texts(&document).len(), 2, "{:?}", texts(&document));
+}
+
+#[test]
+fn ruby_readings_are_not_part_of_the_text() {
+    let page = "<html><body><article><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもの<ruby>学校<rt>がっこう</rt></ruby>が<ruby>新<rt>あたら</rt></ruby>しくなりました。<ruby>町<rt>まち</rt></ruby>の<ruby>人<rt>ひと</rt></ruby>たちはとても<ruby>喜<rt>よろこ</rt></ruby>んでいます。</p></article></body></html>";
+    let document = clean_html(page);
+    assert_eq!(
+        texts(&document),
+        ["子どもの学校が新しくなりました。町の人たちはとても喜んでいます。"]
+    );
 }
