@@ -170,6 +170,8 @@ const MAX_CAPTION_WORDS: usize = 40;
 
 /// Shortest block dropped for repeating an earlier one.
 const MIN_DUPLICATE_CHARS: usize = 60;
+/// Shortest block dropped for repeating the kept block right before it.
+const MIN_REPEAT_CHARS: usize = 20;
 
 /// Decides every block. `title_block` is the block used as the title: kept,
 /// but not as a paragraph.
@@ -180,6 +182,7 @@ pub(super) fn decide(
     title_block: Option<usize>,
 ) -> Vec<Decision> {
     let mut seen: HashSet<String> = HashSet::new();
+    let mut last_kept: Option<String> = None;
     let mut decisions = Vec::with_capacity(page.blocks.len());
     for (index, block) in page.blocks.iter().enumerate() {
         let inherited = reasons.get(block.owner).copied().flatten();
@@ -214,9 +217,19 @@ pub(super) fn decide(
             && !seen.insert(normalize_inline(&block.text))
         {
             Decision::Drop(Reason::Duplicate)
+        } else if !matches!(block.kind, BlockKind::Cell { .. } | BlockKind::Heading(_))
+            && block.chars >= MIN_REPEAT_CHARS
+            && last_kept.as_deref() == Some(normalize_inline(&block.text).as_str())
+        {
+            // The same line twice in a row (a summary set once for small
+            // screens and once for large ones) is one line.
+            Decision::Drop(Reason::Duplicate)
         } else {
             Decision::Keep
         };
+        if decision == Decision::Keep {
+            last_kept = Some(normalize_inline(&block.text));
+        }
         decisions.push(decision);
     }
     drop_empty_sections(page, &mut decisions, title_block);

@@ -240,3 +240,22 @@ fn ruby_readings_are_not_part_of_the_text() {
         ["子どもの学校が新しくなりました。町の人たちはとても喜んでいます。"]
     );
 }
+
+#[test]
+fn a_line_set_twice_in_a_row_is_kept_once() {
+    let summary = "The ferry is back, and so are the queues.";
+    let page = format!(
+        "<html><body><article><p class=dek-small>{summary}</p><p class=dek-large>{summary}</p>{PROSE}{PROSE2}</article></body></html>"
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert_eq!(
+        kept.iter().filter(|t| **t == summary).count(),
+        1,
+        "{kept:?}"
+    );
+    assert!(document
+        .removed
+        .iter()
+        .any(|r| r.reason == Reason::Duplicate && r.text == summary));
+}
