@@ -220,9 +220,6 @@ const CUES: &[CueKind] = &[
         phrases: &[
             r"^(?:read|continue reading|read (?:the )?full|see|view) (?:more|also|all|story|article)\b",
             r"^read more",
-            // A paywall's teaser ends with the way to the rest.
-            r"^(?:to )?(?:read|continue|view|see) the (?:full|whole|rest of the|entire) (?:story|article)",
-            r"letters? to the editor",
             r"\bshare it with\b",
             r"^(?:hier )?weiterlesen",
             r"^mehr (?:lesen|erfahren|anzeigen|infos?)$",
@@ -357,6 +354,16 @@ const CUES: &[CueKind] = &[
             r"\bfollow (?:him|her|them) (?:on|at|@)",
             // Credits: "; " between them, or a few names and the end.
             r"^(?:additional )?(?:reporting|writing|editing) by (?:[^.!?;]*;|(?:\S+ ){0,4}\S+$)",
+        ],
+    },
+    // A paywall's teaser ends with the way to the rest, and a letters page
+    // asks for letters, in a few sentences.
+    CueKind {
+        reason: Reason::CallToAction,
+        max_words: 40,
+        phrases: &[
+            r"^(?:to )?(?:read|continue|view|see) the (?:full|whole|rest of the|entire) (?:story|article)",
+            r"(?:submit|write|send)(?: us)? a letter to the editor",
         ],
     },
     CueKind {
@@ -703,7 +710,7 @@ mod tests {
                 Reason::DonationAppeal,
             ),
             (
-                "Tell us what you think: write a letter to the editor.",
+                "We want to hear what you think of this story. Submit a letter to the editor or write to letters@example.org.",
                 Reason::CallToAction,
             ),
             ("View Comments", Reason::Comments),
@@ -765,6 +772,7 @@ mod tests {
             "In this town the ferry is older than the bridge.",
             "Reporting by the harbour master showed that the ferry had never been late.",
             "Follow the river on foot and you will reach the old quay in an hour.",
+            "In a letter to the editor, the mayor said the ferry would stay.",
             "Tags on the luggage showed that the bags had come from three different ports.",
         ] {
             assert_eq!(reason(text), None, "{text}");
