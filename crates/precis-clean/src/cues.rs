@@ -27,7 +27,18 @@ const CUES: &[CueKind] = &[
     CueKind {
         reason: Reason::CookieNotice,
         max_words: 40,
-        phrases: &[r"\bcookies?\b", r"\bgdpr\b", r"\bdsgvo\b"],
+        phrases: &[
+            r"\bcookies?\b",
+            r"\bgdpr\b",
+            r"\bdsgvo\b",
+            // The consent placeholder shown where an embedded post would be.
+            r"\bexterne[nr]? inhalte?\b.*\b(?:anzeigen|einverstanden|zustimm\w*|laden)\b",
+            r"\bexternal (?:content|media)\b.*\b(?:consent|agree|load|show)\b",
+            r"^empfohlener redaktioneller inhalt$",
+            r"^(?:externer? inhalte?|external content)$",
+            r"ohne (?:dein|ihr)e? (?:einverständnis|zustimmung)",
+            r"^recommended editorial content$",
+        ],
     },
     CueKind {
         reason: Reason::CookieNotice,
@@ -60,6 +71,7 @@ const CUES: &[CueKind] = &[
             r"make a (?:contribution|donation)",
             r"\bpatreon\b",
             r"\bpaywall\b",
+            r"already an? (?:subscriber|member)",
             r"unterstützen sie (?:uns|unsere|unabhängigen)",
             r"unterstütze (?:uns|das projekt|\p{L}+ (?:bereits )?mit)",
             r"werden sie (?:mitglied|unterstützer)",
@@ -109,7 +121,7 @@ const CUES: &[CueKind] = &[
         reason: Reason::Advertisement,
         max_words: 6,
         phrases: &[
-            r"^(?:advertisement|advertising|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|sponsored|gesponsert|promoted|ad|ads|reklame|advertentie)$",
+            r"^[-–—\s]*(?:advertisement|advertising|advert|adverts|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|sponsored|gesponsert|promoted|ad|ads|reklame|advertentie|iklan|реклама)[-–—\s]*$",
             r"^(?:sponsored|promoted) (?:by|content)",
         ],
     },
@@ -117,7 +129,9 @@ const CUES: &[CueKind] = &[
         reason: Reason::Comments,
         max_words: 14,
         phrases: &[
-            r"^(?:\d+ )?(?:comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|reacties|réactions?|reaktionen|leserkommentare)(?: \(\d+\))?:?$",
+            r"^(?:\d+ )?(?:comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|reacties|réactions?|reaktionen|leserkommentare)(?: \((?:\d+|\+)\))?:?$",
+            // The button that opens the comments.
+            r"^(?:view|show|see|read|load|hide) (?:all )?(?:\d+ )?comments?$",
             r"^\d+ (?:responses?|replies|antworten|reviews?|bewertungen)\b",
             r"comments are closed",
             r"leave a (?:reply|comment)",
@@ -153,6 +167,10 @@ const CUES: &[CueKind] = &[
             r"^(?:see|read) also\b",
             r"^also read\b",
             r"^(?:next|previous|prev) (?:post|article|story)",
+            r"^don[’']?t miss\b",
+            r"^more (?:\p{L}+ ){1,2}stories$",
+            r"^popular on\b",
+            r"^partner (?:news|content|stories)$",
             r"recommended (?:for you|stories|articles)",
             r"(?:das|dies) könnte (?:dich|sie|euch) (?:auch )?interessieren",
             r"interessiert (?:dich|sie) vielleicht",
@@ -172,7 +190,7 @@ const CUES: &[CueKind] = &[
             r"meistkommentiert",
             r"(?:neueste|aktuelle|beliebte) (?:artikel|beiträge|nachrichten)",
             r"^aktuelle (?:meldungen|news)$",
-            r"(?:nächste|vorherige)[rn]? (?:beitrag|artikel)",
+            r"(?:nächste|vorherige)[rn]? (?:beitrag|artikel|eintrag)",
             r"empfehlungen aus der redaktion",
             r"\bempfohlen\b",
             r"^bildergalerie",
@@ -185,7 +203,7 @@ const CUES: &[CueKind] = &[
             r"temas relacionados",
             r"otras noticias",
             r"más noticias",
-            r"te puede interesar",
+            r"(?:te|le) puede interesar",
             r"puedes ver:",
             r"artigos? relacionad",
             r"veja também",
@@ -202,6 +220,7 @@ const CUES: &[CueKind] = &[
         phrases: &[
             r"^(?:read|continue reading|read (?:the )?full|see|view) (?:more|also|all|story|article)\b",
             r"^read more",
+            r"\bshare it with\b",
             r"^(?:hier )?weiterlesen",
             r"^mehr (?:lesen|erfahren|anzeigen|infos?)$",
             r"^(?:lire|en savoir) (?:la suite|plus)",
@@ -212,12 +231,12 @@ const CUES: &[CueKind] = &[
             r"\bshare (?:this|on|via|article|story|post)\b",
             r"(?:beitrag|artikel|seite|story) teilen",
             r"^teilen(?: sie dies)? mit:?$",
-            r"mit freunden teilen",
+            r"mit (?:freunden|anderen) teilen",
             r"url zum kopieren",
             r"\bfollow us\b",
             r"folgen sie uns",
             r"suivez-nous",
-            r"síguenos",
+            r"s[íi]guenos",
             r"siga-nos",
             r"seguici",
             r"\bsign up\b",
@@ -241,7 +260,7 @@ const CUES: &[CueKind] = &[
             r"straight to your (?:inbox|phone)",
             r"direkt in (?:dein|ihr) postfach",
             r"never miss",
-            r"nichts mehr verpassen",
+            r"nichts mehr (?:verpassen|versäumen)",
             r"artikel gefallen",
             r"^(?:gefällt|gefiel) (?:dir|ihnen)",
             r"wie (?:bewerten|gefällt) (?:sie|dir|ihnen) (?:diese[rn]?|der) (?:artikel|beitrag)",
@@ -315,10 +334,60 @@ const CUES: &[CueKind] = &[
             r"^(?:tags|etiquetas|schlagw\w+|stichw\w+|themen|temas|mots-clés|argomenti|tópicos|kategorien?|categories|category|rubrik)\s?:",
             r"^direkt zu\b",
             r"^(?:page|seite|página|pagina) \d+(?: (?:of|von|de|di) \d+)?$",
+            // A gallery's counter: "Image 2 of 5".
+            r"^(?:image|photo|picture|slide|bild|foto|imagen|immagine)s? \d+ (?:of|von|de|di|/) \d+$",
             r"^\d+(?: \d+)+$",
             r"^(?:«|‹|<|←)",
             r"(?:»|›|>|→)$",
             r" [>|»›/] ",
+        ],
+    },
+    // How to reach the author, and who reported and edited: the lines
+    // that close an article ("Write to Jane Doe at jd@example.org",
+    // "Reporting by …; Editing by …").
+    CueKind {
+        reason: Reason::Byline,
+        max_words: 40,
+        phrases: &[
+            r"^(?:write to|email|e-mail|contact|reach) (?:the (?:author|writer|reporter)|\p{L}+(?: \p{L}+){0,3}) at \S+@\S+",
+            r"\b(?:can|may) be reached at\b",
+            r"\bfollow (?:him|her|them) (?:on|at|@)",
+            // Credits: "; " between them, or a few names and the end.
+            r"^(?:additional )?(?:reporting|writing|editing) by (?:[^.!?;]*;|(?:\S+ ){0,4}\S+$)",
+        ],
+    },
+    // A paywall's teaser ends with the way to the rest, and a letters page
+    // asks for letters, in a few sentences.
+    CueKind {
+        reason: Reason::CallToAction,
+        max_words: 40,
+        phrases: &[
+            r"^(?:to )?(?:read|continue|view|see) the (?:full|whole|rest of the|entire) (?:story|article)",
+            r"(?:submit|write|send)(?: us)? a letter to the editor",
+        ],
+    },
+    CueKind {
+        reason: Reason::CallToAction,
+        max_words: 25,
+        phrases: &[
+            r"^follow\b[^.!?]*\bon (?:twitter|facebook|instagram|youtube|linkedin|tiktok|threads|mastodon)\b[^.!?]*[.!]?$",
+        ],
+    },
+    // The news agencies' caption opening: "In this March 3, 2021, file
+    // photo, …", "In this photo provided by …".
+    CueKind {
+        reason: Reason::PhotoCaption,
+        max_words: 60,
+        phrases: &[
+            r"^in this (?:[\p{L}\d.,’']+ ){0,6}(?:photo|image|picture|video|handout|frame grab)\b",
+        ],
+    },
+    // A tag list: the label, then keywords with no sentence among them.
+    CueKind {
+        reason: Reason::Navigation,
+        max_words: 60,
+        phrases: &[
+            r"^(?:tags|tagged(?: with)?|etiquetas|schlagw(?:ö|o)rter|stichw(?:ö|o)rter|mots-clés|palavras-chave|argomenti|keywords)\s?:?\s[^.!?]*$",
         ],
     },
     CueKind {
@@ -332,7 +401,9 @@ const CUES: &[CueKind] = &[
             r"à propos de l'auteur",
             r"sobre (?:el|o) autor",
             r"\b\d+ ?(?:min(?:ute)?s?\.?|minuten) (?:read|lesezeit|de lecture|de lectura|di lettura)\b",
-            r"^(?:lesezeit|reading time|temps de lecture|tiempo de lectura)\b",
+            r"^(?:lesezeit|reading time|temps de lecture|tiempo de lectura|tempo de leitura)\b",
+            // The labels of an author and date box whose values are links or images.
+            r"^(?:authors?|author name|publish(?:ed)? date|publication date|release date|date|autor(?:in)?|datum)\s?:$",
             r"^(?:updated|published|posted|aktualisiert|veröffentlicht|publié|mis à jour|publicado|atualizado|pubblicato|aggiornato|stand)\b",
         ],
     },
@@ -423,6 +494,9 @@ static NAME_SLASH_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
 const BYLINE_MAX_WORDS: usize = 12;
 /// Longest line taken for a dateline ("Tuesday, January 21, 2020, 7:00 PM").
 const DATELINE_MAX_WORDS: usize = 8;
+/// Longest line of furniture parts one of which is a date ("By Jane Doe —
+/// November 18, 2019 / 1:07 AM / Harbour News").
+const DATED_LINE_MAX_WORDS: usize = 14;
 
 /// The words that open a byline: "By", "Von", "Par", "Por", "Door", "Text:", …
 const BYLINE_OPENER: &str = r"^(?:[Bb]y|BY|[Vv]on|VON|[Pp]ar|[Pp]or|[Dd]i|[Dd]oor|[Tt]ext:|[Tt]exto:|[Aa]utor(?:in)?:|[Aa]uthor:|[Ww]ritten by|[Pp]osted by|[Vv]erfasst von)\s+";
@@ -523,6 +597,23 @@ pub(crate) fn cue(text: &str, lowercase: &str, words: usize) -> Option<Reason> {
         .map(|kind| kind.reason);
     by_phrase
         .or_else(|| (words <= BYLINE_MAX_WORDS && BYLINE.is_match(text)).then_some(Reason::Byline))
+        .or_else(|| {
+            (words <= DATED_LINE_MAX_WORDS && crate::dates::is_dated_line(text))
+                .then_some(Reason::Dateline)
+        })
+}
+
+/// A credit in parentheses closing a caption: "… the harbour (Image:
+/// Jane Doe)", "… at dawn (Photo: River Press)".
+static CLOSING_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\((?:photo|foto|bild|image|imagen|imagem|immagine|picture|pic|credit|crédit|crédito)s?\s?:[^()]{1,60}\)\s*$")
+        .unwrap_or_else(|e| unreachable!("static credit pattern: {e}"))
+});
+
+/// Whether `text` ends the way captions do, with a credit in parentheses:
+/// a sentence of the article names no photo credit.
+pub(crate) fn ends_with_credit(text: &str) -> bool {
+    CLOSING_CREDIT.is_match(text)
 }
 
 /// Whether `text` (original case) carries a photo or video credit.
@@ -558,6 +649,11 @@ mod tests {
                 Reason::CookieNotice,
             ),
             ("Wir verwenden Cookies.", Reason::CookieNotice),
+            (
+                "Hier steht ein externer Inhalt von einer Videoplattform. Mit einem Klick könnt ihr ihn anzeigen lassen.",
+                Reason::CookieNotice,
+            ),
+            ("Empfohlener redaktioneller Inhalt", Reason::CookieNotice),
             ("… we have a small favor to ask.", Reason::DonationAppeal),
             (
                 "Unterstützen Sie unabhängigen Journalismus",
@@ -606,6 +702,53 @@ mod tests {
                 "function show() { slides[0].hidden = false; }",
                 Reason::Code,
             ),
+            ("Advert", Reason::Advertisement),
+            ("- Anzeige -", Reason::Advertisement),
+            ("Externer Inhalt", Reason::CookieNotice),
+            (
+                "If you are already a subscriber, log in to read on.",
+                Reason::DonationAppeal,
+            ),
+            (
+                "We want to hear what you think of this story. Submit a letter to the editor or write to letters@example.org.",
+                Reason::CallToAction,
+            ),
+            ("View Comments", Reason::Comments),
+            ("3 Comments (+)", Reason::Comments),
+            ("To Read the Full Story", Reason::CallToAction),
+            (
+                "Liked this report? Share it with a neighbour!",
+                Reason::CallToAction,
+            ),
+            ("DON'T MISS", Reason::RelatedLinks),
+            ("More Great Harbour Stories", Reason::RelatedLinks),
+            ("Image 2 of 7", Reason::Navigation),
+            ("Write to Jane Doe at jane.doe@example.org", Reason::Byline),
+            (
+                "Have a tip? Jon Roe may be reached at jroe@example.org. Follow him on Twitter @jonroe.",
+                Reason::Byline,
+            ),
+            (
+                "Reporting by Jane Doe; additional reporting by Jon Roe; Editing by Ada Berg",
+                Reason::Byline,
+            ),
+            (
+                "Follow Harbour News on Instagram, Facebook and YouTube.",
+                Reason::CallToAction,
+            ),
+            (
+                "In this March 3, 2021, file photo, the ferry leaves the harbour at dawn.",
+                Reason::PhotoCaption,
+            ),
+            (
+                "Tags ferry timetable 2021, harbour news, river crossing, night boats",
+                Reason::Navigation,
+            ),
+            ("sexta-feira, 5 de março de 2021 às 7:15", Reason::Dateline),
+            ("Author:", Reason::Byline),
+            ("Publish date:", Reason::Byline),
+            ("By Jane Doe — March 3, 2021", Reason::Dateline),
+            ("March 3, 2021 / 7:05 AM / Harbour News", Reason::Dateline),
         ];
         for (text, expected) in cases {
             assert_eq!(reason(text), Some(expected), "{text}");
@@ -624,6 +767,13 @@ mod tests {
             "In partnership with the city, the firm will build thirty homes.",
             "Annual Report 2020",
             "Von Januar 2020 an gilt die neue Regel.",
+            "More than forty stories were told that night, and most were about the river.",
+            "The ferry ran until March 3, 2021 — then the money ran out.",
+            "In this town the ferry is older than the bridge.",
+            "Reporting by the harbour master showed that the ferry had never been late.",
+            "Follow the river on foot and you will reach the old quay in an hour.",
+            "In a letter to the editor, the mayor said the ferry would stay.",
+            "Tags on the luggage showed that the bags had come from three different ports.",
         ] {
             assert_eq!(reason(text), None, "{text}");
         }
@@ -663,5 +813,19 @@ mod tests {
         assert!(has_credit("Photo: Jane Doe"));
         assert!(!has_credit("The ferry crossed the river on Monday."));
         assert!(!has_credit("He said the 24/7 service would resume."));
+    }
+
+    #[test]
+    fn captions_end_with_their_credit() {
+        assert!(ends_with_credit(
+            "Crowds gathered on the quay to watch the ferry come in (Image: Jane Doe )"
+        ));
+        assert!(ends_with_credit(
+            "The old slipway at dawn (Photo: River Press)"
+        ));
+        assert!(!ends_with_credit(
+            "The ferry (photo: the one on the left) was built in 1968 and crossed twice a day."
+        ));
+        assert!(!ends_with_credit("The council met on Monday (see below)"));
     }
 }

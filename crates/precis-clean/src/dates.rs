@@ -84,7 +84,7 @@ fn month_number(name: &str) -> Option<u32> {
 
 /// A time of day after a date: "07:00", "19:08:22", "7:00 PM", with an
 /// optional offset ("Z", "+02:00", "+0200").
-const TIME: &str = r"(?:[T ,]\s*(?:um\s+|at\s+|à\s+|-\s+)?(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[ap]\.?m\.?)?\s*(?:(?P<z>Z)|(?P<oh>[+-]\d{2}):?(?P<om>\d{2}))?(?:\s*(?:uhr|h|[A-Z]{3,4}))?)?";
+const TIME: &str = r"(?:[T ,]\s*(?:um\s+|at\s+|à\s+|às\s+|a las\s+|alle\s+|om\s+|-\s+)?(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[ap]\.?m\.?)?\s*(?:(?P<z>Z)|(?P<oh>[+-]\d{2}):?(?P<om>\d{2}))?(?:\s*(?:uhr|h|[A-Z]{3,4}))?)?";
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
@@ -112,9 +112,10 @@ static UNIX: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?P<mn>\p{L}+)\s+(?P<d>\d{1,2})\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s+[A-Z]{3,4})?\s+(?P<y>(?:19|20)\d{2})$",
     )
 });
-/// A weekday (or other word) before the date: "Tue, ", "Dienstag, ", "Di., ".
+/// A weekday (or other word) before the date: "Tue, ", "Dienstag, ", "Di., ",
+/// "segunda-feira, ".
 static LEADING_WORD: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"^\p{L}+\.?,?\s+(?:den\s+|le\s+|el\s+)?"));
+    LazyLock::new(|| regex(r"^\p{L}+(?:-\p{L}+)?\.?,?\s+(?:den\s+|le\s+|el\s+)?"));
 /// Labels before a date: "Published: ", "Veröffentlicht am ", "Posted on ".
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -148,6 +149,39 @@ pub(crate) fn parse_line(line: &str, month_first: bool) -> Option<String> {
             .find_map(|part| parse(part, month_first))
     })
 }
+
+/// Separators between the parts of a byline or dateline; a bare "/" is
+/// not one, it is inside numeric dates.
+const PART_SEPARATORS: [&str; 6] = [" | ", " / ", " — ", " – ", " · ", " • "];
+
+/// Whether `line` is furniture parts of which one is a date: "By Jane Doe
+/// — November 18, 2019", "November 20, 2019 / 1:07 AM / Harbour News".
+/// A sentence that mentions a date ends with its stop, so is never one.
+pub(crate) fn is_dated_line(line: &str) -> bool {
+    let line = line.trim();
+    if line.ends_with(['.', '!', '?', ':', ';']) {
+        return false;
+    }
+    let mut parts = vec![line];
+    for separator in PART_SEPARATORS {
+        parts = parts
+            .into_iter()
+            .flat_map(|part| part.split(separator))
+            .collect();
+    }
+    parts.len() > 1
+        && parts.iter().any(|part| {
+            // "Published: 10:48, Tue, Nov 19, 2019": the time may come first.
+            let part = part.trim();
+            let part = LABEL.find(part).map_or(part, |m| &part[m.end()..]);
+            let part = LEADING_TIME.find(part).map_or(part, |m| &part[m.end()..]);
+            parse(part, false).is_some()
+        })
+}
+
+/// A time of day before a date in a dateline's part: "10:48, ", "7:05 AM ".
+static LEADING_TIME: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?,?\s+"));
 
 fn parse_bare(text: &str, month_first: bool) -> Option<String> {
     let number = |c: &regex::Captures, name: &str| c.name(name)?.as_str().parse::<u32>().ok();
@@ -294,6 +328,32 @@ mod tests {
         ] {
             assert_eq!(parse(text, false), None, "{text}");
         }
+    }
+
+    #[test]
+    fn weekdays_and_times_in_romance_languages() {
+        assert_eq!(
+            parse("terça-feira, 3 de março de 2020 às 9:05", false).as_deref(),
+            Some("2020-03-03T09:05")
+        );
+        assert_eq!(
+            parse("martes, 3 de marzo de 2020 a las 9:05", false).as_deref(),
+            Some("2020-03-03T09:05")
+        );
+    }
+
+    #[test]
+    fn dated_lines() {
+        assert!(is_dated_line("By Jane Doe | 21 January 2020"));
+        assert!(is_dated_line("November 20, 2019 / 1:07 AM / Harbour News"));
+        assert!(is_dated_line(
+            "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019"
+        ));
+        assert!(!is_dated_line("21 January 2020"), "one part: parse's case");
+        assert!(!is_dated_line(
+            "The ferry ran until March 3, 2021 — then the money ran out."
+        ));
+        assert!(!is_dated_line("Harbour News / Ferry Desk"));
     }
 
     #[test]

@@ -122,6 +122,15 @@ pub(super) fn document(
             reason: Reason::NonText,
         });
     }
+    if page.hidden_inline_elements > 0 {
+        document.removed.push(Removed {
+            text: format!(
+                "inline text outside the sentence: {} element(s) with {} characters (hidden, shown only on hover, or ruby readings)",
+                page.hidden_inline_elements, page.hidden_inline_chars
+            ),
+            reason: Reason::NonText,
+        });
+    }
     if document.paragraphs.is_empty() {
         let why = if found_main {
             "everything that looked like the article was boilerplate (menus, links, notices)"

@@ -98,7 +98,16 @@ pub(super) fn scores(page: &Page, excluded: &[bool], voters: Voters) -> Vec<f32>
             .count()
             .min(MAX_COMMAS) as f32;
         let vote = 1.0 + commas + (block.chars as f32 / 100.0).floor().min(3.0);
-        let mut ancestor = page.elements.get(block.owner).and_then(|e| e.parent);
+        // Text straight inside a `div` beside other blocks is one of that
+        // element's paragraphs: the element gets the full vote, as a `<p>`'s
+        // parent does. A `div` holding nothing but the text is the paragraph.
+        let owner = page.elements.get(block.owner);
+        let mut ancestor =
+            if block.kind == BlockKind::Loose && owner.is_some_and(|e| e.blocks.len() > 1) {
+                Some(block.owner)
+            } else {
+                owner.and_then(|e| e.parent)
+            };
         for level in 0..5 {
             let Some(element) = ancestor else { break };
             if !initialized[element] {

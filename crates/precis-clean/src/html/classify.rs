@@ -42,10 +42,25 @@ fn prose_chars(page: &Page, element: usize) -> usize {
     chars - links.min(chars)
 }
 
+/// Which boilerplate rules prune elements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Rules {
+    /// Tags, roles, visibility and class/id words.
+    All,
+    /// Tags, roles and visibility only: for a page whose only prose sits in
+    /// boxes named like boilerplate (a forum thread of `comment` boxes, an
+    /// article laid out as a `gallery`).
+    MarkupOnly,
+}
+
 /// Why each element is boilerplate, inherited by its descendants (an inner
 /// reason wins: it is the more specific one). Without `main`, hints are
 /// guarded against the whole page's text; this is what scoring uses.
-pub(super) fn element_reasons(page: &Page, main: Option<&MainContent>) -> Vec<Option<Reason>> {
+pub(super) fn element_reasons(
+    page: &Page,
+    main: Option<&MainContent>,
+    rules: Rules,
+) -> Vec<Option<Reason>> {
     let mut protected = vec![false; page.elements.len()];
     let mut inside = vec![false; page.elements.len()];
     let mut reference = prose_chars(page, 0).max(1);
@@ -83,7 +98,9 @@ pub(super) fn element_reasons(page: &Page, main: Option<&MainContent>) -> Vec<Op
         } else {
             let prose = prose_chars(page, index);
             let share = prose as f32 / reference as f32;
-            match patterns::boilerplate(element) {
+            match patterns::boilerplate(element)
+                .filter(|&(_, strength)| rules == Rules::All || strength == Strength::Markup)
+            {
                 Some((reason, Strength::Markup)) if main.is_some() || share < GUARD_SHARE => {
                     Some(reason)
                 }
@@ -136,16 +153,25 @@ fn link_heavy(page: &Page, element: usize) -> Option<Reason> {
 fn cue_reason(text: &str) -> Option<Reason> {
     let text = normalize_inline(text);
     let words = measure::size(&text).words;
-    cues::cue(&text, &text.to_lowercase(), words).or_else(|| {
-        (words <= MAX_CREDIT_WORDS && cues::has_credit(&text)).then_some(Reason::PhotoCredit)
-    })
+    cues::cue(&text, &text.to_lowercase(), words)
+        .or_else(|| {
+            (words <= MAX_CREDIT_WORDS && cues::has_credit(&text)).then_some(Reason::PhotoCredit)
+        })
+        .or_else(|| {
+            (words <= MAX_CAPTION_WORDS && cues::ends_with_credit(&text))
+                .then_some(Reason::PhotoCaption)
+        })
 }
 
 /// Longest line taken for a photo credit.
 const MAX_CREDIT_WORDS: usize = 8;
+/// Longest block taken for a caption by the credit it ends with.
+const MAX_CAPTION_WORDS: usize = 40;
 
 /// Shortest block dropped for repeating an earlier one.
 const MIN_DUPLICATE_CHARS: usize = 60;
+/// Shortest block dropped for repeating the kept block right before it.
+const MIN_REPEAT_CHARS: usize = 20;
 
 /// Decides every block. `title_block` is the block used as the title: kept,
 /// but not as a paragraph.
@@ -156,6 +182,7 @@ pub(super) fn decide(
     title_block: Option<usize>,
 ) -> Vec<Decision> {
     let mut seen: HashSet<String> = HashSet::new();
+    let mut last_kept: Option<String> = None;
     let mut decisions = Vec::with_capacity(page.blocks.len());
     for (index, block) in page.blocks.iter().enumerate() {
         let inherited = reasons.get(block.owner).copied().flatten();
@@ -190,13 +217,62 @@ pub(super) fn decide(
             && !seen.insert(normalize_inline(&block.text))
         {
             Decision::Drop(Reason::Duplicate)
+        } else if !matches!(block.kind, BlockKind::Cell { .. } | BlockKind::Heading(_))
+            && block.chars >= MIN_REPEAT_CHARS
+            && last_kept.as_deref() == Some(normalize_inline(&block.text).as_str())
+        {
+            // The same line twice in a row (a summary set once for small
+            // screens and once for large ones) is one line.
+            Decision::Drop(Reason::Duplicate)
         } else {
             Decision::Keep
         };
+        if decision == Decision::Keep {
+            last_kept = Some(normalize_inline(&block.text));
+        }
         decisions.push(decision);
     }
     drop_empty_sections(page, &mut decisions, title_block);
+    drop_related_sections(page, &mut decisions);
     decisions
+}
+
+/// A heading that introduces links to other articles ("Related", "You may
+/// also like", a heading named `related-title`) at the top of a container
+/// opens a section of them: the posts after it in that container are
+/// teasers, however long their excerpts.
+fn drop_related_sections(page: &Page, decisions: &mut [Decision]) {
+    let mut index = 0;
+    while index < decisions.len() {
+        // Said by the heading's words or its own name, not by its links.
+        let related_heading = decisions.get(index) == Some(&Decision::Drop(Reason::RelatedLinks))
+            && page.blocks.get(index).is_some_and(|b| {
+                matches!(b.kind, BlockKind::Heading(_))
+                    && (cue_reason(&b.text) == Some(Reason::RelatedLinks)
+                        || page.elements.get(b.owner).is_some_and(|e| {
+                            patterns::name_reason(&e.class_id) == Some(Reason::RelatedLinks)
+                        }))
+            });
+        // The heading opens its container; one standing between paragraphs
+        // ("Related: …" mid-article) says nothing about the text after it.
+        let section_end = related_heading
+            .then(|| {
+                let owner = page.blocks.get(index)?.owner;
+                let parent = page.elements.get(page.elements.get(owner)?.parent?)?;
+                (parent.blocks.start == index).then_some(parent.blocks.end)
+            })
+            .flatten();
+        let Some(end) = section_end else {
+            index += 1;
+            continue;
+        };
+        for decision in decisions.iter_mut().take(end).skip(index + 1) {
+            if *decision == Decision::Keep {
+                *decision = Decision::Drop(Reason::RelatedLinks);
+            }
+        }
+        index = end.max(index + 1);
+    }
 }
 
 /// A heading with no kept text under it (before the next heading of its
@@ -240,5 +316,9 @@ mod tests {
         assert_eq!(cue_reason("Kommentare"), Some(Reason::Comments));
         assert_eq!(cue_reason("Mehr zum Thema:"), Some(Reason::RelatedLinks));
         assert_eq!(cue_reason("The share price fell."), None);
+        assert_eq!(
+            cue_reason("Crowds on the quay as the ferry comes in (Image: Jane Doe)"),
+            Some(Reason::PhotoCaption)
+        );
     }
 }

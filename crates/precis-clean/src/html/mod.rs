@@ -34,26 +34,33 @@ pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, 
     let page = tree::parse(&html);
     drop(html);
 
-    let before = classify::element_reasons(&page, None);
-    let excluded: Vec<bool> = page
-        .blocks
-        .iter()
-        .map(|b| before.get(b.owner).copied().flatten().is_some())
-        .collect();
-    let main = [candidate::Voters::Paragraphs, candidate::Voters::Sentences]
-        .into_iter()
-        .find_map(|voters| {
-            let scores = candidate::scores(&page, &excluded, voters);
-            candidate::choose(&page, &scores, &excluded)
-        });
-    let reasons = classify::element_reasons(&page, main.as_ref());
-    let title = assemble::title_block(&page, main.as_ref(), &reasons, &metadata);
-    let decisions = classify::decide(&page, main.as_ref(), &reasons, title);
+    let mut rules = classify::Rules::All;
+    let mut choice = Choice::make(&page, &metadata, rules);
+    if !choice.keeps_text() {
+        // As Readability does when it finds nothing: try again without the
+        // class and id hints, which sites also put on their content.
+        let retry = Choice::make(&page, &metadata, classify::Rules::MarkupOnly);
+        if retry.keeps_text() {
+            rules = classify::Rules::MarkupOnly;
+            choice = retry;
+        }
+    }
     let month_first = metadata
         .language
         .as_deref()
         .is_some_and(metadata::writes_month_first);
-    let mut document = assemble::document(&page, &decisions, title, metadata, main.is_some());
+    let mut document = assemble::document(
+        &page,
+        &choice.decisions,
+        choice.title,
+        metadata,
+        choice.found_main,
+    );
+    if rules == classify::Rules::MarkupOnly {
+        document.warnings.push(
+            "the page's only prose sits in boxes named like boilerplate (comments, captions, sidebars): they were kept".to_string(),
+        );
+    }
     if flattened > 0 {
         document.warnings.push(format!(
             "the page nests elements deeper than {} levels: {flattened} tags below that depth were ignored (their text is kept)",
@@ -61,4 +68,46 @@ pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, 
         ));
     }
     Ok(crate::furniture::fill_metadata(document, month_first))
+}
+
+/// The main content chosen under one set of rules, and what it decides.
+struct Choice {
+    found_main: bool,
+    title: Option<usize>,
+    decisions: Vec<classify::Decision>,
+}
+
+impl Choice {
+    /// Scores the page under `rules`, chooses the main content and decides
+    /// every block.
+    fn make(page: &tree::Page, metadata: &crate::Metadata, rules: classify::Rules) -> Self {
+        let before = classify::element_reasons(page, None, rules);
+        let excluded: Vec<bool> = page
+            .blocks
+            .iter()
+            .map(|b| before.get(b.owner).copied().flatten().is_some())
+            .collect();
+        let main = [candidate::Voters::Paragraphs, candidate::Voters::Sentences]
+            .into_iter()
+            .find_map(|voters| {
+                let scores = candidate::scores(page, &excluded, voters);
+                candidate::choose(page, &scores, &excluded)
+            });
+        let reasons = classify::element_reasons(page, main.as_ref(), rules);
+        let title = assemble::title_block(page, main.as_ref(), &reasons, metadata);
+        let decisions = classify::decide(page, main.as_ref(), &reasons, title);
+        Choice {
+            found_main: main.is_some(),
+            title,
+            decisions,
+        }
+    }
+
+    /// Whether anything besides the title is kept.
+    fn keeps_text(&self) -> bool {
+        self.decisions
+            .iter()
+            .enumerate()
+            .any(|(i, d)| *d == classify::Decision::Keep && Some(i) != self.title)
+    }
 }

@@ -161,8 +161,18 @@ pub(super) fn name_reason(class_id: &str) -> Option<Reason> {
     }
     NAME_RULES
         .iter()
-        .find(|(re, _)| tokens(class_id).any(|t| re.is_match(t)))
+        .find(|(re, reason)| {
+            tokens(class_id)
+                .any(|t| re.is_match(t) && !(*reason == Reason::CallToAction && is_embed(t)))
+        })
         .map(|(_, reason)| *reason)
+}
+
+/// A token naming an embedded post (`social-media-embed`, `embed-twitter`):
+/// the post is quoted by the article, and the social words in the name say
+/// where it comes from, not that it is a share button.
+fn is_embed(token: &str) -> bool {
+    token.contains("embed")
 }
 
 /// Whether the class/id words say "this is the article text".

@@ -82,6 +82,11 @@ pub(super) struct Page {
     /// how many elements and how many characters they held.
     pub code_elements: usize,
     pub code_chars: usize,
+    /// Inline elements that are not part of the running text (hidden, a
+    /// tooltip shown on hover, a ruby reading): how many and how many
+    /// characters.
+    pub hidden_inline_elements: usize,
+    pub hidden_inline_chars: usize,
     /// Running totals of `chars` and `link_chars` over the blocks (one more
     /// entry than blocks), so any element's totals cost two look-ups.
     prefix: Vec<(usize, usize)>,
@@ -190,6 +195,34 @@ fn is_hidden(element: &scraper::node::Element) -> bool {
         let style = style.to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
+}
+
+/// The reading set above a ruby base (`<rt>`, and the `<rp>` brackets for
+/// browsers without ruby): furigana restate how the base text is said, and
+/// inline they would break every word in two ("子こども").
+fn is_ruby_reading(tag: &str) -> bool {
+    matches!(tag, "rt" | "rp")
+}
+
+/// An inline box shown when the pointer rests on a link (a person's card
+/// with their latest headlines, a definition): its text sits inside the
+/// sentence in the markup but is not part of it. The box is the innermost
+/// element so named other than a link: the elements around it, and the
+/// link beside it, are what the reader sees.
+fn is_hover_card(node: NodeRef<'_, Node>) -> bool {
+    let named = |n: NodeRef<'_, Node>| {
+        n.value()
+            .as_element()
+            .filter(|e| !e.name().eq_ignore_ascii_case("a"))
+            .and_then(|e| e.attr("class"))
+            .is_some_and(|class| {
+                let class = class.to_ascii_lowercase();
+                ["tooltip", "popover", "hovercard", "hover-card", "rollover"]
+                    .iter()
+                    .any(|word| class.contains(word))
+            })
+    };
+    named(node) && !node.descendants().skip(1).any(named)
 }
 
 /// Builds the blocks while the tree is walked.
@@ -397,6 +430,11 @@ fn walk(root: NodeRef<'_, Node>, builder: &mut Builder) {
                 } else if is_code(&tag) {
                     builder.page.code_elements += 1;
                     builder.page.code_chars += code_chars(node);
+                } else if !is_block(&tag)
+                    && (is_hidden(element) || is_hover_card(node) || is_ruby_reading(&tag))
+                {
+                    builder.page.hidden_inline_elements += 1;
+                    builder.page.hidden_inline_chars += code_chars(node);
                 } else if element.name().eq_ignore_ascii_case("br") {
                     builder.open(element);
                 } else {

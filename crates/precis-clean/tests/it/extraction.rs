@@ -113,3 +113,149 @@ fn a_list_of_teasers_beside_the_article_is_not_more_of_it() {
         .iter()
         .all(|t| !t.contains("Council story")));
 }
+
+#[test]
+fn text_straight_in_a_column_beside_a_link_sidebar_is_the_article() {
+    // A two-column layout: the archive sidebar (all links) and the story
+    // column share a row; the story is bare text in its column, after a
+    // headline paragraph, with no `<p>` of its own.
+    let archive: String = (1..=60)
+        .map(|n| format!("<li><a href=/archive/{n}>Month {n} of the archive</a></li>"))
+        .collect();
+    let story = "The night crew found two of the five vans broken into, their batteries gone and their doors dented, and called the police, who came within the hour. Visits booked for the morning are being moved to the afternoon, when the clinic expects to be back to normal.";
+    let page = format!(
+        "<html><body><div class=row><div class=col-side><ul>{archive}</ul></div>\
+         <div class=col-main><p class=headline>Vans broken into at the clinic</p><img src=a.jpg>{story}<br><br><div class=share><a href=/s>Share</a></div></div></div>\
+         <div class=bottom><p>Town Hall, 1 Market Street, Riverton, postcode 12345, telephone 555 0100</p></div></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(texts(&document), ["Vans broken into at the clinic", story]);
+}
+
+#[test]
+fn a_thread_whose_posts_sit_in_comment_boxes_keeps_them() {
+    // A forum thread: every post is in a box named like a comment section,
+    // and nothing else on the page is prose.
+    let post = |who: &str, text: &str| {
+        format!(
+            "<div class=thread-comment><span class=comment-author>{who}</span><div class=comment-text>{text}</div></div>"
+        )
+    };
+    let first = "Since the update my tablet will not reach the app shop over mobile data, although it works at home over the wireless network, and nothing in the settings changed.";
+    let second = "Same here, and it only happens with one network, so I suspect the provider rather than the tablet; switching the network mode off and on again fixed it for a day.";
+    let page = format!(
+        "<html><body><nav><a href=/>Forum</a> <a href=/new>New posts</a></nav>\
+         <h1>No app shop over mobile data</h1>{}{}\
+         <footer><a href=/terms>Terms</a></footer></body></html>",
+        post("tablet_fan", first),
+        post("river_rat", second)
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert!(kept.contains(&first) && kept.contains(&second), "{kept:?}");
+    assert!(
+        document
+            .warnings
+            .iter()
+            .any(|w| w.contains("named like boilerplate")),
+        "{:?}",
+        document.warnings
+    );
+}
+
+#[test]
+fn an_embedded_post_is_quoted_text_and_its_share_bar_is_not() {
+    let quoted = "The new timetable puts the last crossing at nine, which is no use to anyone on the late shift.";
+    let page = format!(
+        "<html><body><article>{PROSE}\
+         <div class=social-media-embed><blockquote class=post-quote><p>{quoted}</p>— A commuter (@late_shift)</blockquote></div>\
+         {PROSE2}<div class=social-share><p>Share this story with your friends and family today</p></div></article></body></html>"
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert!(kept.contains(&quoted), "{kept:?}");
+    assert!(
+        !kept.iter().any(|t| t.starts_with("Share this story")),
+        "{kept:?}"
+    );
+}
+
+const PROSE2: &str = "<p>The operator said the new times follow a survey of passengers, and that a later boat would be tried again in the summer if numbers allow.</p>";
+
+#[test]
+fn hover_cards_and_hidden_inline_text_are_not_part_of_the_sentence() {
+    let page = "<html><body><article><p>The harbour master, \
+        <span class=person-rollover><a class=person-rollover-link href=/people/ada>Ada Berg</a><span class=person-rollover-card><a href=/ada>Ada Berg</a> \
+        <a href=/x>Ferry fares rise again | Quay repairs begin</a></span></span>, said the ferry would run until nine, \
+        <span style='display: none'>subscribe for more</span>and later in the summer.</p>\
+        <p>She added that the survey of passengers, which ran for a month, had asked about every crossing of the day.</p></article></body></html>";
+    let document = clean_html(page);
+    assert_eq!(
+        texts(&document).first().copied(),
+        Some("The harbour master, Ada Berg, said the ferry would run until nine, and later in the summer.")
+    );
+    assert!(document.removed.iter().any(|r| r.reason == Reason::NonText
+        && r.text
+            .starts_with("inline text outside the sentence: 2 element(s)")));
+}
+
+#[test]
+fn posts_under_a_related_heading_are_teasers_however_long() {
+    let excerpt = |topic: &str| {
+        format!("<article class=post><p>An excerpt about {topic}, long enough to read like prose, with commas, clauses and a second sentence. It ends mid-thought, as excerpts do, waiting for a click to go on and on …</p></article>")
+    };
+    let page = format!(
+        "<html><body><div id=content><article class=post><h1>The last ferry</h1>{PROSE}{PROSE2}</article>\
+         <div class=more><h3>You may also like</h3>{}{}{}</div></div></body></html>",
+        excerpt("the bridge"),
+        excerpt("the quay"),
+        excerpt("the tides")
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert!(
+        !kept.iter().any(|t| t.starts_with("An excerpt")),
+        "{kept:?}"
+    );
+    assert!(document.removed.iter().any(
+        |r| r.reason == Reason::RelatedLinks && r.text.starts_with("An excerpt about the quay")
+    ));
+}
+
+#[test]
+fn a_related_heading_between_paragraphs_ends_nothing() {
+    let page = format!(
+        "<html><body><article>{PROSE}<h3>Related: the new timetable</h3>{PROSE2}</article></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(texts(&document).len(), 2, "{:?}", texts(&document));
+}
+
+#[test]
+fn ruby_readings_are_not_part_of_the_text() {
+    let page = "<html><body><article><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもの<ruby>学校<rt>がっこう</rt></ruby>が<ruby>新<rt>あたら</rt></ruby>しくなりました。<ruby>町<rt>まち</rt></ruby>の<ruby>人<rt>ひと</rt></ruby>たちはとても<ruby>喜<rt>よろこ</rt></ruby>んでいます。</p></article></body></html>";
+    let document = clean_html(page);
+    assert_eq!(
+        texts(&document),
+        ["子どもの学校が新しくなりました。町の人たちはとても喜んでいます。"]
+    );
+}
+
+#[test]
+fn a_line_set_twice_in_a_row_is_kept_once() {
+    let summary = "The ferry is back, and so are the queues.";
+    let page = format!(
+        "<html><body><article><p class=dek-small>{summary}</p><p class=dek-large>{summary}</p>{PROSE}{PROSE2}</article></body></html>"
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert_eq!(
+        kept.iter().filter(|t| **t == summary).count(),
+        1,
+        "{kept:?}"
+    );
+    assert!(document
+        .removed
+        .iter()
+        .any(|r| r.reason == Reason::Duplicate && r.text == summary));
+}
