@@ -7,7 +7,11 @@ benchmark CLEAN [--dir DIR]
     document's text without its title: in-body headings where they stood and the paragraphs,
     joined by blank lines, as `Document::to_text` prints them), runs the benchmark's own evaluate.py there (precis's row
     beside the peers' rows), then prints F1/P/R of every row on the even and odd halves of the
-    pages (sorted by name): a change that helps one half and hurts the other is noise.
+    pages (sorted by name): a change that helps one half and hurts the other is noise. Last,
+    metadata coverage: on the pages whose markup carries a publication date (JSON-LD
+    datePublished, article:published_time, itemprop=datePublished, <time datetime>) or an
+    author (JSON-LD author, meta author or article:author, itemprop=author, rel=author), how
+    many precis's document has one for (the benchmark has no metadata ground truth).
 
 web-dev-halves CLEAN [--dir DIR]
     web-dev's F1 (../shared/tools/web_eval.py, HTML and plain text) on the even and odd halves
@@ -20,6 +24,7 @@ import gzip
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +70,7 @@ def benchmark(clean, source):
         pages = os.path.join(tmp, "pages")
         os.mkdir(pages)
         output = {}
+        coverage = {"date": [0, 0], "author": [0, 0]}
         for name in sorted(os.listdir(os.path.join(work, "html"))):
             if not name.endswith(".html.gz"):
                 continue
@@ -74,10 +80,30 @@ def benchmark(clean, source):
                 shutil.copyfileobj(src, dst)
             document = clean_json(clean, page)
             output[key] = {"articleBody": article_body(document or {})}
+            with open(page, encoding="utf-8", errors="replace") as f:
+                markup = f.read()
+            metadata = (document or {}).get("metadata", {})
+            for field, carried in CARRIES.items():
+                if carried.search(markup):
+                    coverage[field][1] += 1
+                    coverage[field][0] += bool(metadata.get(field))
         with open(os.path.join(work, "output", "precis.json"), "w", encoding="utf-8") as f:
             json.dump({"version": "precis", "output": output}, f, ensure_ascii=False)
         subprocess.run([sys.executable, "evaluate.py", "--n-bootstrap", "100"], cwd=work, check=True)
         halves(work)
+        for field, (found, carried) in coverage.items():
+            print(f"metadata {field}: found on {found} of the {carried} pages whose markup carries one")
+
+
+# Markup that states a page's publication date or author in a machine-readable form.
+CARRIES = {
+    "date": re.compile(
+        r'"datePublished"|property=["\']article:published_time|itemprop=["\']datePublished|<time[^>]+datetime=',
+        re.I),
+    "author": re.compile(
+        r'"author"\s*:|name=["\']author["\']|property=["\']article:author|itemprop=["\']author|rel=["\']author',
+        re.I),
+}
 
 
 def halves(work):
