@@ -34,8 +34,8 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
@@ -302,18 +302,43 @@ pub fn cached_pair(from: &str, to: &str, options: &LoadOptions) -> Option<Cached
         .find(|pair| pair.manifest.name == name)
 }
 
+/// How long a records list read from a server is reused: one command
+/// resolves a route, then fetches and loads its models, and would
+/// otherwise ask the registry for the same list each time.
+const RECORDS_REUSED_FOR: Duration = Duration::from_secs(60);
+
 /// Every pair the registry at `options`' server publishes for release
 /// builds, sorted by name.
 pub fn remote_pairs(options: &LoadOptions) -> Result<Vec<RegistryPair>, Error> {
+    static READ: Mutex<BTreeMap<String, (Instant, Vec<RegistryPair>)>> =
+        Mutex::new(BTreeMap::new());
     let url = format!(
         "{}/buckets/main/collections/{COLLECTION}/records",
         server_url(options)
     );
+    // A poisoned lock only means another thread panicked mid-insert.
+    let recent = |read: &BTreeMap<String, (Instant, Vec<RegistryPair>)>| {
+        read.get(&url)
+            .filter(|(when, _)| when.elapsed() < RECORDS_REUSED_FOR)
+            .map(|(_, pairs)| pairs.clone())
+    };
+    if let Some(pairs) = recent(&READ.lock().unwrap_or_else(|e| e.into_inner())) {
+        return Ok(pairs);
+    }
+    let pairs = read_pairs(&url)?;
+    READ.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(url, (Instant::now(), pairs.clone()));
+    Ok(pairs)
+}
+
+/// The pairs of the records list at `url`.
+fn read_pairs(url: &str) -> Result<Vec<RegistryPair>, Error> {
     #[derive(Deserialize)]
     struct Records {
         data: Vec<serde_json::Value>,
     }
-    let records: Records = get_json(&url)?;
+    let records: Records = get_json(url)?;
     // Records of other shapes (the collection changes over time) are not
     // model files this engine can use: skipped, as Firefox skips them.
     let files = records

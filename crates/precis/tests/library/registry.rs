@@ -328,6 +328,23 @@ fn fetch_installs_checked_decompressed_files_and_a_manifest() {
     assert_eq!(server.requests(), asked);
 }
 
+/// Resolving a route, fetching its model and listing the registry within
+/// one command read the records list once.
+#[test]
+fn the_records_list_is_read_once_per_command() {
+    let server = Server::start();
+    publish(&server, &[("en", "xx", &tiny_files())]);
+    let dir = tempfile::tempdir().unwrap();
+    let load = options(&server, dir.path());
+    registry::remote_pair("en", "xx", &load).unwrap();
+    precis::locate("bergamot-en-xx", &load).unwrap();
+    assert_eq!(registry::remote_pairs(&load).unwrap().len(), 1);
+    assert_eq!(
+        server.hits("/v1/buckets/main/collections/translations-models-v2/records"),
+        1
+    );
+}
+
 #[test]
 fn a_hash_mismatch_installs_nothing() {
     let server = Server::start();
