@@ -26,7 +26,7 @@ const MAGIC: &[(&[u8], &str)] = &[
 ];
 
 /// Decodes UTF-8 (with or without BOM) or UTF-16 (with a BOM, or without
-/// one when its NUL bytes show it: see [`bomless_utf16`]).
+/// one when its NUL bytes show it: see `bomless_utf16`).
 ///
 /// Invalid UTF-8 is decoded lossily (U+FFFD) with a warning rather than
 /// refused, because scraped pages often carry a few stray Latin-1 bytes in
