@@ -250,3 +250,47 @@ fn utf16_without_a_byte_order_mark_is_decoded_not_called_binary() {
             "the input has no byte-order mark but is UTF-16 (little-endian",
         ));
 }
+
+#[test]
+fn generation_has_one_token_budget_per_article_however_long() {
+    let sandbox = Sandbox::new();
+    sandbox.copy_model("t5-tiny", "t5");
+    // A config asking for endless summaries: every chunk's call is capped
+    // at the window, and the article's budget caps the number of calls.
+    for sentences in [1_000, 4_000] {
+        sandbox.write("long.txt", article_of(sentences));
+        let output = sandbox
+            .precis()
+            .args([
+                "summarize",
+                "--model",
+                "t5",
+                "--max-length",
+                "1000000000",
+                "--format",
+                "json",
+                "long.txt",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let record = &json_records(&output)[0];
+        let warnings = record["warnings"].to_string();
+        assert!(warnings.contains("capped at 64"), "{warnings}");
+        // Each chunk's call spends at least one token of the budget, so at
+        // most 1024 chunks are summarized whatever the article's length.
+        let covered: usize = warnings
+            .split("per article covered its first ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{sentences}: {warnings}"));
+        assert!((1..=1024).contains(&covered), "{sentences}: {warnings}");
+        assert!(
+            warnings.contains("and the rest was not summarized"),
+            "{warnings}"
+        );
+    }
+}

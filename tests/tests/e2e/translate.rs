@@ -322,3 +322,44 @@ fn a_bergamot_leg_and_an_opus_mt_leg_make_one_route() {
     assert_eq!(lines.len(), 1, "{record}");
     assert!(!lines[0].as_str().unwrap().is_empty(), "{record}");
 }
+
+/// Old Mac line ends (a lone CR) end lines too; pieces the model has no
+/// vocabulary for are named in a warning, not dropped in silence.
+#[test]
+fn lone_carriage_returns_end_lines_and_unreadable_pieces_are_named() {
+    let Some(models) = downloaded_models("bergamot-en-pt") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let output = succeed(
+        sandbox
+            .precis()
+            .env("PRECIS_MODELS_DIR", &models)
+            .args([
+                "translate",
+                "--from",
+                "en",
+                "--to",
+                "pt",
+                "--format",
+                "json",
+            ])
+            .write_stdin("The library opens on Saturday.\rThe ferry \u{1f6a2} runs <unk> again.\r"),
+    );
+    let record = &json_records(&output.stdout)[0];
+    let lines = record["translation"]["article"]["lines"]
+        .as_array()
+        .unwrap();
+    assert_eq!(lines.len(), 2, "{record}");
+    assert!(
+        lines[0].as_str().unwrap().contains("biblioteca"),
+        "{record}"
+    );
+    let warnings = record["warnings"].to_string();
+    assert!(
+        warnings.contains("line 2: the model cannot read"),
+        "{warnings}"
+    );
+    assert!(warnings.contains('\u{1f6a2}'), "{warnings}");
+    assert!(warnings.contains("<unk>"), "{warnings}");
+}
