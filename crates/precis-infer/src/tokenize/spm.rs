@@ -14,6 +14,64 @@ use tokenizers::{NormalizerWrapper, Tokenizer};
 
 use crate::InferError;
 
+/// Checks that every lookup the charsmap's trie can make stays inside it:
+/// `tokenizers` indexes the trie and the replacement strings without bounds
+/// checks of its own, so a damaged `.spm` would panic on some input text
+/// (found by fuzzing) instead of failing here, at load. The trie is a
+/// darts-clone double array: from a node's base, byte `c` leads to unit
+/// `base ^ c`, which is a child when its label is `c`; a child's base is
+/// its unit XOR its offset, and a child with a leaf holds, at that base,
+/// the start of its replacement in the NUL-separated strings after the
+/// trie. Every reachable node is visited once.
+fn check_charsmap(charsmap: &[u8]) -> Result<(), String> {
+    let damaged = |what: &str| format!("its normalization table is damaged ({what})");
+    let word = |at: usize| -> Option<usize> {
+        let bytes = charsmap.get(at..at + 4)?;
+        Some(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize)
+    };
+    let trie_bytes = word(0).ok_or_else(|| damaged("no trie size"))?;
+    let units: Vec<usize> = (0..trie_bytes / 4)
+        .map(|i| word(4 + 4 * i))
+        .collect::<Option<_>>()
+        .ok_or_else(|| damaged("the trie is cut short"))?;
+    let strings = charsmap
+        .get(4 + 4 * units.len()..)
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+        .ok_or_else(|| damaged("replacements are not UTF-8"))?;
+    // The unit fields as spm_precompiled reads them.
+    let offset = |unit: usize| (unit >> 10) << ((unit & (1 << 9)) >> 6);
+    let label = |unit: usize| unit & ((1 << 31) | 0xFF);
+    let has_leaf = |unit: usize| (unit >> 8) & 1 == 1;
+    let root = units.first().ok_or_else(|| damaged("an empty trie"))?;
+    let mut bases = vec![offset(*root)];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(base) = bases.pop() {
+        if !seen.insert(base) {
+            continue;
+        }
+        for c in 1..=255usize {
+            let unit = *units
+                .get(base ^ c)
+                .ok_or_else(|| damaged("a lookup leaves the trie"))?;
+            if label(unit) != c {
+                continue;
+            }
+            let child = base ^ c ^ offset(unit);
+            let at = units
+                .get(child)
+                .ok_or_else(|| damaged("a node lies outside the trie"))?;
+            if has_leaf(unit) {
+                let start = at & ((1 << 31) - 1);
+                if !strings.is_char_boundary(start) {
+                    return Err(damaged("a replacement lies outside its strings"));
+                }
+            }
+            bases.push(child);
+        }
+    }
+    Ok(())
+}
+
 /// `SentencePiece.Type` values of the pieces precis treats specially.
 const TYPE_UNKNOWN: u64 = 2;
 
@@ -156,6 +214,7 @@ impl SpmModel {
         // `remove_extra_whitespaces` (trim, collapse runs of spaces).
         let mut normalizers: Vec<NormalizerWrapper> = Vec::new();
         if !self.precompiled_charsmap.is_empty() {
+            check_charsmap(&self.precompiled_charsmap)?;
             let charsmap =
                 Precompiled::from(&self.precompiled_charsmap).map_err(|e| e.to_string())?;
             normalizers.push(charsmap.into());

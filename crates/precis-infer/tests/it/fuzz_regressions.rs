@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use precis_infer::tokenize::TextTokenizer;
+use precis_infer::tokenize::{MarianTokenizer, TextTokenizer};
 use precis_infer::InferError;
 
 #[test]
@@ -23,4 +23,36 @@ fn tokenizer_with_a_json_error_inside_decoder_is_an_error() {
         }
         other => panic!("expected BadConfig, got {other:?}"),
     }
+}
+
+#[test]
+fn sentencepiece_model_with_a_damaged_charsmap_is_refused_at_load() {
+    // The `marian_spm` target: a changed unit of the normalization trie
+    // sent spm_precompiled 0.1.4 past the end of its array (index 1478924
+    // of 256) while encoding, a panic, not an error.
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/marian-tiny");
+    std::fs::copy(fixture.join("vocab.json"), dir.path().join("vocab.json")).unwrap();
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz_regressions/marian-spm-damaged-charsmap.spm");
+    std::fs::copy(input, dir.path().join("source.spm")).unwrap();
+    match MarianTokenizer::from_dir(dir.path()) {
+        Err(InferError::BadConfig { detail, .. }) => {
+            assert!(
+                detail.contains("normalization table is damaged"),
+                "{detail}"
+            )
+        }
+        Err(other) => panic!("expected BadConfig, got {other}"),
+        Ok(_) => panic!("a damaged charsmap loaded"),
+    }
+    // The intact fixture still loads and encodes.
+    let tokenizer = MarianTokenizer::from_dir(&fixture).unwrap();
+    assert!(
+        tokenizer
+            .encode("A ferry crossed the river.")
+            .unwrap()
+            .len()
+            > 1
+    );
 }
