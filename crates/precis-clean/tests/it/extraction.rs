@@ -164,6 +164,45 @@ fn a_thread_whose_posts_sit_in_comment_boxes_keeps_them() {
 }
 
 #[test]
+fn a_slideshow_told_in_its_captions_keeps_them_over_its_labels() {
+    // Each slide: a counter, a heading and a caption box holding the
+    // story's sentence. Under the class hints the captions go, and what is
+    // left (an intro line, counters, headings) holds no sentence.
+    let captions = [
+        "The new ferry is smaller than the one it replaces, and it will carry bicycles for the first time.",
+        "Its engines run on electricity for the short crossing, and the diesel ones are kept for storms.",
+        "Tickets cost the same as before, and the first sailing leaves at six in the morning.",
+    ];
+    let slides: String = captions
+        .iter()
+        .enumerate()
+        .map(|(n, caption)| {
+            format!(
+                "<div class=counter>{}/3</div><h2>Part {}</h2><p class=slide-caption>{caption}</p>",
+                n + 1,
+                n + 1
+            )
+        })
+        .collect();
+    let page = format!(
+        "<html><body><h1>The new ferry in three pictures</h1><div class=story>\
+         <p>From the shipyard in the north, by way of the old harbour, to its first crossing</p>{slides}</div>\
+         <footer><a href=/terms>Terms</a></footer></body></html>"
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert!(captions.iter().all(|c| kept.contains(c)), "{kept:?}");
+    assert!(
+        document
+            .warnings
+            .iter()
+            .any(|w| w.contains("named like boilerplate")),
+        "{:?}",
+        document.warnings
+    );
+}
+
+#[test]
 fn an_embedded_post_is_quoted_text_and_its_share_bar_is_not() {
     let quoted = "The new timetable puts the last crossing at nine, which is no use to anyone on the late shift.";
     let page = format!(
