@@ -239,6 +239,22 @@ fn hover_cards_and_hidden_inline_text_are_not_part_of_the_sentence() {
 }
 
 #[test]
+fn a_word_that_shows_a_tip_stays_in_the_sentence() {
+    // The word the reader points at carries the tip in an attribute or says
+    // in its class that it has one; only a box holding the tip is left out.
+    let page = "<html><body><article><p>The ministers of the <abbr class=has-tooltip title='European Union'>EU</abbr> \
+        met the <span class=term-tooltip data-tip='Food and farming agency'>FFA</span> and the \
+        <span class=glossary-tooltip-trigger>harbour board</span> on Monday, \
+        <span class=tooltip>as planned<span class=tooltip-text>The meeting was set in May</span></span>.</p>\
+        <p>She added that the survey of passengers, which ran for a month, had asked about every crossing of the day.</p></article></body></html>";
+    let document = clean_html(page);
+    assert_eq!(
+        texts(&document).first().copied(),
+        Some("The ministers of the EU met the FFA and the harbour board on Monday, as planned.")
+    );
+}
+
+#[test]
 fn posts_under_a_related_heading_are_teasers_however_long() {
     let excerpt = |topic: &str| {
         format!("<article class=post><p>An excerpt about {topic}, long enough to read like prose, with commas, clauses and a second sentence. It ends mid-thought, as excerpts do, waiting for a click to go on and on …</p></article>")
