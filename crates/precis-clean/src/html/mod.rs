@@ -36,11 +36,14 @@ pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, 
 
     let mut rules = classify::Rules::All;
     let mut choice = Choice::make(&page, &metadata, rules);
-    if !choice.keeps_text() {
+    if !choice.keeps_sentence(&page) {
         // As Readability does when it finds nothing: try again without the
-        // class and id hints, which sites also put on their content.
+        // class and id hints, which sites also put on their content. Nothing
+        // means no sentence: a slideshow whose story is told in its captions
+        // keeps only its labels ('1/5', 'Part 1') under the hints. Labels
+        // found by the retry still beat an empty page.
         let retry = Choice::make(&page, &metadata, classify::Rules::MarkupOnly);
-        if retry.keeps_text() {
+        if retry.keeps_sentence(&page) || (!choice.keeps_text() && retry.keeps_text()) {
             rules = classify::Rules::MarkupOnly;
             choice = retry;
         }
@@ -109,5 +112,23 @@ impl Choice {
             .iter()
             .enumerate()
             .any(|(i, d)| *d == classify::Decision::Keep && Some(i) != self.title)
+    }
+
+    /// Whether a kept block besides the title and headings holds a whole
+    /// sentence (one closed by a terminator): what shows an article body
+    /// was found.
+    fn keeps_sentence(&self, page: &tree::Page) -> bool {
+        page.blocks
+            .iter()
+            .zip(&self.decisions)
+            .enumerate()
+            .any(|(i, (block, decision))| {
+                *decision == classify::Decision::Keep
+                    && Some(i) != self.title
+                    && !matches!(block.kind, tree::BlockKind::Heading(_))
+                    && crate::sentences::sentences(&block.text)
+                        .into_iter()
+                        .any(crate::sentences::ends_sentence)
+            })
     }
 }

@@ -213,7 +213,7 @@ fn is_hover_card(node: NodeRef<'_, Node>) -> bool {
     let named = |n: NodeRef<'_, Node>| {
         n.value()
             .as_element()
-            .filter(|e| !e.name().eq_ignore_ascii_case("a"))
+            .filter(|e| !e.name().eq_ignore_ascii_case("a") && !is_tip_trigger(e))
             .and_then(|e| e.attr("class"))
             .is_some_and(|class| {
                 let class = class.to_ascii_lowercase();
@@ -223,6 +223,30 @@ fn is_hover_card(node: NodeRef<'_, Node>) -> bool {
             })
     };
     named(node) && !node.descendants().skip(1).any(named)
+}
+
+/// The word the reader sees and points at, whose tip the page shows from
+/// an attribute (`<abbr class=has-tooltip title=…>EU</abbr>`, Bootstrap's
+/// `data-toggle=tooltip`) or a class saying it has one (`has-tooltip`,
+/// `tooltip-trigger`): it is part of the sentence, not the tip.
+fn is_tip_trigger(element: &scraper::node::Element) -> bool {
+    element.name().eq_ignore_ascii_case("abbr")
+        || element.attrs().any(|(name, _)| {
+            name == "title"
+                || name == "aria-describedby"
+                || (name.starts_with("data-")
+                    && ["toggle", "tip", "title", "content"]
+                        .iter()
+                        .any(|word| name.contains(word)))
+        })
+        || element.attr("class").is_some_and(|class| {
+            class.split_ascii_whitespace().any(|token| {
+                let token = token.to_ascii_lowercase();
+                token.starts_with("has-")
+                    || token.ends_with("-trigger")
+                    || token.ends_with("-toggle")
+            })
+        })
 }
 
 /// Builds the blocks while the tree is walked.

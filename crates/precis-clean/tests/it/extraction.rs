@@ -164,6 +164,45 @@ fn a_thread_whose_posts_sit_in_comment_boxes_keeps_them() {
 }
 
 #[test]
+fn a_slideshow_told_in_its_captions_keeps_them_over_its_labels() {
+    // Each slide: a counter, a heading and a caption box holding the
+    // story's sentence. Under the class hints the captions go, and what is
+    // left (an intro line, counters, headings) holds no sentence.
+    let captions = [
+        "The new ferry is smaller than the one it replaces, and it will carry bicycles for the first time.",
+        "Its engines run on electricity for the short crossing, and the diesel ones are kept for storms.",
+        "Tickets cost the same as before, and the first sailing leaves at six in the morning.",
+    ];
+    let slides: String = captions
+        .iter()
+        .enumerate()
+        .map(|(n, caption)| {
+            format!(
+                "<div class=counter>{}/3</div><h2>Part {}</h2><p class=slide-caption>{caption}</p>",
+                n + 1,
+                n + 1
+            )
+        })
+        .collect();
+    let page = format!(
+        "<html><body><h1>The new ferry in three pictures</h1><div class=story>\
+         <p>From the shipyard in the north, by way of the old harbour, to its first crossing</p>{slides}</div>\
+         <footer><a href=/terms>Terms</a></footer></body></html>"
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert!(captions.iter().all(|c| kept.contains(c)), "{kept:?}");
+    assert!(
+        document
+            .warnings
+            .iter()
+            .any(|w| w.contains("named like boilerplate")),
+        "{:?}",
+        document.warnings
+    );
+}
+
+#[test]
 fn an_embedded_post_is_quoted_text_and_its_share_bar_is_not() {
     let quoted = "The new timetable puts the last crossing at nine, which is no use to anyone on the late shift.";
     let page = format!(
@@ -197,6 +236,22 @@ fn hover_cards_and_hidden_inline_text_are_not_part_of_the_sentence() {
     assert!(document.removed.iter().any(|r| r.reason == Reason::NonText
         && r.text
             .starts_with("inline text outside the sentence: 2 element(s)")));
+}
+
+#[test]
+fn a_word_that_shows_a_tip_stays_in_the_sentence() {
+    // The word the reader points at carries the tip in an attribute or says
+    // in its class that it has one; only a box holding the tip is left out.
+    let page = "<html><body><article><p>The ministers of the <abbr class=has-tooltip title='European Union'>EU</abbr> \
+        met the <span class=term-tooltip data-tip='Food and farming agency'>FFA</span> and the \
+        <span class=glossary-tooltip-trigger>harbour board</span> on Monday, \
+        <span class=tooltip>as planned<span class=tooltip-text>The meeting was set in May</span></span>.</p>\
+        <p>She added that the survey of passengers, which ran for a month, had asked about every crossing of the day.</p></article></body></html>";
+    let document = clean_html(page);
+    assert_eq!(
+        texts(&document).first().copied(),
+        Some("The ministers of the EU met the FFA and the harbour board on Monday, as planned.")
+    );
 }
 
 #[test]
