@@ -332,8 +332,10 @@ fn full_output_device() {
 #[test]
 fn interrupted_batch_leaves_only_whole_json_lines() {
     let sandbox = Sandbox::new();
+    // Long enough articles that the batch is still running when the
+    // signal comes, even on a loaded machine.
     for i in 0..300 {
-        let article: String = (0..40)
+        let article: String = (0..150)
             .map(|s| format!("Report {i} notes that on day {s} the council of town {i} met about the ferry and the library.\n\n"))
             .collect();
         sandbox.write(&format!("site/{i:03}.txt"), article);
