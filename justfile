@@ -109,7 +109,7 @@ bench: venv
 explore CASES="2000":
     PROPTEST_RNG_SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ') PROPTEST_CASES={{CASES}} cargo test --release -p precis-clean -p precis-infer --test it properties
 
-# Fuzz TARGET (clean_text, clean_html, sentences, model_config, safetensors, marian_bin, marian_spm, marian_vocab, shortlist, scratch, tokenizer) for SECONDS on nightly; crashes land in fuzz/artifacts/TARGET
+# Fuzz TARGET (clean_text, clean_html, sentences, model_config, safetensors, marian_bin, marian_spm, marian_vocab, shortlist, tokenizer) for SECONDS on nightly; crashes land in fuzz/artifacts/TARGET
 fuzz TARGET SECONDS="600":
     rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
     command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
