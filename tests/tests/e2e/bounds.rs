@@ -7,6 +7,12 @@
 use precis_e2e::{json_records, Sandbox, ARTICLE, SECOND_ARTICLE};
 use predicates::prelude::*;
 
+/// The one record of `precis ARGS` in `sandbox`, which must succeed.
+fn record_of(sandbox: &Sandbox, args: &[&str]) -> serde_json::Value {
+    let output = sandbox.precis().args(args).assert().success();
+    json_records(&output.get_output().stdout).remove(0)
+}
+
 fn nested_page(depth: usize) -> String {
     format!(
         "<html><body>{}<p>The bottom of a very deep page still holds a sentence.</p>{}</body></html>",
@@ -20,15 +26,7 @@ fn nesting_below_the_cap_is_flattened_with_a_warning() {
     let sandbox = Sandbox::new();
     for depth in [10_000, 40_000] {
         sandbox.write("deep.html", nested_page(depth));
-        let output = sandbox
-            .precis()
-            .args(["clean", "--format", "json", "deep.html"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let record = &json_records(&output)[0];
+        let record = &record_of(&sandbox, &["clean", "--format", "json", "deep.html"]);
         assert_eq!(
             record["cleaning"]["paragraphs"][0]["text"],
             "The bottom of a very deep page still holds a sentence.",
@@ -76,22 +74,17 @@ fn extractive_summarizers_rank_at_most_a_thousand_sentences_and_say_so() {
     let sandbox = Sandbox::new();
     for (sentences, capped) in [(1_000, false), (4_000, true)] {
         sandbox.write("long.txt", article_of(sentences));
-        let output = sandbox
-            .precis()
-            .args([
+        let record = &record_of(
+            &sandbox,
+            &[
                 "summarize",
                 "--model",
                 "textrank",
                 "--format",
                 "json",
                 "long.txt",
-            ])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let record = &json_records(&output)[0];
+            ],
+        );
         let warnings = record["warnings"].to_string();
         let note = format!(
             "summary: only the first 1000 of the article's {sentences} sentences were considered for the summary"
@@ -109,9 +102,9 @@ fn a_megabyte_sentence_is_cut_with_a_warning_not_quoted_whole() {
     sandbox.write("run-on.txt", format!("{sentence}ends here."));
     // Cleaning rightly drops such a block as no article's prose, so it is
     // given as already clean to reach the summarizer.
-    let output = sandbox
-        .precis()
-        .args([
+    let record = &record_of(
+        &sandbox,
+        &[
             "summarize",
             "--input",
             "clean",
@@ -120,13 +113,8 @@ fn a_megabyte_sentence_is_cut_with_a_warning_not_quoted_whole() {
             "--format",
             "json",
             "run-on.txt",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let record = &json_records(&output)[0];
+        ],
+    );
     let summary = record["summary"]["text"].as_str().unwrap();
     assert!(summary.chars().count() <= 2001, "{} chars", summary.len());
     assert!(summary.ends_with('…'), "{summary}");
@@ -259,9 +247,9 @@ fn generation_has_one_token_budget_per_article_however_long() {
     // at the window, and the article's budget caps the number of calls.
     for sentences in [1_000, 4_000] {
         sandbox.write("long.txt", article_of(sentences));
-        let output = sandbox
-            .precis()
-            .args([
+        let record = &record_of(
+            &sandbox,
+            &[
                 "summarize",
                 "--model",
                 "t5",
@@ -270,13 +258,8 @@ fn generation_has_one_token_budget_per_article_however_long() {
                 "--format",
                 "json",
                 "long.txt",
-            ])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let record = &json_records(&output)[0];
+            ],
+        );
         let warnings = record["warnings"].to_string();
         assert!(warnings.contains("capped at 64"), "{warnings}");
         // Each chunk's call spends at least one token of the budget, so at
