@@ -22,6 +22,22 @@ pub(crate) use charset::declared_encoding;
 
 use crate::{metadata, CleanError, CleanOptions, Document};
 
+/// Parses a page as a browser with scripting off does: the content of a
+/// `<noscript>` is markup, not text.
+fn parse_without_scripts(input: &str) -> Html {
+    use html5ever::driver::{parse_document, ParseOpts};
+    use html5ever::tendril::TendrilSink;
+    use html5ever::tree_builder::TreeBuilderOpts;
+    let options = ParseOpts {
+        tree_builder: TreeBuilderOpts {
+            scripting_enabled: false,
+            ..TreeBuilderOpts::default()
+        },
+        ..ParseOpts::default()
+    };
+    parse_document(scraper::HtmlTreeSink::new(Html::new_document()), options).one(input)
+}
+
 /// Extracts the article from an HTML page.
 ///
 /// Never fails on odd HTML (html5ever repairs anything); a page with no
@@ -29,25 +45,22 @@ use crate::{metadata, CleanError, CleanOptions, Document};
 pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, CleanError> {
     let (input, flattened) = depth::flatten(input);
     let html = Html::parse_document(&input);
-    drop(input);
     let metadata = metadata::extract(&html);
-    let page = tree::parse(&html);
+    let mut page = tree::parse(&html);
     drop(html);
 
-    let mut rules = classify::Rules::All;
-    let mut choice = Choice::make(&page, &metadata, rules);
-    if !choice.keeps_sentence(&page) {
-        // As Readability does when it finds nothing: try again without the
-        // class and id hints, which sites also put on their content. Nothing
-        // means no sentence: a slideshow whose story is told in its captions
-        // keeps only its labels ('1/5', 'Part 1') under the hints. Labels
-        // found by the retry still beat an empty page.
-        let retry = Choice::make(&page, &metadata, classify::Rules::MarkupOnly);
-        if retry.keeps_sentence(&page) || (!choice.keeps_text() && retry.keeps_text()) {
-            rules = classify::Rules::MarkupOnly;
-            choice = retry;
+    let (mut rules, mut choice) = Choice::best(&page, &metadata);
+    if !choice.keeps_sentence(&page) && input.to_ascii_lowercase().contains("<noscript") {
+        // A page that shows its article with a script and has none without
+        // one may carry it for readers without scripts; read the page as
+        // their browser does.
+        let fallback = tree::parse(&parse_without_scripts(&input));
+        let (fallback_rules, fallback_choice) = Choice::best(&fallback, &metadata);
+        if fallback_choice.keeps_sentence(&fallback) {
+            (page, rules, choice) = (fallback, fallback_rules, fallback_choice);
         }
     }
+    drop(input);
     let month_first = metadata
         .language
         .as_deref()
@@ -81,6 +94,26 @@ struct Choice {
 }
 
 impl Choice {
+    /// The choice under all rules, or, when that keeps no sentence, the
+    /// one without class and id hints if it does better.
+    fn best(page: &tree::Page, metadata: &crate::Metadata) -> (classify::Rules, Self) {
+        let choice = Choice::make(page, metadata, classify::Rules::All);
+        if choice.keeps_sentence(page) {
+            return (classify::Rules::All, choice);
+        }
+        // As Readability does when it finds nothing: try again without the
+        // class and id hints, which sites also put on their content. Nothing
+        // means no sentence: a slideshow whose story is told in its captions
+        // keeps only its labels ('1/5', 'Part 1') under the hints. Labels
+        // found by the retry still beat an empty page.
+        let retry = Choice::make(page, metadata, classify::Rules::MarkupOnly);
+        if retry.keeps_sentence(page) || (!choice.keeps_text() && retry.keeps_text()) {
+            (classify::Rules::MarkupOnly, retry)
+        } else {
+            (classify::Rules::All, choice)
+        }
+    }
+
     /// Scores the page under `rules`, chooses the main content and decides
     /// every block.
     fn make(page: &tree::Page, metadata: &crate::Metadata, rules: classify::Rules) -> Self {

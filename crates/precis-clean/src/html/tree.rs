@@ -100,7 +100,6 @@ fn is_code(tag: &str) -> bool {
             | "style"
             | "template"
             | "head"
-            | "noscript"
             | "svg"
             | "math"
             | "iframe"
@@ -110,6 +109,18 @@ fn is_code(tag: &str) -> bool {
             | "video"
             | "audio"
     )
+}
+
+/// A code element, or a `<noscript>` holding no elements: parsed with
+/// scripting on, its markup is one text node; parsed with it off, one text
+/// alone is the "turn on JavaScript" notice. One holding elements is the
+/// page for readers without scripts.
+fn is_code_node(node: NodeRef<'_, Node>) -> bool {
+    node.value().as_element().is_some_and(|element| {
+        is_code(element.name())
+            || (element.name().eq_ignore_ascii_case("noscript")
+                && !node.children().any(|child| child.value().is_element()))
+    })
 }
 
 /// Elements that start and end a block of text.
@@ -443,15 +454,11 @@ fn walk(root: NodeRef<'_, Node>, builder: &mut Builder) {
                 if tag == "head" {
                     // Its title and meta tags are read as metadata; only
                     // its scripts and styles are dropped.
-                    for code in node
-                        .descendants()
-                        .skip(1)
-                        .filter(|n| n.value().as_element().is_some_and(|e| is_code(e.name())))
-                    {
+                    for code in node.descendants().skip(1).filter(|&n| is_code_node(n)) {
                         builder.page.code_elements += 1;
                         builder.page.code_chars += code_chars(code);
                     }
-                } else if is_code(&tag) {
+                } else if is_code_node(node) {
                     builder.page.code_elements += 1;
                     builder.page.code_chars += code_chars(node);
                 } else if !is_block(&tag)

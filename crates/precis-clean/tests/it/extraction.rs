@@ -314,3 +314,29 @@ fn a_line_set_twice_in_a_row_is_kept_once() {
         .iter()
         .any(|r| r.reason == Reason::Duplicate && r.text == summary));
 }
+
+#[test]
+fn an_article_shown_by_a_script_is_read_from_its_noscript_copy() {
+    let body = "<p>The harbour board approved the new ferry timetable on Monday, adding two crossings in the evening.</p>\
+                <p>Commuters had asked for later boats since the bridge closed for repairs, the board's chair said.</p>";
+    let page = format!(
+        "<html><body><header><p>News from the harbour town</p></header>\
+         <div class=post-body><script type=text/template>{body}</script><noscript>{body}</noscript></div></body></html>"
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(
+        kept[0].starts_with("The harbour board approved"),
+        "{kept:?}"
+    );
+
+    // A page whose article is there without scripts keeps it, and a
+    // notice asking for JavaScript stays code, not text.
+    let page = format!(
+        "<html><body><noscript>You need to enable JavaScript to view this site.</noscript><article>{body}</article></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(texts(&document).len(), 2, "{:?}", texts(&document));
+    assert!(!texts(&document).iter().any(|t| t.contains("JavaScript")));
+}
