@@ -208,6 +208,38 @@ fn is_hidden(element: &scraper::node::Element) -> bool {
     })
 }
 
+/// One of a set of sibling panels shown one at a time (the pages of a
+/// slideshow, tabs, the steps of a guide): a hidden element beside a
+/// visible one of the same tag and class. The hidden panels are as much
+/// the content as the one on show.
+fn is_panel(node: NodeRef<'_, Node>) -> bool {
+    let Some(element) = node.value().as_element() else {
+        return false;
+    };
+    let class = element
+        .attr("class")
+        .and_then(|c| c.split_whitespace().next());
+    class.is_some()
+        && node
+            .parent()
+            .into_iter()
+            .flat_map(|parent| parent.children())
+            .filter_map(|sibling| sibling.value().as_element())
+            // Bounded: a list of thousands of hidden items costs no more.
+            .take(MAX_PANEL_SIBLINGS)
+            .any(|sibling| {
+                sibling.name() == element.name()
+                    && sibling
+                        .attr("class")
+                        .and_then(|c| c.split_whitespace().next())
+                        == class
+                    && !is_hidden(sibling)
+            })
+}
+
+/// How many siblings are looked at for a visible panel.
+const MAX_PANEL_SIBLINGS: usize = 64;
+
 /// The reading set above a ruby base (`<rt>`, and the `<rp>` brackets for
 /// browsers without ruby): furigana restate how the base text is said, and
 /// inline they would break every word in two ("子こども").
@@ -329,7 +361,7 @@ impl Builder {
         }
     }
 
-    fn open(&mut self, element: &scraper::node::Element) {
+    fn open(&mut self, element: &scraper::node::Element, hidden: bool) {
         let tag = element.name().to_ascii_lowercase();
         if tag == "br" {
             if self.after_br {
@@ -360,7 +392,7 @@ impl Builder {
             article_body: element.attr("itemprop").is_some_and(|p| {
                 p.eq_ignore_ascii_case("articleBody") || p.eq_ignore_ascii_case("text")
             }),
-            hidden: is_hidden(element),
+            hidden,
             parent,
             depth: self.open.len(),
             blocks: start..start,
@@ -467,9 +499,9 @@ fn walk(root: NodeRef<'_, Node>, builder: &mut Builder) {
                     builder.page.hidden_inline_elements += 1;
                     builder.page.hidden_inline_chars += code_chars(node);
                 } else if element.name().eq_ignore_ascii_case("br") {
-                    builder.open(element);
+                    builder.open(element, false);
                 } else {
-                    builder.open(element);
+                    builder.open(element, is_hidden(element) && !is_panel(node));
                     descend = true;
                 }
             }

@@ -340,3 +340,38 @@ fn an_article_shown_by_a_script_is_read_from_its_noscript_copy() {
     assert_eq!(texts(&document).len(), 2, "{:?}", texts(&document));
     assert!(!texts(&document).iter().any(|t| t.contains("JavaScript")));
 }
+
+#[test]
+fn hidden_pages_of_a_slideshow_are_content_and_a_hidden_data_box_is_not() {
+    let slide = |n: usize, style: &str| {
+        format!(
+            "<div class=slide{style}><h2>{n}. A lamp made from a ship's lantern</h2>\
+             <p>Slide {n} tells how a fisherman, retired after forty winters at sea, wired the lantern of his old boat into a reading lamp.</p></div>"
+        )
+    };
+    let page = format!(
+        "<html><body><article><p>Twelve objects from the harbour museum's new room, one per page, picked by its curators.</p>\
+         {}{}{}<div style='display:none'><p>price,currency,sku,availability,image width 500, image height 250, publisher logo</p></div></article></body></html>",
+        slide(1, ""),
+        slide(2, " style='display: none'"),
+        slide(3, " hidden"),
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    for n in 1..=3 {
+        assert!(
+            kept.iter()
+                .any(|t| t.starts_with(&format!("Slide {n} tells"))),
+            "slide {n}: {kept:?}"
+        );
+    }
+    assert!(!kept.iter().any(|t| t.starts_with("price,")), "{kept:?}");
+    assert_eq!(
+        document
+            .removed
+            .iter()
+            .find(|r| r.text.starts_with("price,"))
+            .map(|r| r.reason),
+        Some(Reason::NonText)
+    );
+}
