@@ -61,8 +61,11 @@ fn markup_reason(element: &Element) -> Option<Reason> {
 /// `elementor-widget-text-editor`).
 static NAME_RULES: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
     let rules: &[(&str, Reason)] = &[
+        // Consent tools by their own prefixes (`cmplz-`, `cmpbox`); a bare
+        // `cmp-` is also how a content framework names its components
+        // (`cmp-text`, `cmp-container`), the article's among them.
         (
-            r"cookie|consent|gdpr|onetrust|didomi|usercentrics|borlabs|^cmp-|privacy-(?:banner|notice)",
+            r"cookie|consent|gdpr|onetrust|didomi|usercentrics|borlabs|^cmp(?:lz|box)|privacy-(?:banner|notice)",
             Reason::CookieNotice,
         ),
         (
@@ -190,6 +193,8 @@ mod tests {
     fn class_words_give_reasons() {
         let cases = [
             ("cookie-banner", Some(Reason::CookieNotice)),
+            ("cmplz-cookiebanner", Some(Reason::CookieNotice)),
+            ("cmpbox", Some(Reason::CookieNotice)),
             ("comment-list", Some(Reason::Comments)),
             ("share-buttons", Some(Reason::CallToAction)),
             ("related-posts", Some(Reason::RelatedLinks)),
@@ -219,6 +224,8 @@ mod tests {
             "headline",
             "hidden-xs",
             "elementor-widget-text-editor",
+            "cmp-text",
+            "cmp-container",
             "post-12 post category-comments tag-share",
             "",
         ] {
