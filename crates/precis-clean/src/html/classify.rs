@@ -100,6 +100,7 @@ pub(super) fn element_reasons(
             let share = prose as f32 / reference as f32;
             match patterns::boilerplate(element)
                 .filter(|&(_, strength)| rules == Rules::All || strength == Strength::Markup)
+                .filter(|&(reason, _)| !(reason == Reason::PhotoCaption && holds_data(page, index)))
             {
                 Some((reason, Strength::Markup)) if main.is_some() || share < GUARD_SHARE => {
                     Some(reason)
@@ -123,6 +124,19 @@ pub(super) fn element_reasons(
         }
     }
     reasons
+}
+
+/// A `<figure>` is any self-contained piece the text refers to: around a
+/// table or a code listing it is content, not a photo's caption box.
+fn holds_data(page: &Page, element: usize) -> bool {
+    page.elements
+        .get(element)
+        .and_then(|e| page.blocks.get(e.blocks.clone()))
+        .is_some_and(|blocks| {
+            blocks
+                .iter()
+                .any(|b| matches!(b.kind, BlockKind::Cell { .. } | BlockKind::Preformatted))
+        })
 }
 
 /// Lists, tables and boxes inside the article that are mostly links: a

@@ -375,3 +375,27 @@ fn hidden_pages_of_a_slideshow_are_content_and_a_hidden_data_box_is_not() {
         Some(Reason::NonText)
     );
 }
+
+#[test]
+fn a_figure_around_a_table_is_content_and_around_a_photo_a_caption() {
+    let page = format!(
+        "<html><body><article>{PROSE}\
+         <figure><img src=ferry.jpg><figcaption>The ferry at the quay on Monday morning.</figcaption></figure>\
+         <figure><table><tr><th>Route</th><th>Crossings</th></tr><tr><td>Harbour to island</td><td>Twelve a day, four more in summer</td></tr></table></figure>\
+         {PROSE2}</article></body></html>"
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert!(
+        kept.contains(&"Harbour to island | Twelve a day, four more in summer"),
+        "{kept:?}"
+    );
+    assert_eq!(
+        document
+            .removed
+            .iter()
+            .find(|r| r.text.contains("The ferry at the quay"))
+            .map(|r| r.reason),
+        Some(Reason::PhotoCaption)
+    );
+}
