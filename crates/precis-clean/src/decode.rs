@@ -28,10 +28,13 @@ const MAGIC: &[(&[u8], &str)] = &[
 /// Decodes UTF-8 (with or without BOM) or UTF-16 (with a BOM, or without
 /// one when its NUL bytes show it: see `bomless_utf16`).
 ///
-/// Invalid UTF-8 is decoded lossily (U+FFFD) with a warning rather than
-/// refused, because scraped pages often carry a few stray Latin-1 bytes in
-/// otherwise good text. Binary data, empty and whitespace-only input are
-/// refused.
+/// Other encodings are decoded when the page declares them, or guessed
+/// from the bytes when it declares none and holds no UTF-8 character.
+/// Invalid bytes in UTF-8 text are decoded lossily (U+FFFD) with a warning
+/// rather than refused, because scraped pages often carry a few stray
+/// Latin-1 bytes in otherwise good text. Binary data, empty and
+/// whitespace-only input are refused. Every decoding other than UTF-8 is
+/// reported in `warnings`.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, CleanError> {
     if bytes.is_empty() {
         return Err(CleanError::Empty);
@@ -62,6 +65,22 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, CleanError> {
                 ));
                 text.into_owned()
             }
+            // No UTF-8 character anywhere, only bytes UTF-8 cannot hold: a
+            // page saved in a legacy encoding that it does not declare.
+            // Browsers guess which from the bytes; Firefox's guesser does.
+            Err(_) if !has_utf8_beyond_ascii(bytes) => {
+                let mut detector = chardetng::EncodingDetector::new();
+                detector.feed(bytes, true);
+                let encoding = detector.guess(None, false);
+                let (text, _, had_errors) = encoding.decode(bytes);
+                warnings.push(format!(
+                    "the input is not UTF-8 and declares no encoding; it was decoded as {}, which its bytes suggest{}: if characters look wrong, re-save the file as UTF-8",
+                    encoding.name(),
+                    if had_errors { " (invalid bytes were replaced by U+FFFD)" } else { "" }
+                ));
+                text.into_owned()
+            }
+            // Stray bytes in UTF-8 text (a Latin-1 fragment pasted in).
             Err(_) => {
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 let replaced = text.matches('\u{FFFD}').count();
@@ -79,6 +98,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, CleanError> {
         return Err(CleanError::WhitespaceOnly);
     }
     Ok(Decoded { text, warnings })
+}
+
+/// Whether `bytes` hold a valid UTF-8 sequence of more than one byte.
+fn has_utf8_beyond_ascii(bytes: &[u8]) -> bool {
+    bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
 }
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, CleanError> {
@@ -205,11 +229,46 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_lossy_with_warning() {
-        let decoded = decode(b"caf\xE9 au lait").unwrap();
-        assert_eq!(decoded.text, "caf\u{FFFD} au lait");
+    fn invalid_bytes_in_utf8_text_are_lossy_with_warning() {
+        let decoded = decode(
+            "Caf\u{e9} au lait, th\u{e9} "
+                .bytes()
+                .chain(*b"glac\xE9")
+                .collect::<Vec<u8>>()
+                .as_slice(),
+        )
+        .unwrap();
+        assert_eq!(decoded.text, "Caf\u{e9} au lait, th\u{e9} glac\u{FFFD}");
         assert_eq!(decoded.warnings.len(), 1);
         assert!(decoded.warnings[0].contains("1 invalid"));
+    }
+
+    #[test]
+    fn an_undeclared_legacy_encoding_is_guessed_with_warning() {
+        // German in windows-1252, and Russian in windows-1251.
+        let decoded = decode(
+            b"Die Stra\xDFe am Hafen wird im M\xE4rz f\xFCr den Verkehr gesperrt, sagte die Stadt.",
+        )
+        .unwrap();
+        assert_eq!(
+            decoded.text,
+            "Die Stra\u{df}e am Hafen wird im M\u{e4}rz f\u{fc}r den Verkehr gesperrt, sagte die Stadt."
+        );
+        assert!(
+            decoded.warnings[0].contains("windows-1252"),
+            "{:?}",
+            decoded.warnings
+        );
+        let russian = encoding_rs::WINDOWS_1251
+            .encode("Паром снова ходит по вечерам, сообщил город.")
+            .0;
+        let decoded = decode(&russian).unwrap();
+        assert_eq!(decoded.text, "Паром снова ходит по вечерам, сообщил город.");
+        assert!(
+            decoded.warnings[0].contains("windows-1251"),
+            "{:?}",
+            decoded.warnings
+        );
     }
 
     #[test]
