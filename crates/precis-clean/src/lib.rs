@@ -200,10 +200,10 @@ fn segment(input: &str, options: &CleanOptions) -> Result<Option<Vec<text::Block
 /// ```
 /// use precis_clean::{clean_bytes, CleanOptions};
 ///
-/// // A Latin-1 "é" in otherwise UTF-8 text: replaced, and the warning says so.
-/// let bytes = b"A caf\xE9 opened on Monday in the old town square, the first in a decade.";
-/// let document = clean_bytes(bytes, &CleanOptions::default())?;
-/// assert!(document.paragraphs[0].text.starts_with("A caf\u{fffd} opened"));
+/// // A Latin-1 "é" in otherwise UTF-8 text ("—"): replaced, and the warning says so.
+/// let bytes = "A café opened on Monday — the first in a decade".bytes().chain(*b", caf\xE9 owners said.");
+/// let document = clean_bytes(&bytes.collect::<Vec<u8>>(), &CleanOptions::default())?;
+/// assert!(document.paragraphs[0].text.ends_with(", caf\u{fffd} owners said."));
 /// assert!(document.warnings.iter().any(|w| w.contains("not valid UTF-8")));
 /// # Ok::<(), precis_clean::CleanError>(())
 /// ```
@@ -269,9 +269,10 @@ mod tests {
             &CleanOptions::default(),
         )
         .unwrap();
+        assert!(document.paragraphs[0].text.contains("café"));
         assert!(document
             .warnings
             .iter()
-            .any(|w| w.contains("not valid UTF-8")));
+            .any(|w| w.contains("declares no encoding; it was decoded as windows-1252")));
     }
 }
