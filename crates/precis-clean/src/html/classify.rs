@@ -289,6 +289,15 @@ fn drop_related_sections(page: &Page, decisions: &mut [Decision]) {
     }
 }
 
+/// A whole sentence of some length set in a heading's type (a lead, a
+/// standfirst) is text, not the title of a section.
+fn is_set_as_heading(text: &str) -> bool {
+    measure::size(text).words >= MIN_HEADING_SENTENCE_WORDS && crate::sentences::ends_sentence(text)
+}
+
+/// Fewest words of a heading read as a sentence of text.
+const MIN_HEADING_SENTENCE_WORDS: usize = 15;
+
 /// A heading with no kept text under it (before the next heading of its
 /// level or above, or the end) introduces something that was dropped:
 /// "Comments", "Related". Kept subsections count as text under it.
@@ -304,7 +313,7 @@ fn drop_empty_sections(page: &Page, decisions: &mut [Decision], title_block: Opt
         }
         if let BlockKind::Heading(level) = block.kind {
             let level = usize::from(level.clamp(1, 6));
-            if !has_body[level - 1] {
+            if !has_body[level - 1] && !is_set_as_heading(&block.text) {
                 if let Some(decision) = decisions.get_mut(index) {
                     *decision = Decision::Drop(
                         cue_reason(&block.text).unwrap_or(Reason::OutsideMainContent),

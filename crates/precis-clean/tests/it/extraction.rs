@@ -90,6 +90,14 @@ fn a_heading_over_an_empty_section_is_dropped() {
     );
     let document = clean_html(&page);
     assert_eq!(document.headings, ["Background"]);
+
+    // A lead set in a heading's type, with nothing under it, is still text.
+    let lead = "The league's final round drew more spectators than any match of the season, and two of its three grounds were sold out weeks ahead.";
+    let page = format!(
+        "<html><body><article><h2>{lead}</h2><h2>Results</h2>{PROSE}{PROSE2}<h2>Comments</h2></article></body></html>"
+    );
+    let document = clean_html(&page);
+    assert_eq!(document.headings, [lead, "Results"]);
 }
 
 #[test]
