@@ -398,36 +398,48 @@ mod tests {
     #[test]
     fn lead_set_with_the_headline_joins_the_body() {
         let prose = "The council met on Tuesday, and after a long debate, it voted to keep the library open, funding it from the parks budget.";
-        let lead = "After months of protest the library stays open: the parks budget pays for it, the council decided.";
-        let html = format!(
-            "<body><div id=page><header><h1>Council keeps the library</h1><p class=standfirst>{lead}</p>\
-             <p>By Ann Example, 3 May 2024</p><p><a href=/all>Read every decision the council took this week on our council page</a></p></header>\
-             <div id=body><p>{prose}</p><p>{prose}</p><p>{prose}</p><p>{prose}</p></div></div></body>"
-        );
-        let page = parse(&Html::parse_document(&html));
-        let excluded = vec![false; page.blocks.len()];
-        let scores = scores(&page, &excluded, Voters::Paragraphs);
-        let mut main = choose(&page, &scores, &excluded).expect("main content");
-        let block = |start: &str| {
-            page.blocks
-                .iter()
-                .position(|b| b.text.starts_with(start))
-                .expect(start)
-        };
-        assert!(!main.contains_block(&page, block("After months")));
-        add_lead(
-            &page,
-            &mut main,
-            block("Council keeps"),
-            &vec![None; page.elements.len()],
-        );
-        assert!(main.contains_block(&page, block("After months")));
-        assert!(
-            !main.contains_block(&page, block("By Ann")),
-            "a byline is short"
-        );
-        assert!(!main.contains_block(&page, block("Read every")), "a link");
-        assert!(!main.contains_block(&page, block("Council keeps")));
+        let lead = "After months of protest the town library stays open: the parks budget pays for its staff and books, the council decided";
+        let appeal = "Sign up to our weekly letter and get every decision of the town council in your inbox each Friday morning, free of charge.";
+        for standfirst in [
+            format!("<p class=standfirst>{lead}.</p>"),
+            format!("<h2 class=dek>{lead}</h2>"),
+        ] {
+            let html = format!(
+                "<body><div id=page><header><h1>Council keeps the library</h1>{standfirst}\
+                 <p>By Ann Example, 3 May 2024</p><p><a href=/all>Read every decision the town council took this week, and all the earlier ones, on our page of council news</a></p>\
+                 <p class=letter>{appeal}</p></header>\
+                 <div id=body><p>{prose}</p><p>{prose}</p><p>{prose}</p><p>{prose}</p></div></div></body>"
+            );
+            let page = parse(&Html::parse_document(&html));
+            let excluded = vec![false; page.blocks.len()];
+            let scores = scores(&page, &excluded, Voters::Paragraphs);
+            let mut main = choose(&page, &scores, &excluded).expect("main content");
+            let block = |start: &str| {
+                page.blocks
+                    .iter()
+                    .position(|b| b.text.starts_with(start))
+                    .expect(start)
+            };
+            assert!(!main.contains_block(&page, block("After months")));
+            // What the boilerplate rules would say of the appeal's box.
+            let mut reasons = vec![None; page.elements.len()];
+            reasons[page.blocks[block("Sign up")].owner] = Some(Reason::CallToAction);
+            add_lead(&page, &mut main, block("Council keeps"), &reasons);
+            assert!(
+                main.contains_block(&page, block("After months")),
+                "{standfirst}"
+            );
+            assert!(
+                !main.contains_block(&page, block("By Ann")),
+                "a byline is short"
+            );
+            assert!(!main.contains_block(&page, block("Read every")), "a link");
+            assert!(!main.contains_block(&page, block("Sign up")), "boilerplate");
+            assert!(
+                !main.contains_block(&page, block("Council keeps")),
+                "the title"
+            );
+        }
     }
 
     #[test]
