@@ -4,15 +4,18 @@
 //! length and commas (prose has commas; menus don't), as Readability does;
 //! a candidate's score is discounted by its link density and nudged by what
 //! its class/id words say. Siblings of the winner that look like more of the
-//! same text (a lead paragraph in its own `div`, a second body part) join it.
+//! same text (a lead paragraph in its own `div`, a second body part) join it,
+//! and so does prose between the title and the body (a lead set with the
+//! headline).
 
 use std::ops::Range;
 
 use super::patterns;
 use super::tree::{BlockKind, Page};
-use crate::sentences;
+use crate::{sentences, Reason};
 
-/// The main content: one or more sibling elements, as the block ranges they span.
+/// The main content: one or more sibling elements (and a lead before them),
+/// as the block ranges they span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct MainContent {
     pub elements: Vec<usize>,
@@ -303,6 +306,51 @@ const MAX_ALTERNATIVES: usize = 4;
 /// How many of them an ancestor must hold to replace the winner.
 const MIN_ALTERNATIVES: usize = 3;
 
+/// Adds the prose a reader meets between the title and the body: pages set
+/// the lead (standfirst) with the headline, in the article's header, apart
+/// from the element holding the body, and scoring, which looks for the
+/// body, leaves it out. A block there joins when its element holds nothing
+/// else, no boilerplate reason covers it, and it reads as text: a paragraph
+/// or a heading-set standfirst, of some length, with few links (a byline,
+/// a date line, a "Read more" link are short or linked).
+pub(super) fn add_lead(
+    page: &Page,
+    main: &mut MainContent,
+    title: usize,
+    reasons: &[Option<Reason>],
+) {
+    let Some(body_start) = main.ranges(page).map(|r| r.start).min() else {
+        return;
+    };
+    for index in title + 1..body_start {
+        let Some(block) = page.blocks.get(index) else {
+            continue;
+        };
+        let alone = page
+            .elements
+            .get(block.owner)
+            .is_some_and(|e| e.blocks == (index..index + 1));
+        let text_kind = matches!(
+            block.kind,
+            BlockKind::Paragraph | BlockKind::Loose | BlockKind::Heading(2..)
+        );
+        if alone
+            && text_kind
+            && reasons.get(block.owner).copied().flatten().is_none()
+            && block.chars >= MIN_LEAD_CHARS
+            && block.link_density() < MAX_LEAD_LINK_SHARE
+        {
+            main.elements.push(block.owner);
+        }
+    }
+}
+
+/// Shortest lead: a sentence, longer than a byline or a date line.
+const MIN_LEAD_CHARS: usize = 80;
+
+/// Share of a lead's text in links below which it is text, not a teaser.
+const MAX_LEAD_LINK_SHARE: f32 = 0.2;
+
 /// A sibling paragraph that reads like body text.
 fn is_prose(page: &Page, element: usize) -> bool {
     let Some(e) = page.elements.get(element) else {
@@ -345,6 +393,53 @@ mod tests {
             .map(|&e| page.elements[e].class_id.trim())
             .collect();
         assert_eq!(ids, ["lead", "body"]);
+    }
+
+    #[test]
+    fn lead_set_with_the_headline_joins_the_body() {
+        let prose = "The council met on Tuesday, and after a long debate, it voted to keep the library open, funding it from the parks budget.";
+        let lead = "After months of protest the town library stays open: the parks budget pays for its staff and books, the council decided";
+        let appeal = "Sign up to our weekly letter and get every decision of the town council in your inbox each Friday morning, free of charge.";
+        for standfirst in [
+            format!("<p class=standfirst>{lead}.</p>"),
+            format!("<h2 class=dek>{lead}</h2>"),
+        ] {
+            let html = format!(
+                "<body><div id=page><header><h1>Council keeps the library</h1>{standfirst}\
+                 <p>By Ann Example, 3 May 2024</p><p><a href=/all>Read every decision the town council took this week, and all the earlier ones, on our page of council news</a></p>\
+                 <p class=letter>{appeal}</p></header>\
+                 <div id=body><p>{prose}</p><p>{prose}</p><p>{prose}</p><p>{prose}</p></div></div></body>"
+            );
+            let page = parse(&Html::parse_document(&html));
+            let excluded = vec![false; page.blocks.len()];
+            let scores = scores(&page, &excluded, Voters::Paragraphs);
+            let mut main = choose(&page, &scores, &excluded).expect("main content");
+            let block = |start: &str| {
+                page.blocks
+                    .iter()
+                    .position(|b| b.text.starts_with(start))
+                    .expect(start)
+            };
+            assert!(!main.contains_block(&page, block("After months")));
+            // What the boilerplate rules would say of the appeal's box.
+            let mut reasons = vec![None; page.elements.len()];
+            reasons[page.blocks[block("Sign up")].owner] = Some(Reason::CallToAction);
+            add_lead(&page, &mut main, block("Council keeps"), &reasons);
+            assert!(
+                main.contains_block(&page, block("After months")),
+                "{standfirst}"
+            );
+            assert!(
+                !main.contains_block(&page, block("By Ann")),
+                "a byline is short"
+            );
+            assert!(!main.contains_block(&page, block("Read every")), "a link");
+            assert!(!main.contains_block(&page, block("Sign up")), "boilerplate");
+            assert!(
+                !main.contains_block(&page, block("Council keeps")),
+                "the title"
+            );
+        }
     }
 
     #[test]

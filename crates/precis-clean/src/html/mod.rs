@@ -123,7 +123,7 @@ impl Choice {
             .iter()
             .map(|b| before.get(b.owner).copied().flatten().is_some())
             .collect();
-        let main = [candidate::Voters::Paragraphs, candidate::Voters::Sentences]
+        let mut main = [candidate::Voters::Paragraphs, candidate::Voters::Sentences]
             .into_iter()
             .find_map(|voters| {
                 let scores = candidate::scores(page, &excluded, voters);
@@ -131,6 +131,9 @@ impl Choice {
             });
         let reasons = classify::element_reasons(page, main.as_ref(), rules);
         let title = assemble::title_block(page, main.as_ref(), &reasons, metadata);
+        if let (Some(main), Some(title)) = (main.as_mut(), title) {
+            candidate::add_lead(page, main, title, &reasons);
+        }
         let decisions = classify::decide(page, main.as_ref(), &reasons, title);
         Choice {
             found_main: main.is_some(),
