@@ -38,6 +38,10 @@ pub struct Paragraph {
     pub text: String,
     /// The heading of the section the paragraph belongs to, if any.
     pub heading: Option<String>,
+    /// Whether this is the article's lead (standfirst): the summary the page
+    /// sets with the headline, apart from the body.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lead: bool,
 }
 
 impl Paragraph {
@@ -179,6 +183,7 @@ impl Document {
                 .map(|line| Paragraph {
                     text: line.to_string(),
                     heading: None,
+                    lead: false,
                 })
                 .collect(),
             ..Document::default()
@@ -252,6 +257,7 @@ mod tests {
         Paragraph {
             text: text.into(),
             heading: heading.map(Into::into),
+            lead: false,
         }
     }
 

@@ -311,10 +311,12 @@ mod tests {
                 Paragraph {
                     text: "It crossed.".into(),
                     heading: None,
+                    lead: false,
                 },
                 Paragraph {
                     text: "Crowds cheered.".into(),
                     heading: Some("Reaction".into()),
+                    lead: false,
                 },
             ],
             ..Document::default()

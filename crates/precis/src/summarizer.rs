@@ -160,6 +160,7 @@ impl Summarizer {
             .map(|text| Paragraph {
                 text: text.to_string(),
                 heading: None,
+                lead: false,
             })
             .collect();
         let mut document = Document {

@@ -61,6 +61,7 @@ pub(super) fn document(
     page: &Page,
     decisions: &[Decision],
     title_block: Option<usize>,
+    lead: &[usize],
     metadata: Metadata,
     found_main: bool,
 ) -> Document {
@@ -83,6 +84,12 @@ pub(super) fn document(
             Decision::Drop(reason) => reason,
             Decision::Keep => {
                 match block.kind {
+                    // A lead set in a heading's type is text, not a section title.
+                    _ if lead.contains(&index) => document.paragraphs.push(Paragraph {
+                        text,
+                        heading: None,
+                        lead: true,
+                    }),
                     BlockKind::Heading(_) => {
                         document.headings.push(text.clone());
                         heading = Some(text);
@@ -102,6 +109,7 @@ pub(super) fn document(
                         document.paragraphs.push(Paragraph {
                             text,
                             heading: heading.clone(),
+                            lead: false,
                         });
                     }
                 }

@@ -313,14 +313,17 @@ const MIN_ALTERNATIVES: usize = 3;
 /// else, no boilerplate reason covers it, and it reads as text: a paragraph
 /// or a heading-set standfirst, of some length, with few links (a byline,
 /// a date line, a "Read more" link are short or linked).
+///
+/// Returns the lead's blocks.
 pub(super) fn add_lead(
     page: &Page,
     main: &mut MainContent,
     title: usize,
     reasons: &[Option<Reason>],
-) {
+) -> Vec<usize> {
+    let mut lead = Vec::new();
     let Some(body_start) = main.ranges(page).map(|r| r.start).min() else {
-        return;
+        return lead;
     };
     for index in title + 1..body_start {
         let Some(block) = page.blocks.get(index) else {
@@ -341,8 +344,10 @@ pub(super) fn add_lead(
             && block.link_density() < MAX_LEAD_LINK_SHARE
         {
             main.elements.push(block.owner);
+            lead.push(index);
         }
     }
+    lead
 }
 
 /// Shortest lead: a sentence, longer than a byline or a date line.

@@ -69,6 +69,7 @@ pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, 
         &page,
         &choice.decisions,
         choice.title,
+        &choice.lead,
         metadata,
         choice.found_main,
     );
@@ -90,6 +91,8 @@ pub(crate) fn extract(input: &str, _options: &CleanOptions) -> Result<Document, 
 struct Choice {
     found_main: bool,
     title: Option<usize>,
+    /// The blocks of the lead set apart from the body.
+    lead: Vec<usize>,
     decisions: Vec<classify::Decision>,
 }
 
@@ -131,13 +134,15 @@ impl Choice {
             });
         let reasons = classify::element_reasons(page, main.as_ref(), rules);
         let title = assemble::title_block(page, main.as_ref(), &reasons, metadata);
-        if let (Some(main), Some(title)) = (main.as_mut(), title) {
-            candidate::add_lead(page, main, title, &reasons);
-        }
+        let lead = match (main.as_mut(), title) {
+            (Some(main), Some(title)) => candidate::add_lead(page, main, title, &reasons),
+            _ => Vec::new(),
+        };
         let decisions = classify::decide(page, main.as_ref(), &reasons, title);
         Choice {
             found_main: main.is_some(),
             title,
+            lead,
             decisions,
         }
     }

@@ -19,6 +19,7 @@ pub(crate) fn assemble(blocks: Vec<Block>, labels: Vec<Label>) -> Document {
             Label::Body => document.paragraphs.push(Paragraph {
                 text: block.text,
                 heading: heading.clone(),
+                lead: false,
             }),
             Label::Drop(reason) => document.removed.push(Removed {
                 text: block.text,

@@ -407,3 +407,27 @@ fn a_figure_around_a_table_is_content_and_around_a_photo_a_caption() {
         Some(Reason::PhotoCaption)
     );
 }
+
+#[test]
+fn a_lead_set_with_the_headline_is_kept_and_marked_as_the_lead() {
+    let lead = "The harbour ferry runs again after a year of repairs, with two more crossings each evening and room for bicycles";
+    for standfirst in [
+        format!("<p class=standfirst>{lead}.</p>"),
+        format!("<h2 class=dek>{lead}</h2>"),
+    ] {
+        let page = format!(
+            "<html><body><header><h1>The ferry is back</h1>{standfirst}<p>By Ann Example, 3 May 2024</p></header>\
+             <div id=story>{PROSE}{PROSE2}{PROSE}</div></body></html>"
+        );
+        let document = clean_html(&page);
+        let first = &document.paragraphs[0];
+        assert!(first.text.starts_with(lead), "{standfirst}: {document:?}");
+        assert!(first.lead && first.heading.is_none(), "{first:?}");
+        assert!(document.paragraphs[1..].iter().all(|p| !p.lead));
+        assert!(document.headings.is_empty(), "{:?}", document.headings);
+        // Marked in JSON only where it is true.
+        let json = serde_json::to_value(&document).unwrap();
+        assert_eq!(json["paragraphs"][0]["lead"], true);
+        assert!(json["paragraphs"][1].get("lead").is_none());
+    }
+}

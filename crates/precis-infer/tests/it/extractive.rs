@@ -13,6 +13,7 @@ fn document(paragraphs: &[&str]) -> Document {
             .map(|text| Paragraph {
                 text: text.to_string(),
                 heading: None,
+                lead: false,
             })
             .collect(),
         ..Document::default()

@@ -103,6 +103,7 @@ fn summaries_keep_document_order_and_skip_headings() {
     let paragraph = |text: &str, heading: Option<&str>| Paragraph {
         text: text.into(),
         heading: heading.map(Into::into),
+        lead: false,
     };
     let document = Document {
         title: Some("Ferry service returns to the river town".into()),
