@@ -57,13 +57,12 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, CleanError> {
             // A page saved in its own declared encoding (ISO-8859-1, Shift_JIS, …).
             Err(_) if crate::html::declared_encoding(bytes).is_some() => {
                 let encoding = crate::html::declared_encoding(bytes).unwrap_or(encoding_rs::UTF_8);
-                let (text, _, had_errors) = encoding.decode(bytes);
-                warnings.push(format!(
-                    "the input is not UTF-8; it was decoded as {}, the encoding the page declares{}",
-                    encoding.name(),
-                    if had_errors { " (invalid bytes were replaced by U+FFFD)" } else { "" }
-                ));
-                text.into_owned()
+                decode_legacy(
+                    bytes,
+                    encoding,
+                    "the input is not UTF-8; it was decoded as {}, the encoding the page declares",
+                    &mut warnings,
+                )
             }
             // No UTF-8 character anywhere, only bytes UTF-8 cannot hold: a
             // page saved in a legacy encoding that it does not declare.
@@ -72,13 +71,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, CleanError> {
                 let mut detector = chardetng::EncodingDetector::new();
                 detector.feed(bytes, true);
                 let encoding = detector.guess(None, false);
-                let (text, _, had_errors) = encoding.decode(bytes);
-                warnings.push(format!(
-                    "the input is not UTF-8 and declares no encoding; it was decoded as {}, which its bytes suggest{}: if characters look wrong, re-save the file as UTF-8",
-                    encoding.name(),
-                    if had_errors { " (invalid bytes were replaced by U+FFFD)" } else { "" }
-                ));
-                text.into_owned()
+                decode_legacy(bytes, encoding, "the input is not UTF-8 and declares no encoding; it was decoded as {}, which its bytes suggest (if characters look wrong, re-save the file as UTF-8)", &mut warnings)
             }
             // Stray bytes in UTF-8 text (a Latin-1 fragment pasted in).
             Err(_) => {
@@ -98,6 +91,23 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, CleanError> {
         return Err(CleanError::WhitespaceOnly);
     }
     Ok(Decoded { text, warnings })
+}
+
+/// Decodes `bytes` as `encoding`, with a warning: `why` with the
+/// encoding's name in place of `{}`, and whether bytes were replaced.
+fn decode_legacy(
+    bytes: &[u8],
+    encoding: &'static encoding_rs::Encoding,
+    why: &str,
+    warnings: &mut Vec<String>,
+) -> String {
+    let (text, _, had_errors) = encoding.decode(bytes);
+    let mut warning = why.replacen("{}", encoding.name(), 1);
+    if had_errors {
+        warning.push_str(" (invalid bytes were replaced by U+FFFD)");
+    }
+    warnings.push(warning);
+    text.into_owned()
 }
 
 /// Whether `bytes` hold a valid UTF-8 sequence of more than one byte.

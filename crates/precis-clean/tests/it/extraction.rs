@@ -3,6 +3,8 @@
 
 use precis_clean::{clean, CleanOptions, Document, InputKind, Reason};
 
+use crate::support::removed_as;
+
 fn clean_html(page: &str) -> Document {
     let options = CleanOptions {
         input: InputKind::Html,
@@ -374,14 +376,7 @@ fn hidden_pages_of_a_slideshow_are_content_and_a_hidden_data_box_is_not() {
         );
     }
     assert!(!kept.iter().any(|t| t.starts_with("price,")), "{kept:?}");
-    assert_eq!(
-        document
-            .removed
-            .iter()
-            .find(|r| r.text.starts_with("price,"))
-            .map(|r| r.reason),
-        Some(Reason::NonText)
-    );
+    assert_eq!(removed_as(&document, "price,"), Some(Reason::NonText));
 }
 
 #[test]
@@ -399,11 +394,7 @@ fn a_figure_around_a_table_is_content_and_around_a_photo_a_caption() {
         "{kept:?}"
     );
     assert_eq!(
-        document
-            .removed
-            .iter()
-            .find(|r| r.text.contains("The ferry at the quay"))
-            .map(|r| r.reason),
+        removed_as(&document, "The ferry at the quay"),
         Some(Reason::PhotoCaption)
     );
 }

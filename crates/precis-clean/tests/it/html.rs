@@ -5,6 +5,8 @@
 
 use precis_clean::{clean, CleanOptions, Document, InputKind, Reason};
 
+use crate::support::removed_as;
+
 fn clean_html(page: &str) -> Document {
     let options = CleanOptions {
         input: InputKind::Html,
@@ -16,14 +18,6 @@ fn clean_html(page: &str) -> Document {
 }
 
 const SAMPLE: &str = include_str!("../../../../examples/harbour-ferry.html");
-
-fn removed_with(document: &Document, text: &str) -> Option<Reason> {
-    document
-        .removed
-        .iter()
-        .find(|r| r.text.contains(text))
-        .map(|r| r.reason)
-}
 
 #[test]
 fn sample_page_title_headings_and_paragraphs() {
@@ -98,7 +92,7 @@ fn sample_page_every_drop_has_its_reason() {
         ("All rights reserved", Reason::Footer),
     ];
     for (text, reason) in cases {
-        assert_eq!(removed_with(&document, text), Some(reason), "{text}");
+        assert_eq!(removed_as(&document, text), Some(reason), "{text}");
     }
     assert!(document
         .removed
@@ -151,13 +145,10 @@ fn all_boilerplate_page_says_nothing_was_kept() {
         "{warning}"
     );
     assert_eq!(
-        removed_with(&document, "We use cookies"),
+        removed_as(&document, "We use cookies"),
         Some(Reason::CookieNotice)
     );
-    assert_eq!(
-        removed_with(&document, "Example Media"),
-        Some(Reason::Footer)
-    );
+    assert_eq!(removed_as(&document, "Example Media"), Some(Reason::Footer));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use precis_clean::Document;
+use precis_clean::{Document, Reason};
 use unicode_normalization::UnicodeNormalization;
 
 /// Letters and digits with their counts: what must survive cleaning,
@@ -14,6 +14,15 @@ pub fn letters(text: &str) -> BTreeMap<char, usize> {
         *counts.entry(c).or_default() += 1;
     }
     counts
+}
+
+/// Why the first removed block holding `text` was dropped.
+pub fn removed_as(document: &Document, text: &str) -> Option<Reason> {
+    document
+        .removed
+        .iter()
+        .find(|r| r.text.contains(text))
+        .map(|r| r.reason)
 }
 
 /// The letters of everything `document` kept or removed: equal to the
