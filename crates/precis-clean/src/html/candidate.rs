@@ -345,10 +345,17 @@ pub(super) fn add_lead(
         {
             main.elements.push(block.owner);
             lead.push(index);
+            if lead.len() == MAX_LEAD_BLOCKS {
+                break;
+            }
         }
     }
     lead
 }
+
+/// Most blocks a lead has: a standfirst is a paragraph or two, and a page
+/// with many between its title and body costs no more.
+const MAX_LEAD_BLOCKS: usize = 3;
 
 /// Shortest lead: a sentence, longer than a byline or a date line.
 const MIN_LEAD_CHARS: usize = 80;
