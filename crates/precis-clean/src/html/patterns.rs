@@ -153,8 +153,19 @@ fn is_taxonomy(token: &str) -> bool {
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
+/// The class/id words that describe the element. Taxonomy words describe
+/// the post, and `js-` words are hooks a script binds to (by a common
+/// convention they carry no styling): they say what the script does to the
+/// element's children (`js-lightbox-gallery` on an article's body), not what
+/// the element is.
 fn tokens(class_id: &str) -> impl Iterator<Item = &str> {
-    class_id.split_whitespace().filter(|t| !is_taxonomy(t))
+    class_id
+        .split_whitespace()
+        .filter(|t| !is_taxonomy(t) && !is_script_hook(t))
+}
+
+fn is_script_hook(token: &str) -> bool {
+    token.starts_with("js-") || token.starts_with("js_")
 }
 
 /// Why an element with these class/id words is boilerplate, if it is.
@@ -227,6 +238,8 @@ mod tests {
             "cmp-text",
             "cmp-container",
             "post-12 post category-comments tag-share",
+            "media js-lightbox-gallery",
+            "js_comments-count",
             "",
         ] {
             assert_eq!(name_reason(class), None, "{class}");

@@ -422,3 +422,30 @@ fn a_lead_set_with_the_headline_is_kept_and_marked_as_the_lead() {
         assert!(json["paragraphs"][1].get("lead").is_none());
     }
 }
+
+#[test]
+fn a_script_hook_class_does_not_name_what_a_box_is() {
+    // `js-lightbox-gallery` tells the page's script to open the photos inside
+    // in a lightbox; the box is the article's photo and the rest of its text.
+    let page = format!(
+        "<html><body><article><h1>The island ferry returns</h1>{PROSE}{PROSE2}\
+         <p>The first boat left at seven with forty passengers, most of them commuters who had driven the long way round since the autumn.</p>\
+         <div class=\"media js-lightbox-gallery\">\
+         <figure><img src=ferry.jpg><figcaption>The ferry at the quay.</figcaption></figure>\
+         <div class=\"media-body\">\
+         <p>Residents said the crossing had been missed most by pupils, who had spent the winter on a bus that took an hour longer each way.</p>\
+         </div></div>\
+         <div class=\"gallery\"><p>More photos of the harbour at dusk, taken by readers.</p></div>\
+         </article></body></html>"
+    );
+    let document = clean_html(&page);
+    let kept = texts(&document);
+    assert!(
+        kept.iter().any(|p| p.contains("missed most by pupils")),
+        "{kept:?}"
+    );
+    assert_eq!(
+        removed_as(&document, "More photos of the harbour"),
+        Some(Reason::PhotoCaption)
+    );
+}
