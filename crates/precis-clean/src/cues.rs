@@ -9,7 +9,7 @@
 
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 
 use crate::Reason;
 
@@ -461,16 +461,18 @@ const CREDITS: &[&str] = &[
     r"\b(?:getty images|ap photo|afp photo|reuters/|dpa-bildfunk|picture alliance|imago images)\b",
 ];
 
-static CUE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSetBuilder::new(
-        CUES.iter()
-            .map(|kind| ascii_boundaries(&kind.phrases.join("|"))),
-    )
-    // Hundreds of phrases make a large lazy DFA; with the default cache
-    // it is rebuilt over and over (most of the cleaning time).
-    .dfa_size_limit(64 << 20)
-    .build()
-    .unwrap_or_else(|e| unreachable!("static cue patterns: {e}"))
+/// One regex per kind, in table order. A set over all kinds has to find
+/// every kind that matches (an overlapping search over hundreds of phrases,
+/// with a lazy DFA too large for its cache); one kind at a time stops at the
+/// first that matches and skips the kinds that allow fewer words than the
+/// block has.
+static CUE_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    CUES.iter()
+        .map(|kind| {
+            Regex::new(&ascii_boundaries(&kind.phrases.join("|")))
+                .unwrap_or_else(|e| unreachable!("static cue patterns: {e}"))
+        })
+        .collect()
 });
 
 /// Unicode `\b` keeps the regex engine off its fast DFA on non-ASCII text
@@ -589,12 +591,11 @@ pub(crate) fn cue(text: &str, lowercase: &str, words: usize) -> Option<Reason> {
     {
         return Some(Reason::Dateline);
     }
-    let by_phrase = CUE_SET
-        .matches(lowercase)
-        .into_iter()
-        .filter_map(|index| CUES.get(index))
-        .find(|kind| words <= kind.max_words)
-        .map(|kind| kind.reason);
+    let by_phrase = CUES
+        .iter()
+        .zip(CUE_RES.iter())
+        .find(|(kind, re)| words <= kind.max_words && re.is_match(lowercase))
+        .map(|(kind, _)| kind.reason);
     by_phrase
         .or_else(|| (words <= BYLINE_MAX_WORDS && BYLINE.is_match(text)).then_some(Reason::Byline))
         .or_else(|| {
