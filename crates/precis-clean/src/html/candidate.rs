@@ -10,7 +10,6 @@
 
 use std::ops::Range;
 
-use super::patterns;
 use super::tree::{BlockKind, Page};
 use crate::{sentences, Reason};
 
@@ -57,9 +56,9 @@ fn name_weight(page: &Page, element: usize) -> f32 {
         return 50.0;
     }
     let mut weight = 0.0;
-    if patterns::is_content_name(&e.class_id) {
+    if e.content_name {
         weight += 25.0;
-    } else if patterns::name_reason(&e.class_id).is_some() {
+    } else if e.name_reason.is_some() {
         weight -= 25.0;
     }
     if matches!(e.tag.as_str(), "article" | "main") || e.role == "main" {
@@ -279,10 +278,7 @@ fn semantic_ancestor(page: &Page, mass: &Mass, top: usize) -> Option<usize> {
     for _ in 0..MAX_SEMANTIC_CLIMB {
         let index = ancestor?;
         let element = page.elements.get(index)?;
-        if element.article_body
-            || element.tag == "article"
-            || patterns::is_content_name(&element.class_id)
-        {
+        if element.article_body || element.tag == "article" || element.content_name {
             let (prose, links) = mass.of(page, index);
             return (links < prose).then_some(index);
         }
@@ -399,12 +395,13 @@ mod tests {
         let page = parse(&Html::parse_document(&html));
         let scores = scores(&page, &vec![false; page.blocks.len()], Voters::Paragraphs);
         let main = choose(&page, &scores, &vec![false; page.blocks.len()]).expect("main content");
-        let ids: Vec<&str> = main
+        // The menu's two items are blocks 0 and 1; #lead holds 2..5, #body 5..9.
+        let ranges: Vec<_> = main
             .elements
             .iter()
-            .map(|&e| page.elements[e].class_id.trim())
+            .map(|&e| page.elements[e].blocks.clone())
             .collect();
-        assert_eq!(ids, ["lead", "body"]);
+        assert_eq!(ranges, [2..5, 5..9]);
     }
 
     #[test]

@@ -263,9 +263,10 @@ fn drop_related_sections(page: &Page, decisions: &mut [Decision]) {
             && page.blocks.get(index).is_some_and(|b| {
                 matches!(b.kind, BlockKind::Heading(_))
                     && (cue_reason(&b.text) == Some(Reason::RelatedLinks)
-                        || page.elements.get(b.owner).is_some_and(|e| {
-                            patterns::name_reason(&e.class_id) == Some(Reason::RelatedLinks)
-                        }))
+                        || page
+                            .elements
+                            .get(b.owner)
+                            .is_some_and(|e| e.name_reason == Some(Reason::RelatedLinks)))
             });
         // The heading opens its container; one standing between paragraphs
         // ("Related: …" mid-article) says nothing about the text after it.

@@ -28,7 +28,7 @@ pub(super) enum Strength {
 pub(super) fn boilerplate(element: &Element) -> Option<(Reason, Strength)> {
     markup_reason(element)
         .map(|r| (r, Strength::Markup))
-        .or_else(|| name_reason(&element.class_id).map(|r| (r, Strength::Name)))
+        .or_else(|| element.name_reason.map(|r| (r, Strength::Name)))
 }
 
 fn markup_reason(element: &Element) -> Option<Reason> {

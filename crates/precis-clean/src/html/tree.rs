@@ -11,15 +11,21 @@ use std::ops::Range;
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
-use crate::measure;
+use super::patterns;
+use crate::{measure, Reason};
 
 /// One element of the page.
 #[derive(Debug, Clone)]
 pub(super) struct Element {
     /// Lower-case tag name.
     pub tag: String,
-    /// `class` and `id`, lower-cased and joined by a space.
-    pub class_id: String,
+    /// Whether the `class` and `id` words say "this is the article text"
+    /// ([`patterns::is_content_name`]; decided once, as the page is read,
+    /// since the extraction asks about every element several times).
+    pub content_name: bool,
+    /// The boilerplate the `class` and `id` words name
+    /// ([`patterns::name_reason`]).
+    pub name_reason: Option<Reason>,
     /// The `role` attribute, lower-cased.
     pub role: String,
     /// `itemprop="articleBody"` (or any itemprop naming the article text).
@@ -396,7 +402,8 @@ impl Builder {
             parent,
             depth: self.open.len(),
             blocks: start..start,
-            class_id,
+            content_name: patterns::is_content_name(&class_id),
+            name_reason: patterns::name_reason(&class_id),
             tag,
         });
         self.open.push(index);
@@ -603,7 +610,7 @@ mod tests {
         let div = page
             .elements
             .iter()
-            .position(|e| e.class_id == " a")
+            .position(|e| e.tag == "div")
             .expect("div");
         assert_eq!(page.elements[div].blocks, 0..2);
         let span = page
